@@ -1,0 +1,18 @@
+import type { JobRegistry } from "./jobs/job-registry.js";
+import type { EventSink, PartialHandlers } from "./transport/dispatcher.js";
+
+/** What every capability module is given by the composition root. */
+export interface CoreContext {
+  dataDir: string;
+  mode: "electron" | "serve";
+  version: string;
+  emit: EventSink;
+  jobs: JobRegistry;
+  /** Process environment as seen at start (HF_ENDPOINT, HF_TOKEN, …); injectable for tests. */
+  env: Record<string, string | undefined>;
+}
+
+export interface CoreModule {
+  handlers: PartialHandlers;
+  close?: () => Promise<void>;
+}

@@ -1,0 +1,32 @@
+import type { z } from "zod";
+import { appCalls, appEvents } from "./app.js";
+
+/**
+ * Every call and event of the app, in one place. Each capability keeps its own file;
+ * both transports (Electron IPC and WebSocket) are generated from these two maps.
+ */
+export const calls = {
+  ...appCalls,
+};
+
+export const events = {
+  ...appEvents,
+};
+
+export type Calls = typeof calls;
+export type Events = typeof events;
+export type CallName = keyof Calls;
+export type EventName = keyof Events;
+export type CallRequest<K extends CallName> = z.input<Calls[K]["request"]>;
+export type CallResponse<K extends CallName> = z.output<Calls[K]["response"]>;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === "string" && Object.hasOwn(calls, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === "string" && Object.hasOwn(events, name);
+}

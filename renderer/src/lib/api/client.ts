@@ -1,0 +1,40 @@
+import type { CallName, CallRequest, CallResponse, EventName, EventPayload } from "../../../../electron/shared/contract/index.js";
+import { IpcTransport, WebSocketTransport, type Transport } from "./transport.js";
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The one module that talks to the core. Everything else in the renderer goes through `api`. */
+export class ApiClient {
+  constructor(readonly transport: Transport) {}
+
+  async call<K extends CallName>(name: K, request: CallRequest<K>): Promise<CallResponse<K>> {
+    const outcome = await this.transport.call(name, request);
+    if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
+    return outcome.value as CallResponse<K>;
+  }
+
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
+    return this.transport.onEvent((eventName, payload) => {
+      if (eventName === name) listener(payload as EventPayload<K>);
+    });
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    return this.transport.onConnectionChange(listener);
+  }
+}
+
+function pickTransport(): Transport {
+  if (window.api) return new IpcTransport(window.api);
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  return new WebSocketTransport(`${scheme}://${location.host}/ws`);
+}
+
+export const api = new ApiClient(pickTransport());

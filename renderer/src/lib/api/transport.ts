@@ -1,0 +1,108 @@
+import type { WireResult } from "../../../../electron/shared/contract/wire.js";
+
+export type CallOutcome = Omit<Extract<WireResult, { ok: true }>, "t" | "id"> | Omit<Extract<WireResult, { ok: false }>, "t" | "id">;
+export type EventListener = (name: string, payload: unknown) => void;
+
+/** How the renderer reaches the core: Electron's preload bridge, or a WebSocket in serve mode. */
+export interface Transport {
+  call(name: string, payload: unknown): Promise<CallOutcome>;
+  onEvent(listener: EventListener): () => void;
+  onConnectionChange(listener: (connected: boolean) => void): () => void;
+}
+
+/** What the preload exposes as window.api: the contract's calls and events, nothing generic. */
+export interface PreloadBridge {
+  call(name: string, payload: unknown): Promise<CallOutcome>;
+  onEvent(listener: EventListener): () => void;
+}
+
+declare global {
+  interface Window {
+    api?: PreloadBridge;
+  }
+}
+
+export class IpcTransport implements Transport {
+  constructor(private readonly bridge: PreloadBridge) {}
+  call(name: string, payload: unknown) {
+    return this.bridge.call(name, payload);
+  }
+  onEvent(listener: EventListener) {
+    return this.bridge.onEvent(listener);
+  }
+  onConnectionChange(listener: (connected: boolean) => void) {
+    listener(true);
+    return () => {};
+  }
+}
+
+/** Serve mode: one WebSocket to the page's own origin (the token travels as an HttpOnly cookie). */
+export class WebSocketTransport implements Transport {
+  private socket: WebSocket | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, (outcome: CallOutcome) => void>();
+  private readonly listeners = new Set<EventListener>();
+  private readonly connectionListeners = new Set<(connected: boolean) => void>();
+  private opened: Promise<WebSocket> | undefined;
+  private retryMs = 250;
+
+  constructor(private readonly url: string) {}
+
+  private connect(): Promise<WebSocket> {
+    this.opened ??= new Promise((resolve) => {
+      const socket = new WebSocket(this.url);
+      socket.onopen = () => {
+        this.socket = socket;
+        this.retryMs = 250;
+        this.connectionListeners.forEach((l) => l(true));
+        resolve(socket);
+      };
+      socket.onmessage = (message) => this.receive(String(message.data));
+      socket.onclose = () => {
+        this.socket = undefined;
+        this.opened = undefined;
+        this.connectionListeners.forEach((l) => l(false));
+        for (const [id, settle] of this.pending) {
+          settle({ ok: false, error: { code: "unavailable", message: "Lost the connection to R1 Local." } });
+          this.pending.delete(id);
+        }
+        setTimeout(() => void this.connect().then(resolve), this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, 5000);
+      };
+    });
+    return this.opened;
+  }
+
+  private receive(text: string): void {
+    const message = JSON.parse(text) as { t: string; id?: number; name?: string; payload?: unknown };
+    if (message.t === "event") {
+      this.listeners.forEach((l) => l(message.name!, message.payload));
+    } else if (message.t === "result" && message.id !== undefined) {
+      const settle = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      const { t: _t, id: _id, ...outcome } = message as unknown as WireResult;
+      settle?.(outcome as CallOutcome);
+    }
+  }
+
+  async call(name: string, payload: unknown): Promise<CallOutcome> {
+    const socket = await this.connect();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      socket.send(JSON.stringify({ t: "call", id, name, payload }));
+    });
+  }
+
+  onEvent(listener: EventListener) {
+    this.listeners.add(listener);
+    void this.connect();
+    return () => void this.listeners.delete(listener);
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void) {
+    this.connectionListeners.add(listener);
+    listener(this.socket !== undefined);
+    return () => void this.connectionListeners.delete(listener);
+  }
+}

@@ -1,0 +1,21 @@
+import type { AppInfo, HardwareSummary } from "../../../../electron/shared/contract/app.js";
+import { api } from "../api/client.js";
+
+/** The status line's data: the core's version and a hardware summary, fetched once on start. */
+export class AppStatus {
+  info = $state<AppInfo | undefined>();
+  hardware = $state<HardwareSummary | undefined>();
+  connected = $state(false);
+  error = $state<string | undefined>();
+
+  async load(): Promise<void> {
+    api.onConnectionChange((connected) => (this.connected = connected));
+    try {
+      [this.info, this.hardware] = await Promise.all([api.call("app.info", {}), api.call("app.hardwareSummary", {})]);
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+}
+
+export const appStatus = new AppStatus();

@@ -1,0 +1,11 @@
+export type View = "chat" | "models" | "downloads" | "settings";
+
+/** Which main view is showing. */
+export class Navigation {
+  view = $state<View>("chat");
+  show(view: View): void {
+    this.view = view;
+  }
+}
+
+export const navigation = new Navigation();

@@ -1,0 +1,11 @@
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+import { defineConfig } from "vite";
+
+// The renderer: built to out/renderer, served by Electron (file://) or by serve mode.
+export default defineConfig({
+  root: "renderer",
+  base: "./",
+  plugins: [svelte()],
+  build: { outDir: "../out/renderer", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },
+  server: { port: 5173, strictPort: false },
+});
