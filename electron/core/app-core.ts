@@ -3,6 +3,7 @@ import { callNames, type EventName, type EventPayload } from "../shared/contract
 import { createModules } from "./compose.js";
 import type { CoreContext, CoreModule } from "./core-context.js";
 import { JobRegistry } from "./jobs/job-registry.js";
+import { ServiceRegistry } from "./services.js";
 import { Dispatcher, type Handlers } from "./transport/dispatcher.js";
 import { appVersion } from "./app/version.js";
 
@@ -32,6 +33,7 @@ export class AppCore {
       version: appVersion(),
       env: options.env ?? process.env,
       jobs: core.jobs,
+      services: new ServiceRegistry(),
       emit: (name, payload) => core.emit(name, payload),
     };
     core.modules = await createModules(ctx);

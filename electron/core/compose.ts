@@ -1,11 +1,23 @@
 import { createAppModule } from "./app/app-module.js";
+import { createCatalogModule } from "./catalog/module.js";
+import { createChatModule } from "./chat/module.js";
 import type { CoreContext, CoreModule } from "./core-context.js";
+import { createDownloadsModule } from "./downloads/module.js";
+import { createEngineModule } from "./engine/module.js";
+import { createSettingsModule } from "./settings/module.js";
+import { createStoreModule } from "./store/module.js";
 
 /**
- * The capability modules, in start order (later ones may use earlier ones). Each capability adds
- * its one line here; the dispatcher refuses to start if a contract call has no handler.
+ * The capability modules, in start order. Each is created from the context alone and owns its
+ * calls; the dispatcher refuses to start if a contract call has no handler.
  */
 export async function createModules(ctx: CoreContext): Promise<CoreModule[]> {
-  const app = createAppModule(ctx);
-  return [app];
+  const modules: CoreModule[] = [createAppModule(ctx)];
+  modules.push(await createSettingsModule(ctx));
+  modules.push(await createStoreModule(ctx));
+  modules.push(await createCatalogModule(ctx));
+  modules.push(await createDownloadsModule(ctx));
+  modules.push(await createEngineModule(ctx));
+  modules.push(await createChatModule(ctx));
+  return modules;
 }

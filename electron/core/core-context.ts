@@ -1,4 +1,5 @@
 import type { JobRegistry } from "./jobs/job-registry.js";
+import type { ServiceRegistry } from "./services.js";
 import type { EventSink, PartialHandlers } from "./transport/dispatcher.js";
 
 /** What every capability module is given by the composition root. */
@@ -10,6 +11,8 @@ export interface CoreContext {
   jobs: JobRegistry;
   /** Process environment as seen at start (HF_ENDPOINT, HF_TOKEN, …); injectable for tests. */
   env: Record<string, string | undefined>;
+  /** What modules offer each other; see services.ts. */
+  services: ServiceRegistry;
 }
 
 export interface CoreModule {

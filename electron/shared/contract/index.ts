@@ -1,5 +1,11 @@
 import type { z } from "zod";
 import { appCalls, appEvents } from "./app.js";
+import { catalogCalls, catalogEvents } from "./catalog.js";
+import { chatCalls, chatEvents } from "./chat.js";
+import { conversationsCalls, conversationsEvents } from "./conversations.js";
+import { downloadsCalls, downloadsEvents } from "./downloads.js";
+import { engineCalls, engineEvents } from "./engine.js";
+import { settingsCalls, settingsEvents } from "./settings.js";
 
 /**
  * Every call and event of the app, in one place. Each capability keeps its own file;
@@ -7,10 +13,22 @@ import { appCalls, appEvents } from "./app.js";
  */
 export const calls = {
   ...appCalls,
+  ...settingsCalls,
+  ...catalogCalls,
+  ...downloadsCalls,
+  ...engineCalls,
+  ...chatCalls,
+  ...conversationsCalls,
 };
 
 export const events = {
   ...appEvents,
+  ...settingsEvents,
+  ...catalogEvents,
+  ...downloadsEvents,
+  ...engineEvents,
+  ...chatEvents,
+  ...conversationsEvents,
 };
 
 export type Calls = typeof calls;
