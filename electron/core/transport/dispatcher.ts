@@ -26,7 +26,7 @@ export class Dispatcher {
     if (!isCallName(name)) {
       return { ok: false, error: { code: "unknown-call", message: `Unknown call ${JSON.stringify(String(name)).slice(0, 80)}.` } };
     }
-    const parsed = calls[name].request.safeParse(payload ?? {});
+    const parsed = calls[name].request.safeParse(payload === undefined ? {} : payload);
     if (!parsed.success) {
       return { ok: false, error: { code: "bad-request", message: `Malformed "${name}" request: ${describeIssues(parsed.error)}` } };
     }

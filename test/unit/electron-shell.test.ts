@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { contentSecurityPolicy } from "../../electron/core/transport/csp.js";
+import { menuTemplate } from "../../electron/main/menu.js";
+import { DEFAULT_BOUNDS, isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "../../electron/main/window-options.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+describe("the Electron window", () => {
+  const options = windowOptions(DEFAULT_BOUNDS, "/app/preload.cjs");
+
+  it("runs the renderer isolated, sandboxed and without Node", () => {
+    expect(options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: "/app/preload.cjs",
+    });
+  });
+
+  it("allows navigation only within the app, and opens only https links outside", () => {
+    expect(isAppUrl("app://r1/index.html")).toBe(true);
+    expect(isAppUrl("https://example.com/")).toBe(false);
+    expect(isAppUrl("file:///etc/passwd")).toBe(false);
+    expect(isAppUrl("http://localhost:5173/", "http://localhost:5173/")).toBe(true);
+    expect(isSafeExternalUrl("https://huggingface.co/deepseek-ai")).toBe(true);
+    expect(isSafeExternalUrl("file:///etc/passwd")).toBe(false);
+    expect(isSafeExternalUrl("javascript:alert(1)")).toBe(false);
+  });
+
+  it("remembers its size and position, unless that would put it off every screen", () => {
+    const display = { x: 0, y: 0, width: 1920, height: 1080 };
+    expect(restoreBounds({ x: 100, y: 80, width: 1000, height: 700 }, [display])).toEqual({ x: 100, y: 80, width: 1000, height: 700 });
+    expect(restoreBounds({ x: 4000, y: 80, width: 1000, height: 700 }, [display])).toEqual({ width: 1000, height: 700, maximized: undefined });
+    expect(restoreBounds(undefined, [display])).toEqual(DEFAULT_BOUNDS);
+    expect(restoreBounds({ width: 10, height: 10 }, [display])).toEqual(DEFAULT_BOUNDS);
+  });
+});
+
+describe("the Content-Security-Policy", () => {
+  const csp = contentSecurityPolicy();
+  it("loads no remote code or fonts and connects only to the app", () => {
+    const directives = Object.fromEntries(csp.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1).join(" ")]));
+    expect(directives["default-src"]).toBe("'self'");
+    expect(directives["script-src"]).toBe("'self'");
+    expect(directives["connect-src"]).toBe("'self'");
+    expect(directives["font-src"]).toBe("'self' data:");
+    expect(directives["object-src"]).toBe("'none'");
+    expect(csp).not.toMatch(/https?:|unsafe-eval/);
+  });
+});
+
+describe("the native menu", () => {
+  it("has the usual edit, view and window menus with their shortcuts", () => {
+    const roles = JSON.stringify(menuTemplate("linux", { newChat: () => {}, openDataFolder: () => {} }));
+    for (const role of ["editMenu", "windowMenu", "reload", "togglefullscreen", "quit"]) expect(roles).toContain(`"${role}"`);
+    expect(roles).toContain("CmdOrCtrl+N");
+    expect(JSON.stringify(menuTemplate("darwin", { newChat: () => {}, openDataFolder: () => {} }))).toContain('"appMenu"');
+  });
+});
+
+describe("the preload", () => {
+  it("exposes only the contract's calls and events, never ipcRenderer itself", () => {
+    const source = readFileSync(path.join(root, "electron/preload/preload.ts"), "utf8");
+    expect(source).toContain('exposeInMainWorld("api"');
+    expect(source).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\s*\)/);
+    expect(source).toMatch(/calls\.has\(name\)/);
+    expect(source).toMatch(/events\.has\(name\)/);
+  });
+});
+
+// Needs the Electron runtime, which `electron` downloads on first start; on machines without it
+// (this CI among them) the test is reported as skipped, by name.
+function electronBinary(): string | undefined {
+  try {
+    const binary = createRequire(import.meta.url)("electron/package.json") && readFileSync(path.join(root, "node_modules/electron/path.txt"), "utf8");
+    const full = path.join(root, "node_modules/electron/dist", binary);
+    return existsSync(full) ? full : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const binary = electronBinary();
+if (!binary) console.warn("SKIPPED: 'starts a window under the real Electron binary' — the Electron runtime is not downloaded here.");
+
+describe("the Electron app", () => {
+  it.skipIf(!binary)("starts a window under the real Electron binary (skipped: Electron runtime not downloaded)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const result = spawnSync(binary!, [root], { encoding: "utf8", timeout: 90_000, env: { ...process.env, R1_SMOKE_TEST: "1" } });
+    expect(result.stdout).toContain("R1_SMOKE_OK api=object");
+  });
+});

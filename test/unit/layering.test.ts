@@ -1,0 +1,45 @@
+import path from "node:path";
+import { ESLint } from "eslint";
+import tseslint from "typescript-eslint";
+import { describe, expect, it } from "vitest";
+import layering from "../../build/lint/layering.js";
+
+// The fixture tree mirrors the app's layout under test/fixtures/lint, outside the app tree.
+const fixtureRoot = path.resolve(import.meta.dirname, "../fixtures/lint");
+
+async function lint(relativeFile: string): Promise<string[]> {
+  const eslint = new ESLint({
+    cwd: fixtureRoot,
+    overrideConfigFile: true,
+    overrideConfig: [
+      {
+        files: ["**/*.ts"],
+        languageOptions: { parser: tseslint.parser },
+        plugins: { r1: layering },
+        rules: { "r1/layering": ["error", { root: fixtureRoot }] },
+      },
+    ],
+  });
+  const [result] = await eslint.lintFiles([path.join(fixtureRoot, relativeFile)]);
+  return result!.messages.map((m) => m.message);
+}
+
+describe("the layering rule", () => {
+  it.each([
+    ["electron/core/imports-electron.ts", /electron\/core may not import the package "electron"/],
+    ["electron/core/imports-renderer.ts", /electron\/core may not import from renderer/],
+    ["electron/shared/imports-ws.ts", /electron\/shared may only import packages zod, not "ws"/],
+    ["electron/engine/imports-core.ts", /electron\/engine may not import from electron\/core/],
+    ["renderer/imports-core.ts", /renderer may not import from electron\/core/],
+    ["renderer/imports-node.ts", /renderer runs without Node and may not import node:fs/],
+  ])("fails lint on the forbidden import in %s", async (file, message) => {
+    const messages = await lint(file);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(message);
+  });
+
+  it("accepts an allowed import", async () => {
+    expect(await lint("renderer/allowed.ts")).toEqual([]);
+    expect(await lint("electron/shared/contract/index.ts")).toEqual([]);
+  });
+});
