@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -35,10 +32,10 @@ export function isLoopbackUrl(url: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127\./.test(hostname);
 }
 
-/** Real Debian Chromium, with every request leaving the machine blocked and recorded. */
+/** Real Debian Chromium (fresh profile), with every request leaving the machine blocked and recorded. */
 export async function launchGuardedChromium(viewport = { width: 1280, height: 800 }): Promise<GuardedBrowser> {
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), "r1-chromium-"));
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...FLAGS, `--user-data-dir=${userDataDir}`] });
+  // Playwright gives each launch a fresh, temporary profile of its own.
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS });
   const context = await browser.newContext({ viewport });
   const offMachineRequests: string[] = [];
   await context.route("**/*", (route) => {
@@ -53,9 +50,6 @@ export async function launchGuardedChromium(viewport = { width: 1280, height: 80
     context,
     page,
     offMachineRequests,
-    close: async () => {
-      await browser.close();
-      await rm(userDataDir, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
