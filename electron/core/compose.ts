@@ -1,3 +1,4 @@
+import { createApiModule } from "./api/module.js";
 import { createAppModule } from "./app/app-module.js";
 import { createCatalogModule } from "./catalog/module.js";
 import { createChatModule } from "./chat/module.js";
@@ -19,5 +20,6 @@ export async function createModules(ctx: CoreContext): Promise<CoreModule[]> {
   modules.push(await createDownloadsModule(ctx));
   modules.push(await createEngineModule(ctx));
   modules.push(await createChatModule(ctx));
+  modules.push(await createApiModule(ctx));
   return modules;
 }

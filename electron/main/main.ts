@@ -2,9 +2,11 @@ import { app, BrowserWindow, ipcMain, Menu, screen, session, shell } from "elect
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AppCore } from "../core/app-core.js";
+import { useEngineLauncher } from "../core/engine/module.js";
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from "./app-protocol.js";
 import { CALL_CHANNEL, createCallHandler, forwardEvents } from "./ipc-bridge.js";
 import { menuTemplate } from "./menu.js";
+import { UtilityEngineLauncher } from "./utility-engine-launcher.js";
 import { isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "./window-options.js";
 import { loadWindowState, saveWindowState } from "./window-state.js";
 
@@ -45,6 +47,7 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
   serveRenderer(path.join(here, "../renderer"));
 
+  useEngineLauncher(new UtilityEngineLauncher(path.join(here, "../engine/engine.js")));
   const core = await AppCore.create({ dataDir: userData, mode: "electron" });
   ipcMain.handle(CALL_CHANNEL, createCallHandler(core, devServerUrl));
   forwardEvents(core, () => mainWindow?.webContents);

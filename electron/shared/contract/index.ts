@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { apiCalls, apiEvents } from "./api.js";
 import { appCalls, appEvents } from "./app.js";
 import { catalogCalls, catalogEvents } from "./catalog.js";
 import { chatCalls, chatEvents } from "./chat.js";
@@ -19,6 +20,7 @@ export const calls = {
   ...engineCalls,
   ...chatCalls,
   ...conversationsCalls,
+  ...apiCalls,
 };
 
 export const events = {
@@ -29,6 +31,7 @@ export const events = {
   ...engineEvents,
   ...chatEvents,
   ...conversationsEvents,
+  ...apiEvents,
 };
 
 export type Calls = typeof calls;

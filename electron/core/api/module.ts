@@ -1,0 +1,65 @@
+import type { ResolvedGenerationOptions } from "../../shared/contract/chat.js";
+import type { Settings } from "../../shared/contract/settings.js";
+import type { CoreContext, CoreModule } from "../core-context.js";
+import { ApiKeyFile } from "./api-key.js";
+import { startApiServer, type RunningApiServer } from "./openai-server.js";
+
+/** The OpenAI-compatible API: runs while settings say so, moves when its port changes. */
+export async function createApiModule(ctx: CoreContext): Promise<CoreModule> {
+  const keyFile = new ApiKeyFile(ctx.dataDir);
+  let apiKey = await keyFile.read();
+  let running: RunningApiServer | undefined;
+  let error: string | null = null;
+  let applying = Promise.resolve();
+  const settings = () => ctx.services.get("settings").get();
+
+  const defaults = (): ResolvedGenerationOptions => {
+    const s = settings();
+    return {
+      temperature: s.sampling.temperature,
+      topP: s.sampling.topP,
+      maxTokens: s.sampling.maxTokens,
+      seed: s.sampling.seed ?? undefined,
+      thinkingBudget: s.thinkingBudget === "off" ? undefined : s.thinkingBudget,
+    };
+  };
+
+  const apply = (wanted: Settings["apiServer"]) =>
+    (applying = applying.then(async () => {
+      if (running && (!wanted.enabled || running.port !== wanted.port)) {
+        await running.close();
+        running = undefined;
+      }
+      if (!wanted.enabled || running) return;
+      try {
+        running = await startApiServer({ engine: () => ctx.services.get("engine"), apiKey: () => apiKey, port: wanted.port, defaults });
+        error = null;
+      } catch (err) {
+        error = `The API could not listen on 127.0.0.1:${wanted.port}: ${err instanceof Error ? err.message : String(err)}`;
+        ctx.emit("app.notice", { level: "error", message: error });
+      }
+    }));
+
+  const status = async () => {
+    await applying;
+    return { enabled: settings().apiServer.enabled, running: running !== undefined, url: running?.url ?? null, apiKey, error };
+  };
+
+  const unsubscribe = ctx.services.get("settings").onChange((s) => void apply(s.apiServer));
+  await apply(settings().apiServer);
+
+  return {
+    handlers: {
+      "api.status": status,
+      "api.rotateKey": async () => {
+        apiKey = await keyFile.rotate();
+        return status();
+      },
+    },
+    close: async () => {
+      unsubscribe();
+      await applying;
+      await running?.close();
+    },
+  };
+}

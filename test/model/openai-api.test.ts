@@ -1,0 +1,103 @@
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppCore } from "../../electron/core/app-core.js";
+import { ensureFixture, SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
+import { createTempCore } from "../support/core/temp-core.js";
+import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
+
+let core: AppCore;
+let dispose: () => Promise<void>;
+let base: string;
+let key: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  ({ core, dispose } = await createTempCore());
+  const loaded = waitForEvent(core, "engine.loaded");
+  await callOk(core, "engine.load", { path: await ensureFixture("scripted-r1"), contextSize: 1024, threads: 1 });
+  await loaded;
+  await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
+  const status = await callOk(core, "api.status", {});
+  base = status.url!;
+  key = status.apiKey;
+});
+afterAll(() => dispose());
+
+describe("the OpenAI-compatible API", () => {
+  it("listens on loopback only when enabled, with a key", async () => {
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(key).toMatch(/^r1-/);
+  });
+
+  it("refuses requests without the key or from a rebinding host name", async () => {
+    expect((await fetch(`${base}/models`)).status).toBe(401);
+    expect((await fetch(`${base}/models`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve) => {
+      const url = new URL(`${base}/models`);
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: "evil.example", authorization: `Bearer ${key}` } }, (res) => resolve(res.statusCode!)).end();
+    });
+    expect(status).toBe(403);
+  });
+
+  it("lists the loaded model", async () => {
+    const list = await (await fetch(`${base}/models`, { headers: { authorization: `Bearer ${key}` } })).json();
+    expect(list.data).toHaveLength(1);
+    expect(list.data[0]).toMatchObject({ object: "model", owned_by: "r1-local" });
+  });
+
+  it("answers with the reasoning in reasoning_content and the answer in content", async () => {
+    const response = await post({ messages: [{ role: "user", content: "What is 6 x 7?" }] });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.choices[0].message.content).toBe(SCRIPT_ANSWER);
+    expect(body.choices[0].message.reasoning_content.trim()).toBe(SCRIPT_THOUGHT);
+    expect(body.choices[0].finish_reason).toBe("stop");
+    expect(body.usage.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+  });
+
+  it("streams server-sent events: reasoning first, then the answer, then [DONE]", async () => {
+    const response = await post({ stream: true, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] });
+    const text = await response.text();
+    expect(response.headers.get("content-type"), text).toContain("text/event-stream");
+    const events = text.split("\n\n").filter(Boolean);
+    expect(events.at(-1)).toBe("data: [DONE]");
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice("data: ".length)));
+    const reasoning = chunks.map((c) => c.choices[0]?.delta?.reasoning_content ?? "").join("");
+    const content = chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("");
+    expect(reasoning.trim()).toBe(SCRIPT_THOUGHT);
+    expect(content).toBe(SCRIPT_ANSWER);
+    const firstAnswer = chunks.findIndex((c) => c.choices[0]?.delta?.content);
+    const lastReasoning = chunks.findLastIndex((c) => c.choices[0]?.delta?.reasoning_content);
+    expect(lastReasoning).toBeLessThan(firstAnswer);
+  });
+
+  it("answers malformed requests with a clear 400", async () => {
+    const noMessages = await post({ messages: [] });
+    expect(noMessages.status).toBe(400);
+    expect((await noMessages.json()).error.message).toMatch(/messages/);
+    const notJson = await fetch(`${base}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: "{" });
+    expect(notJson.status).toBe(400);
+  });
+
+  it("a rotated key locks out the old one", async () => {
+    const old = key;
+    const status = await callOk(core, "api.rotateKey", {});
+    key = status.apiKey;
+    base = status.url!;
+    expect(key).not.toBe(old);
+    expect((await fetch(`${base}/models`, { headers: { authorization: `Bearer ${old}` } })).status).toBe(401);
+    expect((await fetch(`${base}/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+  });
+});
