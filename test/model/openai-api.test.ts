@@ -19,6 +19,18 @@ function freePort(): Promise<number> {
   });
 }
 
+// The shapes this test reads from OpenAI's responses.
+interface Completion {
+  choices: { message: { content: string; reasoning_content: string }; finish_reason: string }[];
+  usage: { completion_tokens_details: { reasoning_tokens: number } };
+}
+interface Chunk {
+  choices: { delta?: { content?: string; reasoning_content?: string } }[];
+}
+interface ErrorBody {
+  error: { message: string };
+}
+
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
@@ -52,7 +64,7 @@ describe("the OpenAI-compatible API", () => {
   });
 
   it("lists the loaded model", async () => {
-    const list = await (await fetch(`${base}/models`, { headers: { authorization: `Bearer ${key}` } })).json();
+    const list = (await (await fetch(`${base}/models`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { object: string; owned_by: string }[] };
     expect(list.data).toHaveLength(1);
     expect(list.data[0]).toMatchObject({ object: "model", owned_by: "r1-local" });
   });
@@ -60,7 +72,7 @@ describe("the OpenAI-compatible API", () => {
   it("answers with the reasoning in reasoning_content and the answer in content", async () => {
     const response = await post({ messages: [{ role: "user", content: "What is 6 x 7?" }] });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as Completion;
     expect(body.choices[0].message.content).toBe(SCRIPT_ANSWER);
     expect(body.choices[0].message.reasoning_content.trim()).toBe(SCRIPT_THOUGHT);
     expect(body.choices[0].finish_reason).toBe("stop");
@@ -73,7 +85,7 @@ describe("the OpenAI-compatible API", () => {
     expect(response.headers.get("content-type"), text).toContain("text/event-stream");
     const events = text.split("\n\n").filter(Boolean);
     expect(events.at(-1)).toBe("data: [DONE]");
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice("data: ".length)));
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice("data: ".length)) as Chunk);
     const reasoning = chunks.map((c) => c.choices[0]?.delta?.reasoning_content ?? "").join("");
     const content = chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("");
     expect(reasoning.trim()).toBe(SCRIPT_THOUGHT);
@@ -86,7 +98,7 @@ describe("the OpenAI-compatible API", () => {
   it("answers malformed requests with a clear 400", async () => {
     const noMessages = await post({ messages: [] });
     expect(noMessages.status).toBe(400);
-    expect((await noMessages.json()).error.message).toMatch(/messages/);
+    expect(((await noMessages.json()) as ErrorBody).error.message).toMatch(/messages/);
     const notJson = await fetch(`${base}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: "{" });
     expect(notJson.status).toBe(400);
   });
