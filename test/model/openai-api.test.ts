@@ -73,9 +73,9 @@ describe("the OpenAI-compatible API", () => {
     const response = await post({ messages: [{ role: "user", content: "What is 6 x 7?" }] });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Completion;
-    expect(body.choices[0].message.content).toBe(SCRIPT_ANSWER);
-    expect(body.choices[0].message.reasoning_content.trim()).toBe(SCRIPT_THOUGHT);
-    expect(body.choices[0].finish_reason).toBe("stop");
+    expect(body.choices[0]!.message.content).toBe(SCRIPT_ANSWER);
+    expect(body.choices[0]!.message.reasoning_content.trim()).toBe(SCRIPT_THOUGHT);
+    expect(body.choices[0]!.finish_reason).toBe("stop");
     expect(body.usage.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
   });
 
