@@ -2,6 +2,7 @@ import { createApiModule } from "./api/module.js";
 import { createAppModule } from "./app/app-module.js";
 import { createCatalogModule } from "./catalog/module.js";
 import { createChatModule } from "./chat/module.js";
+import { connectChatToStore } from "./chat/store-bridge.js";
 import type { CoreContext, CoreModule } from "./core-context.js";
 import { createDownloadsModule } from "./downloads/module.js";
 import { createEngineModule } from "./engine/module.js";
@@ -21,5 +22,6 @@ export async function createModules(ctx: CoreContext): Promise<CoreModule[]> {
   modules.push(await createEngineModule(ctx));
   modules.push(await createChatModule(ctx));
   modules.push(await createApiModule(ctx));
+  connectChatToStore(ctx.services.get("chat"), ctx.services.get("conversations"), () => ctx.services.get("engine"));
   return modules;
 }

@@ -1,0 +1,38 @@
+import type { ChatHistorySource, ChatPersistence, ChatService } from "./chat-service.js";
+import type { ConversationsService } from "../store/conversation-store.js";
+import type { EngineService } from "../engine/engine-service.js";
+
+/**
+ * Connects responses to the conversation store: a send in a conversation takes its earlier turns
+ * from the store (answers only, never reasoning), saves the question, streams the reply into the
+ * store as it arrives, and closes it with the stop reason and metrics — marked interrupted when it
+ * was stopped, crashed or failed, with everything streamed so far kept.
+ */
+export function connectChatToStore(chat: ChatService, store: ConversationsService, engine: () => EngineService): void {
+  const history: ChatHistorySource = {
+    turns: (conversationId) => store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text })),
+  };
+  const messageIds = new Map<string, string>();
+  const persistence: ChatPersistence = {
+    onStart: ({ jobId, conversationId, turns }) => {
+      if (!conversationId) return;
+      const question = turns.at(-1);
+      if (question?.role === "user") store.appendUserMessage(conversationId, question.content);
+      const model = engine().loadedModel;
+      messageIds.set(jobId, store.beginAssistantMessage(conversationId, { model: model?.name ?? null }));
+    },
+    onStreamSave: ({ jobId, thought, answer }) => {
+      const messageId = messageIds.get(jobId);
+      if (messageId) store.appendStream(messageId, { thought, answer });
+    },
+    onDone: (done) => {
+      const messageId = messageIds.get(done.jobId);
+      if (!messageId) return;
+      messageIds.delete(done.jobId);
+      const interrupted = done.stopReason === "aborted" || done.stopReason === "crashed" || done.stopReason === "error";
+      store.finishMessage(messageId, { stopReason: done.stopReason, metrics: done.metrics ?? null, interrupted });
+    },
+  };
+  chat.setHistorySource(history);
+  chat.setPersistence(persistence);
+}
