@@ -106,3 +106,12 @@ describe("serve mode", () => {
     await expect(startServeServer({ core, staticDir: os.tmpdir(), host: "0.0.0.0", port: 0 })).rejects.toThrow(/--allow-remote/);
   });
 });
+
+describe("the data folder", () => {
+  it("is used by one R1 Local at a time, with a message that says which process holds it", async () => {
+    const { AppCore } = await import("../../electron/core/app-core.js");
+    const info = await core.dispatch("app.info", {});
+    const dataDir = info.ok ? (info.value as { dataDir: string }).dataDir : "";
+    await expect(AppCore.create({ dataDir, mode: "serve", env: { HOME: dataDir } })).rejects.toThrow(`already running with the data folder ${dataDir} (process ${process.pid})`);
+  });
+});
