@@ -2,5 +2,135 @@ import { z } from "zod";
 import { call } from "./define.js";
 
 // Calls and events of the conversations capability. Owned by the conversations work; see index.ts.
-export const conversationsCalls = {} satisfies Record<string, ReturnType<typeof call>>;
-export const conversationsEvents = {} satisfies Record<string, z.ZodType>;
+
+export const ConversationId = z.string().min(1).max(64);
+
+/** Flat facts about a generation (tokens, tokens/s, time to first token, backend…), as the engine reports them. */
+export const MessageMetrics = z.record(z.string().max(64), z.union([z.number(), z.string().max(256), z.boolean(), z.null()]));
+export type MessageMetrics = z.infer<typeof MessageMetrics>;
+
+/** The sampling settings a conversation was run with (temperature, top-p, seed, context size…). */
+export const GenerationSettings = z.record(z.string().max(64), z.union([z.number(), z.string().max(256), z.boolean(), z.null()]));
+export type GenerationSettings = z.infer<typeof GenerationSettings>;
+
+const Timestamp = z.number().int().nonnegative(); // ms since the epoch
+
+export const UserMessage = z.object({
+  id: z.string().min(1).max(64),
+  role: z.literal("user"),
+  text: z.string(),
+  createdAt: Timestamp,
+});
+export type UserMessage = z.infer<typeof UserMessage>;
+
+export const AssistantMessage = z.object({
+  id: z.string().min(1).max(64),
+  role: z.literal("assistant"),
+  /** The reasoning (between <think> tags), kept apart from the answer; never sent back to the model. */
+  thought: z.string(),
+  answer: z.string(),
+  model: z.string().nullable(),
+  metrics: MessageMetrics.nullable(),
+  /** Why generation ended (e.g. "eos", "maxTokens", "abort"); null while streaming or when cut off. */
+  stopReason: z.string().max(64).nullable(),
+  /** True when the app or engine stopped before the answer finished (crash, kill, power cut). */
+  interrupted: z.boolean(),
+  createdAt: Timestamp,
+  finishedAt: Timestamp.nullable(),
+});
+export type AssistantMessage = z.infer<typeof AssistantMessage>;
+
+export const Message = z.discriminatedUnion("role", [UserMessage, AssistantMessage]);
+export type Message = z.infer<typeof Message>;
+
+export const ConversationSummary = z.object({
+  id: ConversationId,
+  title: z.string(),
+  /** "auto": taken from the first question and may still be set by it; "user": renamed by hand. */
+  titleSource: z.enum(["auto", "user"]),
+  model: z.string().nullable(),
+  variant: z.string().nullable(),
+  settings: GenerationSettings,
+  pinned: z.boolean(),
+  createdAt: Timestamp,
+  /** Last activity (a message); orders the list after the pinned ones. */
+  updatedAt: Timestamp,
+  messageCount: z.number().int().nonnegative(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const Conversation = ConversationSummary.extend({ messages: z.array(Message) });
+export type Conversation = z.infer<typeof Conversation>;
+
+export const SearchHit = z.object({
+  conversationId: ConversationId,
+  title: z.string(),
+  messageId: z.string(),
+  field: z.enum(["question", "reasoning", "answer"]),
+  /** A short excerpt around the match, whitespace collapsed; `match` locates it inside the snippet. */
+  snippet: z.string(),
+  match: z.object({ start: z.number().int(), length: z.number().int() }),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const ExportFormat = z.enum(["markdown", "json"]);
+
+/** The JSON export: imports back into any R1 Local losslessly. */
+export const ConversationArchive = z.object({
+  format: z.literal("r1-local.conversations"),
+  version: z.literal(1),
+  exportedAt: Timestamp,
+  conversations: z.array(Conversation),
+});
+export type ConversationArchive = z.infer<typeof ConversationArchive>;
+
+const ById = z.object({ id: ConversationId }).strict();
+
+export const conversationsCalls = {
+  /** Pinned first, then most recent activity first. */
+  "conversations.list": call(
+    z.object({ offset: z.number().int().nonnegative().optional(), limit: z.number().int().positive().max(100_000).optional() }).strict(),
+    z.object({ conversations: z.array(ConversationSummary), total: z.number().int() }),
+  ),
+  "conversations.get": call(ById, Conversation),
+  "conversations.create": call(
+    z
+      .object({ title: z.string().max(200).optional(), model: z.string().max(512).nullable().optional(), variant: z.string().max(256).nullable().optional(), settings: GenerationSettings.optional() })
+      .strict(),
+    ConversationSummary,
+  ),
+  "conversations.rename": call(z.object({ id: ConversationId, title: z.string().trim().min(1).max(200) }).strict(), ConversationSummary),
+  /** Hidden at once; `conversations.restore` brings it back until `restorableUntil`. */
+  "conversations.delete": call(ById, z.object({ id: ConversationId, restorableUntil: Timestamp })),
+  "conversations.restore": call(ById, ConversationSummary),
+  "conversations.pin": call(z.object({ id: ConversationId, pinned: z.boolean() }).strict(), ConversationSummary),
+  /** Every word must occur in one message (question, reasoning or answer); case-insensitive. */
+  "conversations.search": call(
+    z.object({ query: z.string().max(500), limit: z.number().int().positive().max(500).optional() }).strict(),
+    z.object({ hits: z.array(SearchHit), truncated: z.boolean() }),
+  ),
+  /** One, some or (without ids) all conversations, as a file's name and content for the user to save. */
+  "conversations.export": call(
+    z.object({ ids: z.array(ConversationId).max(100_000).optional(), format: ExportFormat }).strict(),
+    z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+  /** Takes a JSON export; conversations whose ids are taken get fresh ids, nothing is overwritten. */
+  "conversations.import": call(
+    z.object({ content: z.string().max(512 * 1024 * 1024) }).strict(),
+    z.object({ imported: z.array(ConversationSummary), notices: z.array(z.string()) }),
+  ),
+  /** What opening the store found and did (damage repaired, backup written); events sent at start can be missed. */
+  "conversations.health": call(
+    z.object({}).strict(),
+    z.object({ notices: z.array(z.string()), backupFile: z.string().nullable(), interruptedMessages: z.number().int() }),
+  ),
+  "conversations.appendUserMessage": call(z.object({ conversationId: ConversationId, text: z.string().min(1).max(1_000_000) }).strict(), UserMessage),
+} satisfies Record<string, ReturnType<typeof call>>;
+
+export const conversationsEvents = {
+  /** Something in the list changed (for the sidebar); the conversation's content is fetched with get. */
+  "conversations.changed": z.object({
+    conversationId: ConversationId.nullable(),
+    kind: z.enum(["created", "updated", "message", "deleted", "restored", "imported", "repaired"]),
+  }),
+} satisfies Record<string, z.ZodType>;

@@ -2,5 +2,95 @@ import { z } from "zod";
 import { call } from "./define.js";
 
 // Calls and events of the settings capability. Owned by the settings work; see index.ts.
-export const settingsCalls = {} satisfies Record<string, ReturnType<typeof call>>;
-export const settingsEvents = {} satisfies Record<string, z.ZodType>;
+
+export const GpuBackend = z.enum(["auto", "cuda", "vulkan", "metal", "cpu"]);
+export type GpuBackend = z.infer<typeof GpuBackend>;
+
+export const Theme = z.enum(["system", "light", "dark"]);
+export type Theme = z.infer<typeof Theme>;
+
+/** Each field's own schema: a settings file is repaired field by field against these. */
+export const HubSettings = z.object({
+  /** Hugging Face or a mirror of it; HF_ENDPOINT sets the default. */
+  endpoint: z.url({ protocol: /^https?$/ }),
+  /** Sent for gated models; HF_TOKEN sets the default. */
+  token: z.string().max(4096).nullable(),
+});
+
+export const SamplingSettings = z.object({
+  /** DeepSeek recommends 0.5–0.7 (0.6) for R1; outside that, outputs repeat or ramble. */
+  temperature: z.number().min(0).max(2),
+  topP: z.number().gt(0).max(1),
+  /** null: a fresh random seed per answer. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+  /** Upper bound on generated tokens (reasoning and answer together). */
+  maxTokens: z.number().int().min(16).max(1_048_576),
+});
+
+export const ApiServerSettings = z.object({
+  enabled: z.boolean(),
+  port: z.number().int().min(1024).max(65_535),
+});
+
+export const DownloadSettings = z.object({
+  concurrency: z.number().int().min(1).max(8),
+});
+
+/** A full path on any platform (/…, C:\…, \\server\…): a relative one would depend on the working folder. */
+const FullPath = z.string().min(1).max(4096).regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, "must be a full path");
+
+export const Settings = z.object({
+  version: z.number().int(),
+  modelsDir: FullPath,
+  hub: HubSettings,
+  gpuBackend: GpuBackend,
+  /** "auto": the library picks from the CPU's math cores. */
+  threads: z.union([z.literal("auto"), z.number().int().min(1).max(512)]),
+  contextSize: z.number().int().min(512).max(1_048_576),
+  sampling: SamplingSettings,
+  /** "off": reasoning runs until the model closes it; a number caps the reasoning tokens. */
+  thinkingBudget: z.union([z.literal("off"), z.number().int().min(1).max(1_048_576)]),
+  theme: Theme,
+  apiServer: ApiServerSettings,
+  downloads: DownloadSettings,
+  /** A JSON catalog file merged with the built-in one; null: none. */
+  extraCatalogPath: FullPath.nullable(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** A partial change: any subset of fields, groups partially too. Unknown fields are refused. */
+export const SettingsPatch = z
+  .object({
+    modelsDir: Settings.shape.modelsDir,
+    hub: HubSettings.partial().strict(),
+    gpuBackend: GpuBackend,
+    threads: Settings.shape.threads,
+    contextSize: Settings.shape.contextSize,
+    sampling: SamplingSettings.partial().strict(),
+    thinkingBudget: Settings.shape.thinkingBudget,
+    theme: Theme,
+    apiServer: ApiServerSettings.partial().strict(),
+    downloads: DownloadSettings.partial().strict(),
+    extraCatalogPath: Settings.shape.extraCatalogPath,
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const SettingsView = z.object({
+  settings: Settings,
+  /** What each field is when the user has not set it (models folder, env-derived hub, …). */
+  defaults: Settings,
+  /** Repairs made when settings.json was read (unknown or invalid fields), for people to read. */
+  notices: z.array(z.string()),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+export const settingsCalls = {
+  "settings.get": call(z.object({}).strict(), SettingsView),
+  "settings.update": call(z.object({ patch: SettingsPatch }).strict(), z.object({ settings: Settings })),
+} satisfies Record<string, ReturnType<typeof call>>;
+
+export const settingsEvents = {
+  "settings.changed": z.object({ settings: Settings }),
+} satisfies Record<string, z.ZodType>;
