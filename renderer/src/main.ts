@@ -1,4 +1,5 @@
 import { mount } from "svelte";
+import "katex/dist/katex.min.css";
 import App from "./App.svelte";
 import "./app.css";
 

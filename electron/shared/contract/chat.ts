@@ -1,6 +1,104 @@
 import { z } from "zod";
-import { call } from "./define.js";
+import { call, JobId, JobStarted } from "./define.js";
+import { BackendKind } from "./engine.js";
 
-// Calls and events of the chat capability. Owned by the chat work; see index.ts.
-export const chatCalls = {} satisfies Record<string, ReturnType<typeof call>>;
-export const chatEvents = {} satisfies Record<string, z.ZodType>;
+/**
+ * A turn of the conversation as it goes back into the model: the user's text, or the assistant's
+ * answer only. Earlier reasoning never goes back into the context (DeepSeek's guidance).
+ */
+export const ChatTurn = z
+  .object({
+    role: z.enum(["user", "assistant"]),
+    content: z.string().max(2_000_000),
+  })
+  .strict();
+export type ChatTurn = z.infer<typeof ChatTurn>;
+
+/**
+ * Sampling and limits for one response. Omitted fields come from the settings, then from DeepSeek's
+ * recommendation for R1 (temperature 0.6, top-p 0.95).
+ */
+export const GenerationOptions = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().min(0).max(1).optional(),
+    topK: z.number().int().min(0).max(1_000_000).optional(),
+    minP: z.number().min(0).max(1).optional(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    /** Cap on all generated tokens (reasoning and answer). */
+    maxTokens: z.number().int().min(1).max(1_048_576).optional(),
+    /** Cap on reasoning tokens; when reached, the thought is closed and the model answers. */
+    thinkingBudget: z.number().int().min(0).max(1_048_576).optional(),
+    /** Absent or "" means none (DeepSeek: instructions belong in the user turn). */
+    systemPrompt: z.string().max(200_000).optional(),
+  })
+  .strict();
+export type GenerationOptions = z.infer<typeof GenerationOptions>;
+
+/** The options as the engine uses them: every default applied. */
+export const ResolvedGenerationOptions = GenerationOptions.required({ temperature: true, topP: true });
+export type ResolvedGenerationOptions = z.infer<typeof ResolvedGenerationOptions>;
+
+export const defaultSampling = { temperature: 0.6, topP: 0.95 } as const;
+
+export const StopReason = z.enum(["end", "max-tokens", "aborted", "context-full", "budget-reached", "crashed", "error"]);
+export type StopReason = z.infer<typeof StopReason>;
+
+export const GenerationMetrics = z.object({
+  /** From the engine receiving the request to the first generated token. */
+  ttftMs: z.number().nullable(),
+  promptTokens: z.number().int(),
+  promptTokensPerSecond: z.number().nullable(),
+  generatedTokens: z.number().int(),
+  generationTokensPerSecond: z.number().nullable(),
+  thoughtTokens: z.number().int(),
+  answerTokens: z.number().int(),
+  thoughtStartedAt: z.string().nullable(),
+  thoughtEndedAt: z.string().nullable(),
+  totalMs: z.number(),
+  backend: BackendKind.nullable(),
+  gpuLayers: z.number().int(),
+  contextUsed: z.number().int(),
+  contextSize: z.number().int(),
+  /** Earlier messages shifted out of the context to make room (0 when all fit). */
+  droppedMessages: z.number().int(),
+});
+export type GenerationMetrics = z.infer<typeof GenerationMetrics>;
+
+export const ChatSendRequest = z
+  .object({
+    conversationId: z.string().min(1).max(200).optional(),
+    /** Earlier turns plus the new user turn last; omit to take earlier turns from the conversation. */
+    messages: z.array(ChatTurn).max(10_000).optional(),
+    /** The new user turn, appended after `messages` or the conversation's history. */
+    prompt: z.string().max(2_000_000).optional(),
+    options: GenerationOptions.prefault({}),
+  })
+  .strict()
+  .refine((r) => r.messages?.length || r.prompt !== undefined, { message: "Give messages or a prompt." });
+export type ChatSendRequest = z.input<typeof ChatSendRequest>;
+
+export const ChatDone = z.object({
+  jobId: JobId,
+  conversationId: z.string().nullable(),
+  stopReason: StopReason,
+  thought: z.string(),
+  answer: z.string(),
+  metrics: GenerationMetrics.nullable(),
+  /** For people: why it stopped when that is not the normal end. */
+  message: z.string().nullable(),
+});
+export type ChatDone = z.infer<typeof ChatDone>;
+
+export const chatCalls = {
+  /** Generate a response. Streams chat.delta (coalesced), ends with chat.done. One at a time. */
+  "chat.send": call(ChatSendRequest, JobStarted),
+};
+
+export const chatEvents = {
+  /** New text since the previous delta of the same job (never the whole history). */
+  "chat.delta": z.object({ jobId: JobId, thought: z.string(), answer: z.string() }),
+  /** Something the user should know about this response, e.g. earlier turns were shifted out. */
+  "chat.notice": z.object({ jobId: JobId, message: z.string() }),
+  "chat.done": ChatDone,
+};

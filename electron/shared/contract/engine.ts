@@ -1,6 +1,113 @@
 import { z } from "zod";
-import { call } from "./define.js";
+import { call, JobId, JobStarted } from "./define.js";
 
-// Calls and events of the engine capability. Owned by the engine work; see index.ts.
-export const engineCalls = {} satisfies Record<string, ReturnType<typeof call>>;
-export const engineEvents = {} satisfies Record<string, z.ZodType>;
+/** What the user may ask for; "auto" tries CUDA → Vulkan → CPU (Metal on macOS). */
+export const BackendChoice = z.enum(["auto", "cuda", "vulkan", "metal", "cpu"]);
+export type BackendChoice = z.infer<typeof BackendChoice>;
+
+/** A backend that actually runs. */
+export const BackendKind = z.enum(["cuda", "vulkan", "metal", "cpu"]);
+export type BackendKind = z.infer<typeof BackendKind>;
+
+export const BackendInfo = z.object({
+  /** The backend in use. */
+  backend: BackendKind,
+  /** What was asked for (settings or the load request). */
+  requested: BackendChoice,
+  /** Backends this machine appears able to run (drivers detected); CPU is always there. */
+  available: z.array(BackendKind),
+  devices: z.array(z.string()),
+  vram: z.object({ totalBytes: z.number(), usedBytes: z.number(), freeBytes: z.number() }),
+  cpuMathCores: z.number().int(),
+  /** Threads generation uses: the user's choice or cpuMathCores. */
+  threads: z.number().int(),
+  llamaCppRelease: z.string(),
+});
+export type BackendInfo = z.infer<typeof BackendInfo>;
+
+/**
+ * How a model family is driven. `r1-distill`: the original DeepSeek-R1 distills (response forced to
+ * start inside `<think>\n`, no system prompt by default). `r1-0528`: newer R1 releases (system prompt
+ * allowed, no forced think). `other`: whatever node-llama-cpp resolves from the file.
+ */
+export const ModelFamily = z.enum(["r1-distill", "r1-0528", "other"]);
+export type ModelFamily = z.infer<typeof ModelFamily>;
+
+export const LoadedModel = z.object({
+  path: z.string(),
+  name: z.string(),
+  architecture: z.string(),
+  family: ModelFamily,
+  chatWrapper: z.string(),
+  forcedThinking: z.boolean(),
+  systemPromptAllowed: z.boolean(),
+  contextSize: z.number().int(),
+  gpuLayers: z.number().int(),
+  totalLayers: z.number().int(),
+  threads: z.number().int(),
+  backend: BackendKind,
+  sizeBytes: z.number(),
+  loadMs: z.number(),
+});
+export type LoadedModel = z.infer<typeof LoadedModel>;
+
+export const CrashReport = z.object({
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  /** The model that was loaded or being loaded, if any. */
+  lastModel: z.string().nullable(),
+  /** What the engine was doing: "load", "generate", … */
+  lastOperation: z.string().nullable(),
+  at: z.string(),
+  message: z.string(),
+  /** Whether the engine was started again (and the model reloaded where it was loaded). */
+  restarted: z.boolean(),
+});
+export type CrashReport = z.infer<typeof CrashReport>;
+
+export const EngineState = z.enum(["stopped", "starting", "idle", "loading", "ready", "generating", "restarting"]);
+export type EngineState = z.infer<typeof EngineState>;
+
+export const EngineStatus = z.object({
+  state: EngineState,
+  model: LoadedModel.nullable(),
+  backend: BackendInfo.nullable(),
+  lastCrash: CrashReport.nullable(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
+export const GpuLayersChoice = z.union([z.literal("auto"), z.number().int().min(0).max(10_000)]);
+
+export const LoadRequest = z
+  .object({
+    /** Absolute path of a .gguf file; validated before llama.cpp sees it. */
+    path: z.string().min(1).max(4096),
+    /** Omitted: the settings' context size. Never the unbounded "auto" (131K tokens for the 7B: 12 GB of RAM). */
+    contextSize: z.number().int().min(256).max(1_048_576).optional(),
+    /** A number from the fit plan, or "auto" (node-llama-cpp fits layers to free VRAM). */
+    gpuLayers: GpuLayersChoice.optional(),
+    backend: BackendChoice.optional(),
+    threads: z.number().int().min(1).max(512).optional(),
+    /** Overrides the family detected from the file. */
+    family: ModelFamily.optional(),
+  })
+  .strict();
+export type LoadRequest = z.input<typeof LoadRequest>;
+
+export const engineCalls = {
+  "engine.status": call(z.object({}).strict(), EngineStatus),
+  /** Load a model (unloads the current one first). Progress: engine.loadProgress, then engine.loaded or engine.loadFailed. */
+  "engine.load": call(LoadRequest, JobStarted),
+  "engine.unload": call(z.object({}).strict(), z.object({ unloaded: z.boolean() })),
+  /** The backend in use (starting the engine if needed), its devices and VRAM. */
+  "engine.backends": call(z.object({ backend: BackendChoice.optional() }).strict(), BackendInfo),
+};
+
+export const engineEvents = {
+  "engine.loadProgress": z.object({ jobId: JobId, path: z.string(), progress: z.number().min(0).max(1) }),
+  "engine.loaded": z.object({ jobId: JobId, model: LoadedModel }),
+  "engine.loadFailed": z.object({ jobId: JobId, path: z.string(), message: z.string(), cancelled: z.boolean() }),
+  "engine.unloaded": z.object({ path: z.string() }),
+  /** The engine process died; it was restarted when `restarted` is true. */
+  "engine.crashed": CrashReport,
+};

@@ -12,12 +12,35 @@ export class ApiError extends Error {
 
 /** The one module that talks to the core. Everything else in the renderer goes through `api`. */
 export class ApiClient {
-  constructor(readonly transport: Transport) {}
+  private connected: Transport | undefined;
+
+  /** The transport is made on first use, so importing state classes (e.g. in tests) opens nothing. */
+  constructor(private readonly makeTransport: () => Transport) {}
+
+  get transport(): Transport {
+    return (this.connected ??= this.makeTransport());
+  }
 
   async call<K extends CallName>(name: K, request: CallRequest<K>): Promise<CallResponse<K>> {
     const outcome = await this.transport.call(name, request);
     if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
     return outcome.value as CallResponse<K>;
+  }
+
+  /**
+   * For a call or event whose contract entry is still being written: same path, no static types.
+   * Each use sits in one gateway and becomes `call`/`on` once the contract has the name.
+   */
+  async callUnchecked(name: string, request: unknown): Promise<unknown> {
+    const outcome = await this.transport.call(name, request);
+    if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
+    return outcome.value;
+  }
+
+  onUnchecked(name: string, listener: (payload: unknown) => void): () => void {
+    return this.transport.onEvent((eventName, payload) => {
+      if (eventName === name) listener(payload);
+    });
   }
 
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
@@ -37,4 +60,4 @@ function pickTransport(): Transport {
   return new WebSocketTransport(`${scheme}://${location.host}/ws`);
 }
 
-export const api = new ApiClient(pickTransport());
+export const api = new ApiClient(pickTransport);

@@ -1,0 +1,125 @@
+import { defaultSampling, type ChatDone, type ChatTurn, type ResolvedGenerationOptions } from "../../shared/contract/chat.js";
+import type { EventSink } from "../transport/dispatcher.js";
+import { UserFacingError } from "../transport/dispatcher.js";
+import type { JobRegistry } from "../jobs/job-registry.js";
+import type { EngineService } from "../engine/engine-service.js";
+import type { z } from "zod";
+import type { ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
+
+/** Earlier turns of a conversation, oldest first: user text and answers only, never reasoning. */
+export interface ChatHistorySource {
+  turns(conversationId: string): ChatTurn[] | Promise<ChatTurn[]>;
+}
+
+/**
+ * How a response is kept while and after it streams (the conversation store implements it).
+ * `onStreamSave` gets each coalesced piece as it arrives — the store buffers and writes them, so a
+ * crash loses at most its flush interval; `onDone` gets the final text, stop reason and metrics
+ * (stop reason "crashed" or "aborted" marks the message interrupted, with what was streamed kept).
+ */
+export interface ChatPersistence {
+  onStart?(info: { jobId: string; conversationId: string | null; turns: ChatTurn[] }): void | Promise<void>;
+  onStreamSave?(partial: { jobId: string; conversationId: string | null; thought: string; answer: string }): void;
+  onDone?(done: ChatDone): void | Promise<void>;
+}
+
+/** Defaults for omitted options (the settings service, when the app has one). */
+export type SamplingDefaults = () => Partial<ResolvedGenerationOptions>;
+
+type ParsedSend = z.output<typeof ChatSendSchema>;
+
+export class ChatService {
+  private historySource: ChatHistorySource | undefined;
+  private persistence: ChatPersistence | undefined;
+  private active: string | undefined;
+
+  constructor(
+    private readonly engine: () => EngineService,
+    private readonly jobs: JobRegistry,
+    private readonly emit: EventSink,
+    private readonly samplingDefaults: SamplingDefaults,
+  ) {}
+
+  /** The lead wires the conversation store here; without one, requests must carry `messages`. */
+  setHistorySource(source: ChatHistorySource | undefined): void {
+    this.historySource = source;
+  }
+
+  setPersistence(persistence: ChatPersistence | undefined): void {
+    this.persistence = persistence;
+  }
+
+  /** The job id of the response being generated, if any. */
+  get activeJob(): string | undefined {
+    return this.active;
+  }
+
+  private async resolveTurns(request: ParsedSend): Promise<ChatTurn[]> {
+    let turns: ChatTurn[];
+    if (request.messages?.length) turns = [...request.messages];
+    else if (request.conversationId && this.historySource) turns = [...(await this.historySource.turns(request.conversationId))];
+    else turns = [];
+    if (request.prompt !== undefined) turns.push({ role: "user", content: request.prompt });
+    if (turns.at(-1)?.role !== "user") throw new UserFacingError("The last message must be the user's.", "bad-request");
+    return turns;
+  }
+
+  private resolveOptions(request: ParsedSend): ResolvedGenerationOptions {
+    const defaults = this.samplingDefaults();
+    const given = Object.fromEntries(Object.entries(request.options).filter(([, value]) => value !== undefined));
+    return { ...defaultSampling, ...defaults, ...given } as ResolvedGenerationOptions;
+  }
+
+  /**
+   * Starts a response as a job; chat.delta events follow (coalesced), then one chat.done. A second
+   * request while one runs is refused: responses are never interleaved.
+   */
+  async send(request: ParsedSend): Promise<string> {
+    const engine = this.engine();
+    if (this.active) throw new UserFacingError("A response is already being generated. Wait for it to finish or stop it first.");
+    if (!engine.loadedModel && engine.status().state !== "restarting") throw new UserFacingError("No model is loaded. Load a model first.");
+    this.active = "starting";
+    let turns: ChatTurn[];
+    try {
+      turns = await this.resolveTurns(request);
+    } catch (err) {
+      this.active = undefined;
+      throw err;
+    }
+    const options = this.resolveOptions(request);
+    const conversationId = request.conversationId ?? null;
+    const jobId = this.jobs.start("chat", async (job) => {
+      let thought = "";
+      let answer = "";
+      let done: ChatDone | undefined;
+      try {
+        await this.persistence?.onStart?.({ jobId: job.id, conversationId, turns });
+        for await (const event of engine.generate({ conversationId, turns, options }, job.signal)) {
+          if (event.type === "delta") {
+            thought += event.thought;
+            answer += event.answer;
+            this.emit("chat.delta", { jobId: job.id, thought: event.thought, answer: event.answer });
+            this.persistence?.onStreamSave?.({ jobId: job.id, conversationId, thought: event.thought, answer: event.answer });
+          } else if (event.type === "notice") {
+            this.emit("chat.notice", { jobId: job.id, message: event.message });
+          } else {
+            done = { jobId: job.id, conversationId, stopReason: event.stopReason, thought: event.thought, answer: event.answer, metrics: event.metrics, message: event.message };
+          }
+        }
+      } catch (err) {
+        done = { jobId: job.id, conversationId, stopReason: "error", thought, answer, metrics: null, message: err instanceof Error ? err.message : String(err) };
+      } finally {
+        this.active = undefined;
+      }
+      done ??= { jobId: job.id, conversationId, stopReason: "error", thought, answer, metrics: null, message: "The response ended without a result." };
+      try {
+        await this.persistence?.onDone?.(done);
+      } finally {
+        this.emit("chat.done", done);
+      }
+    });
+    this.active = jobId;
+    return jobId;
+  }
+}
+

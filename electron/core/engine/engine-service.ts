@@ -1,0 +1,118 @@
+import path from "node:path";
+import type { BackendChoice, BackendInfo, EngineStatus, LoadedModel, LoadRequest } from "../../shared/contract/engine.js";
+import { UserFacingError } from "../transport/dispatcher.js";
+import { EngineCallError, EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
+import type { EngineLauncher } from "./launcher.js";
+
+/** Where load defaults come from (the settings service, when the app has one). */
+export interface EngineDefaults {
+  backend(): BackendChoice;
+  threads(): number | undefined;
+  contextSize(): number;
+}
+
+/** Checks a model file before llama.cpp sees it; throws a clear error for a bad one. */
+export type ModelFileCheck = (filePath: string) => Promise<void>;
+
+/**
+ * What other modules (chat, the API server, the UI integration) use of the engine. One model at a
+ * time, one generation at a time; the engine process restarts itself after a crash.
+ */
+export class EngineService {
+  readonly client: EngineClient;
+
+  constructor(
+    launcher: EngineLauncher,
+    private readonly defaults: EngineDefaults,
+    private readonly checkFile: ModelFileCheck,
+    onCrash: ConstructorParameters<typeof EngineClient>[0]["onCrash"],
+  ) {
+    this.client = new EngineClient({ launcher, onCrash });
+  }
+
+  status(): EngineStatus {
+    return this.client.status();
+  }
+
+  get loadedModel(): LoadedModel | null {
+    return this.client.loadedModel;
+  }
+
+  get busy(): boolean {
+    const state = this.client.status().state;
+    return state === "loading" || state === "generating";
+  }
+
+  async backends(choice?: BackendChoice): Promise<BackendInfo> {
+    this.client.configure({ threads: this.defaults.threads() });
+    try {
+      return await this.client.backendInfo(choice ?? this.defaults.backend());
+    } catch (err) {
+      throw asUserFacing(err);
+    }
+  }
+
+  /** Refuses a bad request or file at once (clear message); the load itself may still fail later. */
+  async prepareLoad(request: LoadRequest): Promise<Required<Pick<LoadRequest, "path" | "contextSize" | "gpuLayers">> & LoadRequest> {
+    if (!path.isAbsolute(request.path)) throw new UserFacingError("The model path must be absolute.", "bad-request");
+    const state = this.client.status().state;
+    if (state === "loading") throw new UserFacingError("A model is already being loaded; wait for it or cancel it first.");
+    if (state === "generating") throw new UserFacingError("A response is being generated; stop it before loading another model.");
+    await this.checkFile(request.path);
+    return {
+      ...request,
+      contextSize: request.contextSize ?? this.defaults.contextSize(),
+      gpuLayers: request.gpuLayers ?? "auto",
+    };
+  }
+
+  async load(request: LoadRequest, options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {}): Promise<LoadedModel> {
+    const prepared = await this.prepareLoad(request);
+    return this.loadPrepared(prepared, options);
+  }
+
+  async loadPrepared(
+    request: Awaited<ReturnType<EngineService["prepareLoad"]>>,
+    options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {},
+  ): Promise<LoadedModel> {
+    this.client.configure({ threads: request.threads ?? this.defaults.threads() });
+    try {
+      return await this.client.load(
+        {
+          path: request.path,
+          contextSize: request.contextSize,
+          gpuLayers: request.gpuLayers,
+          backend: request.backend ?? this.defaults.backend(),
+          threads: request.threads ?? this.defaults.threads(),
+          family: request.family,
+        },
+        options,
+      );
+    } catch (err) {
+      throw asUserFacing(err);
+    }
+  }
+
+  async unload(): Promise<{ unloaded: boolean; path: string | null }> {
+    if (this.client.status().state === "generating") throw new UserFacingError("A response is being generated; stop it before unloading the model.");
+    try {
+      return await this.client.unload();
+    } catch (err) {
+      throw asUserFacing(err);
+    }
+  }
+
+  /** See EngineClient.generate: deltas, notices, then one `done` (also after a crash). */
+  generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined> {
+    return this.client.generate(request, signal);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+function asUserFacing(err: unknown): Error {
+  if (err instanceof EngineCallError) return new UserFacingError(err.message, err.code === "backend-missing" ? "unavailable" : "failed");
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from "node:crypto";
+import { readFile, rename, writeFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { MachineProfile, VariantFit } from "../../shared/contract/catalog.js";
+import type { CatalogVariant } from "../catalog/catalog-schema.js";
+import type { LoadedModel } from "../catalog/load-catalog.js";
+import { ensureMetadataOnlyGguf } from "./metadata-gguf.js";
+import { structureFromGgufInfo, type ModelStructure } from "./model-structure.js";
+import { planFit } from "./plan.js";
+
+type ReadGgufFileInfo = typeof import("node-llama-cpp").readGgufFileInfo;
+let readerPromise: Promise<ReadGgufFileInfo> | undefined;
+/** node-llama-cpp's pure-JS GGUF parser; imported on first use (it costs ~0.4 s), never its native addon. */
+const ggufReader = () => (readerPromise ??= import("node-llama-cpp").then((m) => m.readGgufFileInfo));
+
+/** Reads a GGUF header (all parts of a split model) into the estimator's structure. */
+export async function readModelStructure(file: string): Promise<ModelStructure> {
+  const read = await ggufReader();
+  return structureFromGgufInfo(await read(file, { logWarnings: false, ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type"] }));
+}
+
+/**
+ * The structure of a generated metadata-only file, kept as JSON beside it: parsing a 671B header
+ * takes tens of milliseconds, reading its summary well under one. The file name already changes
+ * with its content, so the summary never goes stale.
+ */
+async function readCachedStructure(file: string): Promise<ModelStructure> {
+  const summary = `${file}.structure.json`;
+  try {
+    const cached = JSON.parse(await readFile(summary, "utf8")) as ModelStructure & { version?: number };
+    if (cached.version === STRUCTURE_VERSION) return cached;
+  } catch {
+    // Not summarised yet.
+  }
+  const structure = await readModelStructure(file);
+  const temp = `${summary}.${randomUUID()}.tmp`;
+  await writeFile(temp, JSON.stringify({ ...structure, version: STRUCTURE_VERSION }));
+  await rename(temp, summary);
+  return structure;
+}
+/** Bump when ModelStructure changes shape. */
+const STRUCTURE_VERSION = 1;
+
+export interface FitServiceOptions {
+  /** Where metadata-only files are cached (under the data dir). */
+  cacheDir: string;
+  /** Persisted measured speeds (tokens/s per variant on this machine). */
+  measuredSpeedFile?: string;
+  /** The downloaded file of a variant, when there is one. */
+  localFileOf?: (variantId: string) => Promise<string | null>;
+}
+
+/**
+ * Evaluates catalog variants against a machine. Each variant's structure comes from its real
+ * file's header once downloaded, else from a metadata-only file generated from the catalog; both
+ * are parsed once and kept, so moving the context slider only re-runs arithmetic.
+ */
+export class FitService {
+  private readonly structures = new Map<string, Promise<{ structure: ModelStructure; from: "file" | "catalog" }>>();
+  private measured: Record<string, number> | undefined;
+
+  constructor(private readonly options: FitServiceOptions) {}
+
+  /** Drops cached structures (the catalog changed or a file arrived). */
+  forget(variantId?: string): void {
+    if (variantId === undefined) this.structures.clear();
+    else this.structures.delete(variantId);
+  }
+
+  structureOf(model: LoadedModel, variant: CatalogVariant): Promise<{ structure: ModelStructure; from: "file" | "catalog" }> {
+    let cached = this.structures.get(variant.id);
+    if (!cached) {
+      cached = (async () => {
+        const local = (await this.options.localFileOf?.(variant.id).catch(() => null)) ?? null;
+        if (local) {
+          try {
+            return { structure: await readModelStructure(local), from: "file" as const };
+          } catch {
+            // A partial or damaged download: fall back to the catalog's description.
+          }
+        }
+        const file = await ensureMetadataOnlyGguf(this.options.cacheDir, model.id, model.architecture, model.name, variant.quant);
+        return { structure: await readCachedStructure(file), from: "catalog" as const };
+      })();
+      cached.catch(() => this.structures.delete(variant.id));
+      this.structures.set(variant.id, cached);
+    }
+    return cached;
+  }
+
+  async evaluate(models: readonly LoadedModel[], contextSize: number, machine: MachineProfile, variantIds?: readonly string[]): Promise<VariantFit[]> {
+    const wanted = variantIds ? new Set(variantIds) : undefined;
+    const measured = machine.id === "this" ? await this.measuredSpeeds() : {};
+    const jobs = models.flatMap((model) =>
+      model.variants
+        .filter((v) => !wanted || wanted.has(v.id))
+        .map(async (variant): Promise<VariantFit> => {
+          const { structure, from } = await this.structureOf(model, variant);
+          const downloadBytes = variant.files.reduce((a, f) => a + f.sizeBytes, 0);
+          const plan = planFit(structure, {
+            contextSize,
+            machine,
+            downloadBytes,
+            downloaded: from === "file",
+            measuredTokensPerSecond: measured[variant.id],
+          });
+          return {
+            variantId: variant.id,
+            modelId: model.id,
+            contextSize,
+            verdict: plan.verdict,
+            reason: plan.reason,
+            plan: { gpuLayers: plan.gpuLayers, totalLayers: plan.totalLayers, kvCacheOn: plan.kvCacheOn, devices: plan.devices },
+            memory: plan.memory,
+            speed: plan.speed,
+            downloadBytes,
+            structureFrom: from,
+          };
+        }),
+    );
+    return Promise.all(jobs);
+  }
+
+  private async measuredSpeeds(): Promise<Record<string, number>> {
+    if (this.measured) return this.measured;
+    const file = this.options.measuredSpeedFile;
+    let loaded: Record<string, number> = {};
+    if (file) {
+      try {
+        const raw = JSON.parse(await readFile(file, "utf8")) as unknown;
+        if (raw && typeof raw === "object") {
+          loaded = Object.fromEntries(Object.entries(raw).filter((e): e is [string, number] => typeof e[1] === "number" && e[1] > 0));
+        }
+      } catch {
+        // No speeds measured yet.
+      }
+    }
+    this.measured = loaded;
+    return loaded;
+  }
+
+  /** A generation on this machine measured this speed: it replaces the estimate from now on. */
+  async recordMeasuredSpeed(variantId: string, tokensPerSecond: number): Promise<void> {
+    if (!(tokensPerSecond > 0) || !Number.isFinite(tokensPerSecond)) return;
+    const speeds = await this.measuredSpeeds();
+    speeds[variantId] = Math.round(tokensPerSecond * 10) / 10;
+    const file = this.options.measuredSpeedFile;
+    if (file) {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, JSON.stringify(speeds, null, 2));
+    }
+  }
+}

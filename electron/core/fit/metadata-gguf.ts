@@ -1,0 +1,98 @@
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, rename, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Architecture, QuantRecipeName } from "../catalog/catalog-schema.js";
+import { ggmlTypeName } from "../gguf/ggml-types.js";
+import { encodeGgufHeader, gguf, type GgufMetadata, type GgufTensorInfo } from "../gguf/writer.js";
+import { planTensors } from "./tensor-plan.js";
+
+/**
+ * Metadata-only GGUF files: the header and tensor table a real model file of this architecture and
+ * quantization would carry, with no weights (written with the project's GGUF writer). The estimator
+ * reads them like any GGUF header, so one code path serves a downloaded model and a model known
+ * only from the catalog.
+ */
+
+function architectureMetadata(a: Architecture, name: string, recipe: QuantRecipeName): GgufMetadata {
+  const p = a.arch;
+  const common: GgufMetadata = {
+    "general.architecture": gguf.string(p),
+    "general.name": gguf.string(`${name} (metadata only, ${recipe})`),
+    "general.alignment": gguf.u32(32),
+    [`${p}.block_count`]: gguf.u32(a.blocks),
+    [`${p}.context_length`]: gguf.u32(a.contextLength),
+    [`${p}.embedding_length`]: gguf.u32(a.embedding),
+    [`${p}.attention.head_count`]: gguf.u32(a.heads),
+    [`${p}.attention.layer_norm_rms_epsilon`]: gguf.f32(1e-6),
+    [`${p}.vocab_size`]: gguf.u32(a.vocab),
+    "tokenizer.ggml.model": gguf.string("gpt2"),
+  };
+  if (a.type === "dense") {
+    return {
+      ...common,
+      [`${p}.feed_forward_length`]: gguf.u32(a.ffn),
+      [`${p}.attention.head_count_kv`]: gguf.u32(a.kvHeads),
+      [`${p}.attention.key_length`]: gguf.u32(a.headDim),
+      [`${p}.attention.value_length`]: gguf.u32(a.headDim),
+      [`${p}.rope.dimension_count`]: gguf.u32(a.headDim),
+    };
+  }
+  return {
+    ...common,
+    [`${p}.feed_forward_length`]: gguf.u32(a.denseFfn),
+    // MLA as llama.cpp runs it: one "KV head" holding the latent and the RoPE key (576 wide);
+    // the per-head sizes move to the *_mla keys.
+    [`${p}.attention.head_count_kv`]: gguf.u32(1),
+    [`${p}.attention.q_lora_rank`]: gguf.u32(a.qLoraRank),
+    [`${p}.attention.kv_lora_rank`]: gguf.u32(a.kvLoraRank),
+    [`${p}.attention.key_length`]: gguf.u32(a.kvLoraRank + a.qkRopeHeadDim),
+    [`${p}.attention.value_length`]: gguf.u32(a.kvLoraRank),
+    [`${p}.attention.key_length_mla`]: gguf.u32(a.qkNopeHeadDim + a.qkRopeHeadDim),
+    [`${p}.attention.value_length_mla`]: gguf.u32(a.vHeadDim),
+    [`${p}.rope.dimension_count`]: gguf.u32(a.qkRopeHeadDim),
+    [`${p}.leading_dense_block_count`]: gguf.u32(a.denseBlocks),
+    [`${p}.expert_feed_forward_length`]: gguf.u32(a.expertFfn),
+    [`${p}.expert_count`]: gguf.u32(a.experts),
+    [`${p}.expert_shared_count`]: gguf.u32(a.sharedExperts),
+    [`${p}.expert_used_count`]: gguf.u32(a.activeExperts),
+    [`${p}.expert_weights_norm`]: gguf.bool(true),
+  };
+}
+
+/** Bump when the generator's output changes, so cached files are rebuilt. */
+const GENERATOR_VERSION = 3;
+
+/** The metadata-only GGUF bytes for a catalog architecture and quantization recipe. */
+export function metadataOnlyGguf(architecture: Architecture, name: string, recipe: QuantRecipeName): Buffer {
+  const tensors: GgufTensorInfo[] = planTensors(architecture, recipe).map((t) => ({
+    name: t.name,
+    dims: t.dimensions,
+    type: ggmlTypeName(t.typeId)!,
+  }));
+  return encodeGgufHeader(architectureMetadata(architecture, name, recipe), tensors);
+}
+
+/**
+ * Writes (once) and returns the path of the metadata-only file under `cacheDir`. The name carries a
+ * hash of everything the content depends on, so a changed catalog entry gets a new file.
+ */
+export async function ensureMetadataOnlyGguf(
+  cacheDir: string,
+  modelId: string,
+  architecture: Architecture,
+  name: string,
+  recipe: QuantRecipeName,
+): Promise<string> {
+  const key = createHash("sha256")
+    .update(JSON.stringify({ GENERATOR_VERSION, architecture, recipe, name }))
+    .digest("hex")
+    .slice(0, 12);
+  const file = path.join(cacheDir, `${modelId}.${recipe}.${key}.gguf`);
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isFile()) return file;
+  await mkdir(cacheDir, { recursive: true });
+  const temp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(temp, metadataOnlyGguf(architecture, name, recipe));
+  await rename(temp, file);
+  return file;
+}

@@ -1,0 +1,172 @@
+import type { DeviceMemory, MachineProfile, Verdict } from "../../shared/contract/catalog.js";
+import { UNKNOWN_GPU_BANDWIDTH_GBS } from "../hardware/bandwidth.js";
+import { deviceTotal, estimateMemory, type MemoryEstimate } from "./estimate.js";
+import type { ModelStructure } from "./model-structure.js";
+
+/** llama.cpp keeps this much VRAM free per GPU (node-llama-cpp's default padding): 6 %, at most 1 GiB. */
+const vramPadding = (total: number) => Math.min(total * 0.06, 1024 ** 3);
+
+export interface FitPlan {
+  verdict: Verdict;
+  reason: string;
+  gpuLayers: number;
+  totalLayers: number;
+  kvCacheOn: "gpu" | "cpu" | "split";
+  devices: DeviceMemory[];
+  memory: { weightsBytes: number; kvCacheBytes: number; computeBytes: number; totalBytes: number };
+  speed: { tokensPerSecond: number; basis: "estimate" | "measured"; note: string };
+}
+
+export interface PlanInput {
+  contextSize: number;
+  machine: MachineProfile;
+  downloadBytes: number;
+  /** Already on disk: the disk check is skipped. */
+  downloaded: boolean;
+  measuredTokensPerSecond?: number;
+}
+
+/** Memory is sold in binary gigabytes ("16 GB" of RAM is 16 GiB); figures use the same unit. */
+export const gb = (bytes: number) => {
+  const g = bytes / 1024 ** 3;
+  return `${g.toFixed(g >= 10 ? 0 : 1)} GB`;
+};
+
+function gpuBudget(machine: MachineProfile): number {
+  const gpus = machine.gpus;
+  if (gpus.length === 0) return 0;
+  return gpus.reduce((sum, g) => sum + Math.max(0, g.vramFreeBytes - vramPadding(g.vramTotalBytes)), 0);
+}
+
+/** The most layers whose weights, KV cache and scratch fit the GPUs (memory grows with layers). */
+function bestGpuLayers(s: ModelStructure, contextSize: number, budget: number, gpuCount: number): number {
+  if (budget <= 0) return 0;
+  let lo = 0;
+  let hi = s.blocks + 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (deviceTotal(estimateMemory(s, { contextSize, gpuLayers: mid, gpuCount }).gpu) <= budget) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Generation speed: each token reads every active weight once (only the routed experts in use for
+ * a mixture of experts), at the bandwidth of the memory it lives in, at ~65 % of the peak (less for
+ * experts, whose scattered reads and routing waste more of it).
+ */
+function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachineProfile): { tokensPerSecond: number; note: string } {
+  const efficiency = s.experts > 0 ? 0.45 : 0.65;
+  const firstGpuBlock = s.blocks - m.gpuBlocks;
+  let gpuBytes = m.outputOnGpu ? s.outputBytes : 0;
+  let cpuBytes = m.outputOnGpu ? 0 : s.outputBytes;
+  for (let i = 0; i < s.blocks; i++) {
+    if (i >= firstGpuBlock) gpuBytes += s.blockActiveBytes[i] ?? 0;
+    else cpuBytes += s.blockActiveBytes[i] ?? 0;
+  }
+  const gpuBandwidth =
+    machine.gpus.length === 0
+      ? UNKNOWN_GPU_BANDWIDTH_GBS
+      : Math.min(...machine.gpus.map((g) => g.bandwidthGBs ?? UNKNOWN_GPU_BANDWIDTH_GBS));
+  const seconds = gpuBytes / (gpuBandwidth * 1e9 * efficiency) + cpuBytes / (machine.ramBandwidthGBs * 1e9 * efficiency);
+  const tps = seconds > 0 ? 1 / seconds : 0;
+  const perToken = gpuBytes + cpuBytes;
+  const where =
+    gpuBytes > 0 && cpuBytes > 0
+      ? `${gb(gpuBytes)} at ${gpuBandwidth} GB/s on the GPU and ${gb(cpuBytes)} at ${machine.ramBandwidthGBs} GB/s from RAM`
+      : gpuBytes > 0
+        ? `at ${gpuBandwidth} GB/s on the GPU`
+        : `at ${machine.ramBandwidthGBs} GB/s from RAM`;
+  const moe = s.experts > 0 ? ` (${s.activeExperts} of ${s.experts} experts active)` : "";
+  return {
+    tokensPerSecond: Math.round(tps * 10) / 10,
+    note: `Estimate: about ${gb(perToken)} of weights read per token${moe}, ${where}.`,
+  };
+}
+
+export function planFit(s: ModelStructure, input: PlanInput): FitPlan {
+  const plan = planMemory(s, input);
+  // Without flash attention (MLA models under node-llama-cpp) the attention scores of every head
+  // are materialised; at long contexts that scratch outweighs the KV cache. Say so.
+  if (!s.flashAttention && plan.memory.computeBytes > 0.2 * plan.memory.totalBytes) {
+    plan.reason += ` ${gb(plan.memory.computeBytes)} of that is attention scratch: this model runs without flash attention, so a shorter context helps most.`;
+  }
+  return plan;
+}
+
+function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
+  const { contextSize, machine } = input;
+  const totalLayers = s.blocks + 1;
+  const gpuCount = machine.gpus.length;
+  const gpuLayers = bestGpuLayers(s, contextSize, gpuBudget(machine), gpuCount);
+  const m = estimateMemory(s, { contextSize, gpuLayers, gpuCount });
+  const gpuNeed = deviceTotal(m.gpu);
+  const cpuNeed = deviceTotal(m.cpu);
+  const sum = (k: keyof typeof m.cpu) => m.cpu[k] + m.gpu[k];
+  const memory = {
+    weightsBytes: sum("weightsBytes"),
+    kvCacheBytes: sum("kvCacheBytes"),
+    computeBytes: sum("computeBytes"),
+    totalBytes: gpuNeed + cpuNeed,
+  };
+
+  // Unified memory: what sits "on the GPU" is in the same RAM, so the whole need must fit RAM.
+  const ramNeed = machine.unifiedMemory ? gpuNeed + cpuNeed : cpuNeed;
+  const devices: DeviceMemory[] = [];
+  if (gpuLayers > 0) {
+    const vram = machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0);
+    devices.push({ device: machine.gpus.length > 1 ? `${machine.gpus.length} GPUs` : (machine.gpus[0]?.name ?? "GPU"), ...m.gpu, totalBytes: gpuNeed, availableBytes: vram });
+  }
+  devices.push({ device: machine.unifiedMemory ? "RAM (unified)" : "RAM", ...m.cpu, totalBytes: ramNeed, availableBytes: machine.ramUsableBytes });
+
+  const kvCacheOn = m.gpu.kvCacheBytes === 0 ? "cpu" : m.cpu.kvCacheBytes === 0 ? "gpu" : "split";
+  const measured = input.measuredTokensPerSecond;
+  const speed = measured
+    ? { tokensPerSecond: measured, basis: "measured" as const, note: "Measured on this computer." }
+    : { ...estimateSpeed(s, m, machine), basis: "estimate" as const };
+  const base = { gpuLayers, totalLayers, kvCacheOn, devices, memory, speed } as const;
+
+  const hasAll = machine.ramBytes + (machine.unifiedMemory ? 0 : machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0));
+  if (ramNeed > machine.ramBytes) {
+    const needs = machine.unifiedMemory ? ramNeed : memory.totalBytes;
+    return {
+      ...base,
+      verdict: "wont-fit",
+      reason: `Won't fit: needs ${gb(needs)} at this context, this machine has ${gb(hasAll)}${machine.gpus.length > 0 && !machine.unifiedMemory ? " (RAM and VRAM together)" : ""}.`,
+    };
+  }
+  if (!input.downloaded && machine.diskFreeBytes !== null && machine.diskFreeBytes < input.downloadBytes) {
+    return {
+      ...base,
+      verdict: "no-disk",
+      reason: `Not enough disk to download: needs ${gb(input.downloadBytes)}, ${gb(machine.diskFreeBytes)} free in the models folder.`,
+    };
+  }
+  if (ramNeed > machine.ramUsableBytes) {
+    return {
+      ...base,
+      verdict: "tight",
+      reason: `Tight, may swap: needs ${gb(ramNeed)} of RAM, ${gb(machine.ramUsableBytes)} is free for models out of ${gb(machine.ramBytes)}.`,
+    };
+  }
+  if (gpuLayers === totalLayers) {
+    return {
+      ...base,
+      verdict: "gpu-full",
+      reason: `Runs fully on the GPU: ${gb(gpuNeed)} of ${gb(machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0))} ${machine.unifiedMemory ? "the GPU may use of unified memory" : "VRAM"}, about ${speed.tokensPerSecond} tokens/s.`,
+    };
+  }
+  if (gpuLayers > 0) {
+    return {
+      ...base,
+      verdict: "gpu-partial",
+      reason: `Partial offload: ${gpuLayers} of ${totalLayers} layers on the GPU (${gb(gpuNeed)} VRAM), the rest in RAM (${gb(cpuNeed)}); slower, about ${speed.tokensPerSecond} tokens/s.`,
+    };
+  }
+  return {
+    ...base,
+    verdict: "cpu-only",
+    reason: `CPU only${machine.gpus.length > 0 ? " (not even one layer fits the GPU)" : ""}: ${gb(cpuNeed)} of ${gb(machine.ramUsableBytes)} RAM, slow at about ${speed.tokensPerSecond} tokens/s.`,
+  };
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import { copyFile, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import type { LibraryModel } from "../../shared/contract/downloads.js";
+import { quantizationFromName, splitPartNames } from "../downloads/sources.js";
+import { UserFacingError } from "../transport/dispatcher.js";
+
+/** What the GGUF validator says about a file (electron/core/gguf/validate.ts). */
+export type GgufCheck = { ok: true; architecture?: string; quantization?: string } | { ok: false; reason: string };
+export type GgufValidator = (path: string) => Promise<GgufCheck>;
+
+const Entry = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  files: z.array(z.string()),
+  sizeBytes: z.number(),
+  quantization: z.string().optional(),
+  architecture: z.string().optional(),
+  origin: z.enum(["download", "import-copy", "import-in-place"]),
+  addedAt: z.number(),
+  lastUsedAt: z.number().optional(),
+  repo: z.string().optional(),
+  modelId: z.string().optional(),
+  variantId: z.string().optional(),
+});
+type Entry = z.infer<typeof Entry>;
+const LibraryFile = z.object({ version: z.literal(1), models: z.array(Entry) });
+
+export interface LibraryOptions {
+  /** library.json in the data dir. */
+  file: string;
+  /** Where copies go (the models folder). */
+  modelsDir: () => string;
+  validate: GgufValidator;
+}
+
+/**
+ * The models on this machine the app knows about: downloaded, copied in, or used in place.
+ * Only files the app put there (downloads, copies) are ever deleted from disk.
+ */
+export class ModelLibrary {
+  private entries: Entry[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<(models: LibraryModel[]) => void>();
+
+  constructor(private readonly options: LibraryOptions) {}
+
+  async init(): Promise<void> {
+    try {
+      this.entries = LibraryFile.parse(JSON.parse(await readFile(this.options.file, "utf8"))).models;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "ENOENT") {
+        await rename(this.options.file, `${this.options.file}.damaged-${Date.now()}`).catch(() => undefined);
+      }
+      this.entries = [];
+    }
+  }
+
+  onChange(listener: (models: LibraryModel[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async list(): Promise<LibraryModel[]> {
+    return Promise.all(
+      this.entries.map(async (e) => ({ ...e, missing: !(await exists(e.path)) })),
+    );
+  }
+
+  has(path: string): boolean {
+    const target = resolve(path);
+    return this.entries.some((e) => e.files.some((f) => resolve(f) === target));
+  }
+
+  /** Records a finished download (its files are verified and renamed already). */
+  async addDownloaded(info: { name: string; files: string[]; quantization?: string; repo?: string; modelId?: string; variantId?: string }): Promise<LibraryModel> {
+    this.entries = this.entries.filter((e) => resolve(e.path) !== resolve(info.files[0]!));
+    const entry: Entry = {
+      id: `m-${randomUUID().slice(0, 8)}`,
+      name: info.name,
+      path: info.files[0]!,
+      files: info.files,
+      sizeBytes: await totalSize(info.files),
+      quantization: info.quantization ?? quantizationFromName(basename(info.files[0]!)),
+      origin: "download",
+      addedAt: Date.now(),
+      repo: info.repo,
+      modelId: info.modelId,
+      variantId: info.variantId,
+    };
+    this.entries.push(entry);
+    await this.save();
+    return { ...entry, missing: false };
+  }
+
+  /** Adds a local GGUF file after validating every part; refuses with the validator's reason. */
+  async import(path: string, mode: "in-place" | "copy"): Promise<LibraryModel> {
+    const source = resolve(path);
+    const info = await stat(source).catch(() => undefined);
+    if (!info) throw new UserFacingError(`No file at ${source}.`, "bad-request");
+    if (!info.isFile()) throw new UserFacingError(`${source} is a folder, not a GGUF file.`, "bad-request");
+    const names = splitPartNames(basename(source));
+    const files = names.map((n) => join(dirname(source), n));
+    for (const file of files) {
+      if (!(await exists(file))) throw new UserFacingError(`${basename(source)} is one part of a split model, and the part ${basename(file)} is missing next to it.`, "bad-request");
+    }
+    // The validator checks a split model as a whole, given its first part.
+    const first = await this.options.validate(files[0]!);
+    if (!first.ok) throw new UserFacingError(`${basename(source)} cannot be used: ${first.reason}`, "bad-request");
+    if (this.has(files[0]!)) throw new UserFacingError(`${basename(source)} is already in the library.`, "bad-request");
+
+    let stored = files;
+    if (mode === "copy") {
+      const target = join(this.options.modelsDir(), "imported");
+      await mkdir(target, { recursive: true });
+      stored = files.map((f) => join(target, basename(f)));
+      for (const [i, file] of files.entries()) {
+        if (await exists(stored[i]!)) throw new UserFacingError(`${stored[i]} already exists in the models folder.`, "bad-request");
+        // Copy under a temporary name so a half-copied file never looks like a model.
+        await copyFile(file, `${stored[i]}.part`);
+        await rename(`${stored[i]}.part`, stored[i]!);
+      }
+    }
+    const entry: Entry = {
+      id: `m-${randomUUID().slice(0, 8)}`,
+      name: basename(source).replace(/-\d{5}-of-\d{5}\.gguf$/i, ".gguf"),
+      path: stored[0]!,
+      files: stored,
+      sizeBytes: await totalSize(stored),
+      quantization: first.quantization ?? quantizationFromName(basename(source)),
+      architecture: first.architecture,
+      origin: mode === "copy" ? "import-copy" : "import-in-place",
+      addedAt: Date.now(),
+    };
+    this.entries.push(entry);
+    await this.save();
+    return { ...entry, missing: false };
+  }
+
+  /** Forgets a model; deletes its files only when the app owns them. */
+  async delete(id: string): Promise<{ removed: boolean; filesDeleted: boolean; freedBytes: number }> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) return { removed: false, filesDeleted: false, freedBytes: 0 };
+    let freedBytes = 0;
+    const owned = entry.origin !== "import-in-place";
+    if (owned) {
+      for (const file of entry.files) {
+        const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+        try {
+          await unlink(file);
+          freedBytes += size;
+        } catch (err) {
+          if ((err as { code?: string }).code !== "ENOENT") throw new UserFacingError(`Could not delete ${file}: ${(err as Error).message}`);
+        }
+      }
+    }
+    this.entries = this.entries.filter((e) => e !== entry);
+    await this.save();
+    return { removed: true, filesDeleted: owned, freedBytes };
+  }
+
+  /** Marks a model as used now (the engine calls this when it loads a file). */
+  async touch(path: string): Promise<void> {
+    const target = resolve(path);
+    const entry = this.entries.find((e) => resolve(e.path) === target);
+    if (!entry) return;
+    entry.lastUsedAt = Date.now();
+    await this.save();
+  }
+
+  private save(): Promise<void> {
+    const text = JSON.stringify({ version: 1, models: this.entries }, null, 1);
+    this.chain = this.chain.then(async () => {
+      await mkdir(dirname(this.options.file), { recursive: true });
+      await writeFile(`${this.options.file}.tmp`, text);
+      await rename(`${this.options.file}.tmp`, this.options.file);
+    });
+    return this.chain.then(async () => {
+      const models = await this.list();
+      for (const listener of this.listeners) listener(models);
+    });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function totalSize(files: string[]): Promise<number> {
+  let total = 0;
+  for (const f of files) total += (await stat(f).catch(() => undefined))?.size ?? 0;
+  return total;
+}

@@ -1,0 +1,222 @@
+import path from "node:path";
+import { LlamaChat, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
+import { EngineMethods, type EngineErrorCode, type EngineMethod, type EngineParsedParams as EngineParams, type EngineResult, type EngineToCore } from "../shared/contract/engine-protocol.js";
+import { backendKindOf, describeBackend, startLlama } from "./backend.js";
+import { generateResponse, type ConversationWindow } from "./generation.js";
+import { setUpChat } from "./r1-chat-wrapper.js";
+
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly code: EngineErrorCode = "failed",
+  ) {
+    super(message);
+  }
+}
+
+interface Loaded {
+  model: LlamaModel;
+  context: LlamaContext;
+  chat: LlamaChat;
+  info: LoadedModel;
+  systemPromptAllowed: boolean;
+}
+
+const maxRememberedConversations = 32;
+
+/** Everything node-llama-cpp does for the app, one operation of each kind at a time. */
+export class EngineHost {
+  private llama: Llama | undefined;
+  private llamaChoice: BackendChoice = "auto";
+  private threadsOverride: number | undefined;
+  private loaded: Loaded | undefined;
+  private loading = false;
+  private generating = false;
+  private readonly operations = new Map<string, AbortController>();
+  private readonly windows = new Map<string, ConversationWindow>();
+
+  constructor(
+    private readonly send: (message: EngineToCore) => void,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  async handle<M extends EngineMethod>(method: M, rawParams: unknown): Promise<EngineResult<M>> {
+    const parsed = EngineMethods[method].params.safeParse(rawParams ?? {});
+    if (!parsed.success) throw new EngineError(`Malformed ${method} request: ${parsed.error.message}`, "bad-request");
+    const handlers: { [K in EngineMethod]: (params: EngineParams<K>) => Promise<EngineResult<K>> } = {
+      init: (p) => this.init(p.backend, p.threads),
+      backendInfo: () => this.backendInfo(),
+      load: (p) => this.load(p),
+      unload: () => this.unload(),
+      generate: (p) => this.generate(p),
+      memory: () => this.memory(),
+      inspectContext: () => this.inspectContext(),
+    };
+    return (handlers[method] as (params: unknown) => Promise<EngineResult<M>>)(parsed.data);
+  }
+
+  cancel(opId: string): void {
+    this.operations.get(opId)?.abort(new Error("Cancelled"));
+  }
+
+  private threads(llama: Llama): number {
+    return this.threadsOverride ?? Math.max(1, llama.cpuMathCores);
+  }
+
+  private async ensureLlama(choice: BackendChoice = this.llamaChoice): Promise<Llama> {
+    if (this.llama && choice === this.llamaChoice) return this.llama;
+    if (this.loaded) throw new EngineError("Unload the model before switching the backend.", "busy");
+    const previous = this.llama;
+    this.llama = undefined;
+    await previous?.dispose();
+    this.llama = await startLlama(choice, this.log);
+    this.llamaChoice = choice;
+    return this.llama;
+  }
+
+  private async init(backend: BackendChoice, threads: number | undefined): Promise<BackendInfo> {
+    if (this.loading && backend !== this.llamaChoice) throw new EngineError("A model is being loaded; switch the backend after it.", "busy");
+    if (threads !== undefined) this.threadsOverride = threads;
+    const llama = await this.ensureLlama(backend);
+    return describeBackend(llama, this.llamaChoice, this.threads(llama));
+  }
+
+  private async backendInfo(): Promise<BackendInfo> {
+    const llama = await this.ensureLlama();
+    return describeBackend(llama, this.llamaChoice, this.threads(llama));
+  }
+
+  private async load(params: EngineParams<"load">): Promise<LoadedModel> {
+    if (this.loading) throw new EngineError("A model is already being loaded; wait for it or cancel it first.", "busy");
+    if (this.generating) throw new EngineError("A response is being generated; stop it before loading another model.", "busy");
+    this.loading = true;
+    const controller = new AbortController();
+    this.operations.set(params.opId, controller);
+    const signal = controller.signal;
+    const startedAt = performance.now();
+    try {
+      // Switching models: the previous one goes first, so both never sit in memory together.
+      await this.unload();
+      if (params.threads !== undefined) this.threadsOverride = params.threads;
+      const llama = await this.ensureLlama(params.backend ?? this.llamaChoice);
+      let lastSent = -1;
+      const model = await llama.loadModel({
+        modelPath: params.path,
+        gpuLayers: params.gpuLayers,
+        loadSignal: signal,
+        onLoadProgress: (progress) => {
+          if (progress - lastSent < 0.01 && progress < 1) return;
+          lastSent = progress;
+          this.send({ kind: "loadProgress", opId: params.opId, progress: Math.min(1, Math.max(0, progress)) });
+        },
+      });
+      let context: LlamaContext;
+      try {
+        signal.throwIfAborted();
+        const threads = this.threads(llama);
+        // A context above the training length only costs memory and quality.
+        const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
+        context = await model.createContext({ contextSize, threads, createSignal: signal, failedCreationRemedy: false });
+      } catch (err) {
+        await model.dispose();
+        throw err;
+      }
+      const setup = setUpChat(model, params.family);
+      const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: setup.wrapper });
+      const info: LoadedModel = {
+        path: params.path,
+        name: modelName(model, params.path),
+        architecture: String(model.fileInfo.metadata?.general?.architecture ?? "unknown"),
+        family: setup.family,
+        chatWrapper: setup.wrapper.wrapperName,
+        forcedThinking: setup.forcedThinking,
+        systemPromptAllowed: setup.systemPromptAllowed,
+        contextSize: context.contextSize,
+        gpuLayers: model.gpuLayers,
+        totalLayers: model.fileInsights.totalLayers,
+        threads: context.currentThreads,
+        backend: backendKindOf(llama.gpu),
+        sizeBytes: model.size,
+        loadMs: performance.now() - startedAt,
+      };
+      this.loaded = { model, context, chat, info, systemPromptAllowed: setup.systemPromptAllowed };
+      this.windows.clear();
+      return info;
+    } catch (err) {
+      if (signal.aborted) throw new EngineError("Loading was cancelled.", "cancelled");
+      throw err;
+    } finally {
+      this.loading = false;
+      this.operations.delete(params.opId);
+    }
+  }
+
+  private async unload(): Promise<EngineResult<"unload">> {
+    const loaded = this.loaded;
+    if (!loaded) return { unloaded: false, path: null };
+    if (this.generating) throw new EngineError("A response is being generated; stop it before unloading.", "busy");
+    this.loaded = undefined;
+    this.windows.clear();
+    loaded.chat.dispose();
+    await loaded.context.dispose();
+    await loaded.model.dispose();
+    return { unloaded: true, path: loaded.info.path };
+  }
+
+  private async generate(params: EngineParams<"generate">): Promise<EngineResult<"generate">> {
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineError("No model is loaded. Load a model first.", "not-loaded");
+    if (this.generating) throw new EngineError("A response is already being generated. Wait for it or stop it first.", "busy");
+    this.generating = true;
+    const controller = new AbortController();
+    this.operations.set(params.opId, controller);
+    try {
+      const key = params.conversationId;
+      const result = await generateResponse(
+        { chat: loaded.chat, systemPromptAllowed: loaded.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
+        {
+          turns: params.turns,
+          options: params.options,
+          signal: controller.signal,
+          lastWindow: key ? this.windows.get(key) : undefined,
+          onDelta: (thought, answer) => this.send({ kind: "delta", opId: params.opId, thought, answer }),
+          onNotice: (message) => this.send({ kind: "notice", opId: params.opId, message }),
+        },
+      );
+      if (key && result.window) {
+        this.windows.delete(key);
+        this.windows.set(key, result.window);
+        if (this.windows.size > maxRememberedConversations) this.windows.delete(this.windows.keys().next().value as string);
+      }
+      const { window: _window, ...rest } = result;
+      return rest;
+    } finally {
+      this.generating = false;
+      this.operations.delete(params.opId);
+    }
+  }
+
+  private async memory(): Promise<EngineResult<"memory">> {
+    const usage = this.llama ? await this.llama.getLlamaMemoryUsage() : { cpuRam: 0, gpuVram: 0 };
+    return { llamaCpuRamBytes: usage.cpuRam, llamaGpuVramBytes: usage.gpuVram, rssBytes: process.memoryUsage.rss() };
+  }
+
+  private async inspectContext(): Promise<EngineResult<"inspectContext">> {
+    if (!this.loaded) return { text: "", tokens: 0 };
+    const sequence = this.loaded.chat.sequence;
+    const tokens = sequence.contextTokens;
+    return { text: this.loaded.model.detokenize(tokens, true), tokens: tokens.length };
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.operations.values()) controller.abort(new Error("Engine closing"));
+    await this.unload().catch(() => undefined);
+    await this.llama?.dispose();
+  }
+}
+
+function modelName(model: LlamaModel, filePath: string): string {
+  const name = model.fileInfo.metadata?.general?.name;
+  return typeof name === "string" && name.trim() ? name.trim() : path.basename(filePath, ".gguf");
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "./chat.js";
+import { BackendChoice, BackendInfo, GpuLayersChoice, LoadedModel, ModelFamily } from "./engine.js";
+
+/**
+ * The messages between the app core and the engine process (node-llama-cpp). Both sides parse what
+ * they receive with these schemas: the engine process may be a different build, or half-dead.
+ *
+ * core → engine: `call` (one method, answered by exactly one `result` with the same id) and
+ * `cancel` (aborts the load or generation started with that opId).
+ * engine → core: `ready` once at start, `result`, and progress messages carrying an opId.
+ */
+
+export const OpId = z.string().min(1).max(100);
+
+export const EngineMethods = {
+  /** Choose the backend (re-initialises llama.cpp when it differs and nothing is loaded). */
+  init: {
+    params: z.object({ backend: BackendChoice, threads: z.number().int().min(1).optional() }),
+    result: BackendInfo,
+  },
+  backendInfo: { params: z.object({}), result: BackendInfo },
+  load: {
+    params: z.object({
+      opId: OpId,
+      path: z.string(),
+      contextSize: z.number().int().min(256),
+      gpuLayers: GpuLayersChoice,
+      backend: BackendChoice.optional(),
+      threads: z.number().int().min(1).optional(),
+      family: ModelFamily.optional(),
+    }),
+    result: LoadedModel,
+  },
+  unload: { params: z.object({}), result: z.object({ unloaded: z.boolean(), path: z.string().nullable() }) },
+  generate: {
+    params: z.object({
+      opId: OpId,
+      /** Keeps each conversation's context-shift state apart. */
+      conversationId: z.string().nullable(),
+      /** Earlier turns (answers only) and the new user turn last. */
+      turns: z.array(ChatTurn).min(1),
+      options: ResolvedGenerationOptions,
+    }),
+    result: z.object({
+      stopReason: StopReason,
+      thought: z.string(),
+      answer: z.string(),
+      metrics: GenerationMetrics,
+      message: z.string().nullable(),
+    }),
+  },
+  /** llama.cpp's own memory accounting and the process RSS, to verify that unload frees memory. */
+  memory: {
+    params: z.object({}),
+    result: z.object({ llamaCpuRamBytes: z.number(), llamaGpuVramBytes: z.number(), rssBytes: z.number() }),
+  },
+  /** What the model actually evaluated last: the context tokens, detokenized with special tokens. */
+  inspectContext: {
+    params: z.object({}),
+    result: z.object({ text: z.string(), tokens: z.number().int() }),
+  },
+} as const;
+
+export type EngineMethod = keyof typeof EngineMethods;
+export type EngineParams<M extends EngineMethod> = z.input<(typeof EngineMethods)[M]["params"]>;
+/** Params after parsing (defaults applied), as the engine sees them. */
+export type EngineParsedParams<M extends EngineMethod> = z.output<(typeof EngineMethods)[M]["params"]>;
+export type EngineResult<M extends EngineMethod> = z.output<(typeof EngineMethods)[M]["result"]>;
+
+export const engineMethodNames = Object.keys(EngineMethods) as EngineMethod[];
+
+export const EngineErrorCode = z.enum(["busy", "cancelled", "backend-missing", "not-loaded", "bad-request", "failed"]);
+export type EngineErrorCode = z.infer<typeof EngineErrorCode>;
+
+export const CoreToEngine = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("call"), id: z.number().int(), method: z.enum(engineMethodNames as [EngineMethod, ...EngineMethod[]]), params: z.unknown() }),
+  z.object({ kind: z.literal("cancel"), opId: OpId }),
+]);
+export type CoreToEngine = z.infer<typeof CoreToEngine>;
+
+export const EngineToCore = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("ready"), pid: z.number().int() }),
+  z.object({ kind: z.literal("result"), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({
+    kind: z.literal("error"),
+    id: z.number().int(),
+    error: z.object({ code: EngineErrorCode, message: z.string() }),
+  }),
+  z.object({ kind: z.literal("loadProgress"), opId: OpId, progress: z.number().min(0).max(1) }),
+  /** New text since the previous delta of the same generation, coalesced by the engine. */
+  z.object({ kind: z.literal("delta"), opId: OpId, thought: z.string(), answer: z.string() }),
+  z.object({ kind: z.literal("notice"), opId: OpId, message: z.string() }),
+]);
+export type EngineToCore = z.infer<typeof EngineToCore>;

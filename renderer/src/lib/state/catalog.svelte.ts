@@ -1,0 +1,162 @@
+import type {
+  CustomMachine, HardwareInfo, MachinePreset, MachineProfile, ModelSummary, UseCase, VariantFit, VariantSummary,
+} from "../../../../electron/shared/contract/catalog.js";
+import { api } from "../api/client.js";
+
+export type { CustomMachine, HardwareInfo, MachinePreset, MachineProfile, ModelSummary, UseCase, VariantFit, VariantSummary };
+
+export interface Recommendation {
+  variantId: string | null;
+  modelId: string | null;
+  reason: string;
+}
+
+/** What the picker needs from the core: every figure it shows comes from these calls. */
+export interface CatalogGateway {
+  list(): Promise<{ models: ModelSummary[]; problems: string[] }>;
+  hardware(): Promise<HardwareInfo>;
+  presets(): Promise<MachinePreset[]>;
+  evaluate(contextSize: number, machine: string | CustomMachine): Promise<{ machine: MachineProfile; results: VariantFit[] }>;
+  recommend(use: UseCase, contextSize: number, machine: string | CustomMachine): Promise<Recommendation>;
+  onChanged(listener: () => void): () => void;
+}
+
+export const coreCatalogGateway: CatalogGateway = {
+  list: () => api.call("catalog.list", {}),
+  hardware: () => api.call("hardware.probe", {}),
+  presets: async () => (await api.call("fit.presets", {})).presets,
+  evaluate: (contextSize, machine) => api.call("fit.evaluate", { contextSize, machine }),
+  recommend: (use, contextSize, machine) => api.call("catalog.recommend", { use, contextSize, machine }),
+  onChanged: (listener) => api.on("catalog.changed", () => listener()),
+};
+
+export type PlannerMode = "this" | "preset" | "custom";
+
+export interface ModelFamilyGroup {
+  id: string;
+  label: string;
+  models: ModelSummary[];
+}
+
+/** Which shelf a model sits on in the picker. */
+export function familyOf(model: ModelSummary): { id: string; label: string } {
+  if (model.architecture.mixtureOfExperts) return { id: "r1-671b", label: "DeepSeek-R1 671B" };
+  if (/llama/i.test(model.name) || model.architecture.arch === "llama") return { id: "llama", label: "Llama distills" };
+  if (/qwen/i.test(model.name) || /^qwen/.test(model.architecture.arch)) return { id: "qwen", label: "Qwen distills" };
+  return { id: "other", label: "Other models" };
+}
+
+/**
+ * The model picker's data: catalog, this machine, the planner's machine, and the estimator's verdict
+ * for every variant at the chosen context size (re-evaluated live as it changes).
+ */
+export class CatalogState {
+  models = $state.raw<ModelSummary[]>([]);
+  problems = $state<string[]>([]);
+  hardware = $state<HardwareInfo | undefined>();
+  presets = $state.raw<MachinePreset[]>([]);
+  contextSize = $state(4096);
+  use = $state<UseCase>("chat");
+  plannerMode = $state<PlannerMode>("this");
+  presetId = $state<string | undefined>();
+  custom = $state<{ ramGB: number; vramGB: number }>({ ramGB: 32, vramGB: 12 });
+  fits = $state.raw<Record<string, VariantFit>>({});
+  machine = $state<MachineProfile | undefined>();
+  recommendation = $state<Recommendation | undefined>();
+  evaluating = $state(false);
+  error = $state<string | undefined>();
+  private generation = 0;
+
+  constructor(private readonly gateway: CatalogGateway = coreCatalogGateway) {}
+
+  get groups(): ModelFamilyGroup[] {
+    const groups: Record<string, ModelFamilyGroup> = {};
+    for (const model of this.models) {
+      const family = familyOf(model);
+      (groups[family.id] ??= { ...family, models: [] }).models.push(model);
+    }
+    const order = ["qwen", "llama", "r1-671b", "other"];
+    return Object.values(groups).sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  }
+
+  /** The machine the estimator is asked about: this one, a preset, or typed numbers. */
+  get machineChoice(): string | CustomMachine {
+    if (this.plannerMode === "preset" && this.presetId) return this.presetId;
+    if (this.plannerMode === "custom") {
+      return { label: "Custom machine", ramGB: this.custom.ramGB, gpus: this.custom.vramGB > 0 ? [{ vramGB: this.custom.vramGB }] : [] };
+    }
+    return "this";
+  }
+
+  variant(variantId: string): { model: ModelSummary; variant: VariantSummary } | undefined {
+    for (const model of this.models) {
+      const variant = model.variants.find((v) => v.id === variantId);
+      if (variant) return { model, variant };
+    }
+    return undefined;
+  }
+
+  connect(): void {
+    this.gateway.onChanged(() => void this.load());
+  }
+
+  async load(): Promise<void> {
+    await this.guard(async () => {
+      const [list, hardware, presets] = await Promise.all([this.gateway.list(), this.gateway.hardware(), this.gateway.presets()]);
+      this.models = list.models;
+      this.problems = list.problems;
+      this.hardware = hardware;
+      this.presets = presets;
+      this.presetId ??= presets[0]?.id;
+    });
+    await this.evaluate();
+  }
+
+  setContextSize(size: number): void {
+    this.contextSize = size;
+    void this.evaluate();
+  }
+
+  setUse(use: UseCase): void {
+    this.use = use;
+    void this.evaluate();
+  }
+
+  setPlanner(mode: PlannerMode, presetId?: string): void {
+    this.plannerMode = mode;
+    if (presetId) this.presetId = presetId;
+    void this.evaluate();
+  }
+
+  setCustom(custom: { ramGB: number; vramGB: number }): void {
+    this.custom = custom;
+    if (this.plannerMode === "custom") void this.evaluate();
+  }
+
+  /** Asks the estimator again; an answer to an older question is dropped. */
+  async evaluate(): Promise<void> {
+    const asked = ++this.generation;
+    this.evaluating = true;
+    const machine = $state.snapshot(this.machineChoice) as string | CustomMachine;
+    await this.guard(async () => {
+      const [evaluation, recommendation] = await Promise.all([
+        this.gateway.evaluate(this.contextSize, machine),
+        this.gateway.recommend(this.use, this.contextSize, machine),
+      ]);
+      if (asked !== this.generation) return;
+      this.machine = evaluation.machine;
+      this.fits = Object.fromEntries(evaluation.results.map((fit) => [fit.variantId, fit]));
+      this.recommendation = recommendation;
+    });
+    if (asked === this.generation) this.evaluating = false;
+  }
+
+  private async guard(work: () => Promise<void>): Promise<void> {
+    try {
+      this.error = undefined;
+      await work();
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+}

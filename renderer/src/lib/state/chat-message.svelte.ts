@@ -1,0 +1,126 @@
+import { ReasoningPanel } from "./reasoning-panel.svelte.js";
+import { StreamingMarkdown, type FrameScheduler } from "./streaming-markdown.svelte.js";
+
+import { StopReason as StopReasonSchema, type GenerationMetrics, type StopReason } from "../../../../electron/shared/contract/chat.js";
+import type { Message, MessageMetrics } from "../../../../electron/shared/contract/conversations.js";
+
+export type { GenerationMetrics, StopReason };
+
+export type MessageStatus = "streaming" | "done" | "interrupted" | "error";
+
+/** How a message starts on screen: from the store, or new (a question, an answer about to stream). */
+export type MessageInit =
+  | Message
+  | { role: "user"; text: string }
+  | { role: "assistant"; streaming: true };
+
+/** The store keeps metrics as flat facts; the ones the metrics line shows, read defensively. */
+function metricsFromStore(stored: MessageMetrics | null): GenerationMetrics | undefined {
+  if (!stored) return undefined;
+  const num = (key: string) => (typeof stored[key] === "number" ? (stored[key] as number) : null);
+  const str = (key: string) => (typeof stored[key] === "string" ? (stored[key] as string) : null);
+  return {
+    ttftMs: num("ttftMs"), promptTokens: num("promptTokens") ?? 0, promptTokensPerSecond: num("promptTokensPerSecond"),
+    generatedTokens: num("generatedTokens") ?? 0, generationTokensPerSecond: num("generationTokensPerSecond"),
+    thoughtTokens: num("thoughtTokens") ?? 0, answerTokens: num("answerTokens") ?? 0,
+    thoughtStartedAt: str("thoughtStartedAt"), thoughtEndedAt: str("thoughtEndedAt"), totalMs: num("totalMs") ?? 0,
+    backend: null, gpuLayers: num("gpuLayers") ?? 0, contextUsed: num("contextUsed") ?? 0, contextSize: num("contextSize") ?? 0,
+    droppedMessages: num("droppedMessages") ?? 0,
+  };
+}
+
+function asStopReason(value: string | null): StopReason | undefined {
+  return StopReasonSchema.safeParse(value).data;
+}
+
+let localIds = 0;
+
+function statusFor(stopReason: StopReason): MessageStatus {
+  if (stopReason === "aborted" || stopReason === "crashed") return "interrupted";
+  return stopReason === "error" ? "error" : "done";
+}
+
+/** One message on screen. An assistant message streams its trace and its answer separately. */
+export class ChatMessage {
+  readonly id: string;
+  readonly role: "user" | "assistant";
+  /** The user's text (assistant text lives in `answer`). */
+  content = $state("");
+  status = $state<MessageStatus>("done");
+  stopReason = $state<StopReason | undefined>();
+  metrics = $state<GenerationMetrics | undefined>();
+  /** Why it stopped, for people, when that was not the normal end. */
+  notice = $state<string | undefined>();
+  error = $state<string | undefined>();
+  thoughtMs = $state<number | undefined>();
+  thoughtTokens = $state<number | undefined>();
+  readonly thought: StreamingMarkdown;
+  readonly answer: StreamingMarkdown;
+  readonly panel: ReasoningPanel;
+  private thinkingSince: number | undefined;
+
+  constructor(init: MessageInit, scheduler?: FrameScheduler) {
+    this.id = "id" in init ? init.id : `local-${++localIds}`;
+    this.role = init.role;
+    this.thought = new StreamingMarkdown(scheduler);
+    this.answer = new StreamingMarkdown(scheduler);
+    if ("text" in init) this.content = init.text;
+    if ("streaming" in init) this.status = "streaming";
+    if ("answer" in init) {
+      this.stopReason = asStopReason(init.stopReason);
+      this.status = init.interrupted ? "interrupted" : this.stopReason ? statusFor(this.stopReason) : "done";
+      this.applyMetrics(metricsFromStore(init.metrics));
+      this.thought.reset(init.thought);
+      this.answer.reset(init.answer);
+    }
+    this.panel = new ReasoningPanel(this.status === "streaming" ? "thinking" : "done");
+  }
+
+  get streaming(): boolean {
+    return this.status === "streaming";
+  }
+
+  get hasThought(): boolean {
+    return this.thought.length > 0;
+  }
+
+  receive(thought: string, answer: string, now = performance.now()): void {
+    if (thought) {
+      this.thinkingSince ??= now;
+      this.thought.append(thought);
+    }
+    if (answer) {
+      if (this.panel.phase === "thinking") this.endThinking(now);
+      this.answer.append(answer);
+    }
+  }
+
+  finish(stopReason: StopReason, metrics: GenerationMetrics | null | undefined, notice?: string | null, now = performance.now()): void {
+    if (this.panel.phase === "thinking") this.endThinking(now);
+    this.panel.finished();
+    this.stopReason = stopReason;
+    this.notice = notice ?? undefined;
+    this.applyMetrics(metrics ?? undefined);
+    this.status = statusFor(stopReason);
+  }
+
+  private applyMetrics(metrics: GenerationMetrics | undefined): void {
+    this.metrics = metrics;
+    if (!metrics) return;
+    if (metrics.thoughtTokens > 0) this.thoughtTokens = metrics.thoughtTokens;
+    if (metrics.thoughtStartedAt && metrics.thoughtEndedAt) {
+      this.thoughtMs = Date.parse(metrics.thoughtEndedAt) - Date.parse(metrics.thoughtStartedAt);
+    }
+  }
+
+  fail(message: string): void {
+    this.error = message;
+    this.status = "error";
+    this.panel.finished();
+  }
+
+  private endThinking(now: number): void {
+    if (this.thinkingSince !== undefined) this.thoughtMs = now - this.thinkingSince;
+    this.panel.answerStarted();
+  }
+}

@@ -1,0 +1,122 @@
+import type { DownloadProgress, DownloadState, LibraryModel } from "../../../../electron/shared/contract/downloads.js";
+import { api } from "../api/client.js";
+
+export type { DownloadProgress, DownloadState, LibraryModel };
+
+/** What downloads and the library need from the core; the only place their calls are named. */
+export interface DownloadsGateway {
+  list(): Promise<DownloadProgress[]>;
+  start(modelId: string, variantId: string): Promise<DownloadProgress>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  cancel(id: string): Promise<void>;
+  onProgress(listener: (item: DownloadProgress) => void): () => void;
+  library(): Promise<LibraryModel[]>;
+  onLibraryChanged(listener: (models: LibraryModel[]) => void): () => void;
+  remove(id: string): Promise<void>;
+  importFile(path: string): Promise<LibraryModel>;
+}
+
+export const coreDownloadsGateway: DownloadsGateway = {
+  list: async () => (await api.call("downloads.list", {})).downloads,
+  start: async (modelId, variantId) => (await api.call("downloads.start", { source: { modelId, variantId } })).download,
+  pause: async (id) => void (await api.call("downloads.pause", { id })),
+  resume: async (id) => void (await api.call("downloads.resume", { id })),
+  cancel: async (id) => void (await api.call("downloads.cancel", { id })),
+  onProgress: (listener) => api.on("downloads.progress", listener),
+  library: async () => (await api.call("library.list", {})).models,
+  onLibraryChanged: (listener) => api.on("library.changed", (e) => listener(e.models)),
+  remove: async (id) => void (await api.call("library.delete", { id })),
+  importFile: async (path) => (await api.call("library.import", { path })).model,
+};
+
+/** Downloads in progress (one rune object each, so a progress tick updates one row) and the library. */
+export class DownloadsState {
+  items = $state<DownloadProgress[]>([]);
+  library = $state<LibraryModel[]>([]);
+  error = $state<string | undefined>();
+
+  constructor(private readonly gateway: DownloadsGateway = coreDownloadsGateway) {}
+
+  get active(): DownloadProgress[] {
+    return this.items.filter((d) => d.state !== "done" && d.state !== "cancelled");
+  }
+
+  connect(): void {
+    this.gateway.onProgress((update) => {
+      this.upsert(update);
+      if (update.state === "done") void this.loadLibrary();
+    });
+    this.gateway.onLibraryChanged((models) => (this.library = models));
+  }
+
+  async load(): Promise<void> {
+    await this.guard(async () => {
+      this.items = await this.gateway.list();
+      await this.loadLibrary();
+    });
+  }
+
+  async loadLibrary(): Promise<void> {
+    await this.guard(async () => void (this.library = await this.gateway.library()));
+  }
+
+  find(variantId: string): DownloadProgress | undefined {
+    return this.items.find((d) => d.variantId === variantId && d.state !== "cancelled");
+  }
+
+  installed(variantId: string): LibraryModel | undefined {
+    return this.library.find((m) => m.variantId === variantId);
+  }
+
+  async start(modelId: string, variantId: string): Promise<void> {
+    await this.guard(async () => this.upsert(await this.gateway.start(modelId, variantId)));
+  }
+
+  pause = (id: string) => this.act(id, "paused", () => this.gateway.pause(id));
+  resume = (id: string) => this.act(id, "downloading", () => this.gateway.resume(id));
+  cancel = (id: string) => this.act(id, "cancelled", () => this.gateway.cancel(id));
+  /** A failed download starts again from where its verified bytes end. */
+  retry = (id: string) => this.act(id, "downloading", () => this.gateway.resume(id));
+
+  async removeModel(id: string): Promise<void> {
+    await this.guard(async () => {
+      await this.gateway.remove(id);
+      this.library = this.library.filter((m) => m.id !== id);
+    });
+  }
+
+  async importFile(path: string): Promise<boolean> {
+    const imported = await this.guard(() => this.gateway.importFile(path.trim()));
+    if (imported) this.library = [...this.library.filter((m) => m.id !== imported.id), imported];
+    return imported !== undefined;
+  }
+
+  private upsert(update: DownloadProgress): void {
+    const existing = this.items.find((d) => d.id === update.id);
+    if (existing) Object.assign(existing, update, { reason: update.reason });
+    else this.items.push(update);
+  }
+
+  /** The row shows the new state at once; the core's next progress event has the last word. */
+  private async act(id: string, state: DownloadState, work: () => Promise<void>): Promise<void> {
+    await this.guard(async () => {
+      await work();
+      const item = this.items.find((d) => d.id === id);
+      if (item && item.state !== "done") {
+        item.state = state;
+        item.reason = undefined;
+      }
+    });
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      this.error = undefined;
+      return await work();
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      return undefined;
+    }
+  }
+}

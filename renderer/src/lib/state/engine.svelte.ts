@@ -1,0 +1,94 @@
+import type { EngineStatus, LoadedModel, LoadRequest } from "../../../../electron/shared/contract/engine.js";
+import { api } from "../api/client.js";
+
+export type { LoadedModel, LoadRequest };
+
+export interface EngineGateway {
+  status(): Promise<EngineStatus>;
+  load(request: LoadRequest): Promise<{ jobId: string }>;
+  unload(): Promise<void>;
+  cancel(jobId: string): Promise<void>;
+  onProgress(listener: (e: { jobId: string; progress: number }) => void): () => void;
+  onLoaded(listener: (e: { jobId: string; model: LoadedModel }) => void): () => void;
+  onLoadFailed(listener: (e: { jobId: string; message: string; cancelled: boolean }) => void): () => void;
+  onCrashed(listener: (e: { message: string; restarted: boolean }) => void): () => void;
+}
+
+export const coreEngineGateway: EngineGateway = {
+  status: () => api.call("engine.status", {}),
+  load: (request) => api.call("engine.load", request),
+  unload: async () => void (await api.call("engine.unload", {})),
+  cancel: async (jobId) => void (await api.call("jobs.cancel", { jobId })),
+  onProgress: (listener) => api.on("engine.loadProgress", listener),
+  onLoaded: (listener) => api.on("engine.loaded", listener),
+  onLoadFailed: (listener) => api.on("engine.loadFailed", listener),
+  onCrashed: (listener) => api.on("engine.crashed", listener),
+};
+
+/** Which model is loaded, and the load in progress if any. */
+export class EngineState {
+  loaded = $state<LoadedModel | undefined>();
+  loadingJobId = $state<string | undefined>();
+  loadingName = $state<string | undefined>();
+  progress = $state(0);
+  error = $state<string | undefined>();
+
+  constructor(private readonly gateway: EngineGateway = coreEngineGateway) {}
+
+  /** Why chatting is not possible right now, in words; undefined when it is. */
+  get unavailableReason(): string | undefined {
+    if (this.loadingJobId) return `Loading ${this.loadingName ?? "the model"}… ${Math.round(this.progress * 100)}%`;
+    if (!this.loaded) return "No model is loaded. Choose one in Models.";
+    return undefined;
+  }
+
+  connect(): void {
+    this.gateway.onProgress((e) => {
+      if (e.jobId === this.loadingJobId) this.progress = e.progress;
+    });
+    this.gateway.onLoaded((e) => {
+      if (e.jobId !== this.loadingJobId) return;
+      this.loadingJobId = undefined;
+      this.loaded = e.model;
+    });
+    this.gateway.onLoadFailed((e) => {
+      if (e.jobId !== this.loadingJobId) return;
+      this.loadingJobId = undefined;
+      this.error = e.cancelled ? undefined : e.message;
+    });
+    this.gateway.onCrashed((e) => {
+      this.error = e.message;
+      if (!e.restarted) this.loaded = undefined;
+      void this.refresh();
+    });
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.loaded = (await this.gateway.status()).model ?? undefined;
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async load(request: LoadRequest, name: string): Promise<void> {
+    this.error = undefined;
+    this.progress = 0;
+    this.loadingName = name;
+    try {
+      this.loadingJobId = (await this.gateway.load(request)).jobId;
+    } catch (err) {
+      this.loadingJobId = undefined;
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async cancelLoad(): Promise<void> {
+    if (this.loadingJobId) await this.gateway.cancel(this.loadingJobId);
+  }
+
+  async unload(): Promise<void> {
+    await this.gateway.unload();
+    this.loaded = undefined;
+  }
+}

@@ -1,0 +1,66 @@
+import type { Settings, SettingsPatch, SettingsView, Theme } from "../../../../electron/shared/contract/settings.js";
+import { api } from "../api/client.js";
+
+export type { Settings, SettingsPatch, Theme };
+
+export interface SettingsGateway {
+  get(): Promise<SettingsView>;
+  update(patch: SettingsPatch): Promise<Settings>;
+  onChanged(listener: (settings: Settings) => void): () => void;
+}
+
+export const coreSettingsGateway: SettingsGateway = {
+  get: () => api.call("settings.get", {}),
+  update: async (patch) => (await api.call("settings.update", { patch })).settings,
+  onChanged: (listener) => api.on("settings.changed", (e) => listener(e.settings)),
+};
+
+/** Theme on <html data-theme>; "system" removes it so the stylesheet follows the OS. */
+export function applyTheme(theme: Theme, root: HTMLElement = document.documentElement): void {
+  if (theme === "system") delete root.dataset.theme;
+  else root.dataset.theme = theme;
+}
+
+/** The settings as the core keeps them; every change is one validated patch. */
+export class SettingsState {
+  current = $state<Settings | undefined>();
+  defaults = $state<Settings | undefined>();
+  notices = $state<string[]>([]);
+  error = $state<string | undefined>();
+  saved = $state(false);
+
+  constructor(private readonly gateway: SettingsGateway = coreSettingsGateway) {}
+
+  connect(): void {
+    this.gateway.onChanged((settings) => this.accept(settings));
+  }
+
+  async load(): Promise<void> {
+    try {
+      const view = await this.gateway.get();
+      this.defaults = view.defaults;
+      this.notices = view.notices;
+      this.accept(view.settings);
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async update(patch: SettingsPatch): Promise<boolean> {
+    this.saved = false;
+    try {
+      this.accept(await this.gateway.update(patch));
+      this.error = undefined;
+      this.saved = true;
+      return true;
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      return false;
+    }
+  }
+
+  private accept(settings: Settings): void {
+    this.current = settings;
+    if (typeof document !== "undefined") applyTheme(settings.theme);
+  }
+}

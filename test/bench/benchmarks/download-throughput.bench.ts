@@ -1,0 +1,52 @@
+// The app's download path (HEAD, transfer into a .part file, sha256, rename) against curl fetching
+// the same file from the same local hub on loopback, in the same run. The hub runs in its own
+// process, so this process's CPU time is the app's alone; CPU per GB includes the hashing.
+import { spawnSync } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineBenchmark } from "../harness.js";
+import { BENCH_FILE, BENCH_REPO, appOnce, ensureBenchFile, startHubProcess, warmHub, type HubProcess } from "../../support/hub/throughput.js";
+
+const FILE_MIB = 384;
+
+interface State {
+  hub: HubProcess;
+  size: number;
+}
+
+export default defineBenchmark<State>({
+  name: "download-throughput",
+  metric: "download throughput from a local hub on loopback",
+  unit: "MB/s",
+  higherIsBetter: true,
+  warmup: 1,
+  repetitions: 5,
+  secondaryUnits: { cpu_seconds_per_gb: "s/GB" },
+  async setup() {
+    const { dir, size } = await ensureBenchFile(FILE_MIB);
+    const hub = await startHubProcess(dir);
+    await warmHub(hub.url);
+    return { hub, size };
+  },
+  async app({ hub, size }) {
+    const { seconds, cpuSeconds } = await appOnce(hub.url);
+    return { value: size / seconds / 1e6, secondary: { cpu_seconds_per_gb: cpuSeconds / (size / 1e9) } };
+  },
+  async reference({ hub, size }) {
+    const out = join(tmpdir(), `bench-curl-${process.pid}.bin`);
+    const url = `${hub.url}/${BENCH_REPO}/resolve/main/${BENCH_FILE}`;
+    // bash's `time` reports curl's own CPU (user and system) on stderr.
+    const started = performance.now();
+    const run = spawnSync("bash", ["-c", `TIMEFORMAT='%U %S'; time curl -sS --fail -o "$0" "$1"`, out, url], { encoding: "utf8" });
+    const seconds = (performance.now() - started) / 1000;
+    await rm(out, { force: true });
+    if (run.status !== 0) throw new Error(`curl failed: ${run.stderr}`);
+    const [user, system] = run.stderr.trim().split(/\s+/).slice(-2).map(Number);
+    return { value: size / seconds / 1e6, secondary: { cpu_seconds_per_gb: ((user ?? 0) + (system ?? 0)) / (size / 1e9) } };
+  },
+  async teardown({ hub }) {
+    await hub.stop();
+  },
+  extra: ({ size }) => ({ fileBytes: size, target: "ratio >= 0.9", hashing: "sha256 on a worker thread while the file arrives" }),
+});

@@ -1,0 +1,47 @@
+// `npm run bench` runs every benchmark in test/bench/benchmarks/; `npm run bench -- <name>…` runs some.
+// Results: a table on stdout and bench-results/<name>.json each.
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { formatTable, runBenchmark, writeResult } from "./harness.js";
+import type { BenchmarkDefinition, BenchmarkResult } from "./harness.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benchmarksDirectory = path.join(here, "benchmarks");
+const resultsDirectory = path.resolve(here, "../..", "bench-results");
+
+const available = (await readdir(benchmarksDirectory))
+  .filter((file) => file.endsWith(".bench.ts"))
+  .map((file) => file.slice(0, -".bench.ts".length))
+  .sort();
+const requested = process.argv.slice(2).filter((argument) => !argument.startsWith("-"));
+const unknown = requested.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark(s): ${unknown.join(", ")}\nAvailable: ${available.join(", ")}`);
+  process.exit(2);
+}
+
+const results: BenchmarkResult[] = [];
+let failed = false;
+for (const name of requested.length > 0 ? requested : available) {
+  const module = (await import(pathToFileURL(path.join(benchmarksDirectory, `${name}.bench.ts`)).href)) as {
+    default?: BenchmarkDefinition<unknown>;
+  };
+  const definition = module.default;
+  if (!definition || definition.name !== name) {
+    console.error(`${name}.bench.ts must default-export defineBenchmark({ name: "${name}", … })`);
+    failed = true;
+    continue;
+  }
+  console.log(`▶ ${name}: ${definition.metric}`);
+  try {
+    const result = await runBenchmark(definition);
+    results.push(result);
+    console.log(`  wrote ${path.relative(process.cwd(), await writeResult(resultsDirectory, result))}`);
+  } catch (error) {
+    failed = true;
+    console.error(`✗ ${name} failed:`, error);
+  }
+}
+if (results.length > 0) console.log("\n" + formatTable(results));
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,54 @@
+import { getLlamaGpuTypes } from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureFixture } from "../fixtures/models.js";
+import { CoreHarness } from "../support/engine/harness.js";
+
+describe("engine: backend selection", () => {
+  let harness: CoreHarness;
+
+  beforeAll(async () => {
+    harness = await CoreHarness.start();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it("auto picks the best backend that runs here and reports it with devices, VRAM and threads", async () => {
+    const info = (await harness.call("engine.backends", {})) as Record<string, unknown> & { backend: string; available: string[]; cpuMathCores: number; threads: number };
+    expect(info.requested).toBe("auto");
+    expect(info.available).toContain("cpu");
+    expect(info.available).toContain(info.backend);
+    expect(info.cpuMathCores).toBeGreaterThan(0);
+    // The library's own default (4) is far slower on small machines: threads come from the math cores.
+    expect(info.threads).toBe(info.cpuMathCores);
+    expect(info.devices).toBeInstanceOf(Array);
+    expect(info.vram).toMatchObject({ totalBytes: expect.any(Number), freeBytes: expect.any(Number) });
+    expect(info.llamaCppRelease).toMatch(/\w/);
+    if (info.backend === "cpu") expect(info.devices).toEqual([]);
+  });
+
+  it("a chosen backend whose binary cannot run here gets a clear message, and the engine keeps working", async () => {
+    const detected = await getLlamaGpuTypes("supported");
+    const missing = (["cuda", "vulkan"] as const).find((gpu) => !detected.includes(gpu));
+    if (process.platform !== "darwin") {
+      await expect(harness.call("engine.backends", { backend: "metal" })).rejects.toThrow(/^unavailable: The Metal backend exists only on macOS/);
+    }
+    if (missing) {
+      await expect(harness.call("engine.backends", { backend: missing })).rejects.toThrow(
+        new RegExp(`^unavailable: The ${missing === "cuda" ? "CUDA" : "Vulkan"} backend is not available here.*Choose Auto or CPU`),
+      );
+    }
+    const cpu = (await harness.call("engine.backends", { backend: "cpu" })) as { backend: string };
+    expect(cpu.backend).toBe("cpu");
+    const model = await harness.load({ path: await ensureFixture("scripted-r1") });
+    expect(model.backend).toBe("cpu");
+    expect(harness.eventsOf("engine.crashed")).toHaveLength(0);
+  });
+
+  it("reports its state through engine.status", async () => {
+    const status = (await harness.call("engine.status", {})) as { state: string; model: { family: string } | null; backend: { backend: string } | null };
+    expect(status.state).toBe("ready");
+    expect(status.model?.family).toBe("r1-distill");
+    expect(status.backend?.backend).toBe("cpu");
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { getLlama, GgufInsights, LlamaLogLevel, readGgufFileInfo, type Llama } from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Architecture } from "../../electron/core/catalog/catalog-schema.js";
+import { deviceTotal, estimateMemory } from "../../electron/core/fit/estimate.js";
+import { readModelStructure } from "../../electron/core/fit/fit-service.js";
+import { ensureMetadataOnlyGguf } from "../../electron/core/fit/metadata-gguf.js";
+import { ensureFixture } from "../fixtures/models.js";
+import { TINY_MLA, writeTinyMlaModel } from "../support/catalog/tiny-mla-model.js";
+
+/**
+ * The estimate against what llama.cpp allocates when the model is really loaded with that context
+ * (its own report of the model, KV cache and compute buffers), on the CPU. The estimate must be
+ * within 15 %. Figures are printed for the record, with node-llama-cpp's GgufInsights V2 beside them.
+ */
+
+let llama: Llama;
+const dir = mkdtempSync(path.join(os.tmpdir(), "r1-fit-measured-"));
+const rows: string[] = [];
+
+beforeAll(async () => {
+  llama = await getLlama({ build: "never", gpu: false, logLevel: LlamaLogLevel.error });
+});
+afterAll(async () => {
+  console.log(["file | context | estimate | measured | ratio | GgufInsights V2", ...rows].join("\n"));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The bench fixture's shape as a catalog entry would describe it. */
+const BENCH_ARCH: Architecture = { type: "dense", arch: "qwen2", blocks: 12, embedding: 768, heads: 12, kvHeads: 2, headDim: 64, ffn: 2048, vocab: 32768, contextLength: 4096, tiedEmbeddings: false };
+
+async function measure(file: string, contextSize: number): Promise<number> {
+  const model = await llama.loadModel({ modelPath: file, gpuLayers: 0, useMmap: false });
+  try {
+    const context = await model.createContext({ contextSize, threads: 1 });
+    try {
+      // llama.cpp's own accounting of the buffers it allocated (weights; KV cache + compute + output).
+      type Breakdown = { getMemoryBreakdown(): { cpuRam: number; gpuVram: number } };
+      const modelMemory = (model as unknown as { _model: Breakdown })._model.getMemoryBreakdown();
+      const contextMemory = (context as unknown as { _ctx: Breakdown })._ctx.getMemoryBreakdown();
+      return modelMemory.cpuRam + contextMemory.cpuRam;
+    } finally {
+      await context.dispose();
+    }
+  } finally {
+    await model.dispose();
+  }
+}
+
+async function insightsV2(file: string, contextSize: number): Promise<number> {
+  const insights = await GgufInsights.from(await readGgufFileInfo(file, { logWarnings: false }), llama);
+  const m = await insights.estimateModelResourceRequirementsV2({ gpuLayers: 0, useMmap: false });
+  const c = await insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: 0 });
+  return m.cpuRam + c.cpuRam;
+}
+
+const CASES: { name: string; file: () => Promise<string>; structureFrom?: () => Promise<string>; contexts: number[] }[] = [
+  { name: "scripted-r1", file: () => ensureFixture("scripted-r1"), contexts: [2048, 8192] },
+  { name: "bench-q8_0", file: () => ensureFixture("bench-q8_0"), contexts: [512, 4096] },
+  { name: "bench-f16", file: () => ensureFixture("bench-f16"), contexts: [4096] },
+  {
+    // The catalog path: the estimate from a metadata-only file generated from the shape alone.
+    name: "bench-q8_0 (from catalog numbers)",
+    file: () => ensureFixture("bench-q8_0"),
+    structureFrom: () => ensureMetadataOnlyGguf(dir, "bench", BENCH_ARCH, "bench", "Q8_0"),
+    contexts: [4096],
+  },
+  { name: "tiny deepseek2 (MLA + experts)", file: () => writeTinyMlaModel(path.join(dir, "mla")), contexts: [512, 4096] },
+  {
+    name: "tiny deepseek2 (from catalog numbers)",
+    file: () => writeTinyMlaModel(path.join(dir, "mla")),
+    structureFrom: () => ensureMetadataOnlyGguf(dir, "tiny-mla", TINY_MLA, "tiny-mla", "F16"),
+    contexts: [4096],
+  },
+];
+
+describe("memory estimate against llama.cpp after loading", () => {
+  for (const c of CASES) {
+    for (const contextSize of c.contexts) {
+      it(`${c.name} at context ${contextSize}: within 15 %`, async () => {
+        const file = await c.file();
+        const structure = await readModelStructure(c.structureFrom ? await c.structureFrom() : file);
+        const estimate = deviceTotal(estimateMemory(structure, { contextSize, gpuLayers: 0 }).cpu);
+        const measured = await measure(file, contextSize);
+        const reference = await insightsV2(file, contextSize).catch(() => NaN);
+        const ratio = estimate / measured;
+        rows.push(`${c.name} | ${contextSize} | ${estimate} | ${measured} | ${ratio.toFixed(4)} | ${reference} (${(reference / measured).toFixed(3)})`);
+        expect(Math.abs(ratio - 1)).toBeLessThan(0.15);
+      });
+    }
+  }
+});

@@ -1,0 +1,29 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { MachineProfile, VariantFit } from "../../../electron/shared/contract/catalog.js";
+import { loadCatalog, type LoadedCatalog } from "../../../electron/core/catalog/load-catalog.js";
+import { FitService } from "../../../electron/core/fit/fit-service.js";
+import { presetById } from "../../../electron/core/hardware/presets.js";
+
+/** The built-in catalog and a fit service caching its metadata-only files in a temp folder. */
+export function catalogAndFit(): { catalog: LoadedCatalog; fit: FitService; cacheDir: string } {
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), "r1-fit-"));
+  return { catalog: loadCatalog({}), fit: new FitService({ cacheDir }), cacheDir };
+}
+
+export function preset(id: string): MachineProfile {
+  const p = presetById(id);
+  if (!p) throw new Error(`no preset ${id}`);
+  return p.machine;
+}
+
+export async function fitOne(fit: FitService, catalog: LoadedCatalog, variantId: string, contextSize: number, machine: MachineProfile): Promise<VariantFit> {
+  const [result] = await fit.evaluate(catalog.models, contextSize, machine, [variantId]);
+  if (!result) throw new Error(`no variant ${variantId}`);
+  return result;
+}
+
+export const GiB = 1024 ** 3;
+/** The whole-GB figure a reason prints for this many bytes (binary gigabytes, as RAM is sold). */
+export const gbFigure = (bytes: number) => (bytes / GiB >= 10 ? String(Math.round(bytes / GiB)) : (bytes / GiB).toFixed(1));

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createAppModule } from "../../../electron/core/app/app-module.js";
+import { createChatModule } from "../../../electron/core/chat/module.js";
+import type { CoreContext, CoreModule } from "../../../electron/core/core-context.js";
+import { createEngineModule } from "../../../electron/core/engine/module.js";
+import type { ModelFileCheck } from "../../../electron/core/engine/engine-service.js";
+import { JobRegistry } from "../../../electron/core/jobs/job-registry.js";
+import { ServiceRegistry } from "../../../electron/core/services.js";
+import { Dispatcher, type Handlers } from "../../../electron/core/transport/dispatcher.js";
+import type { EngineService } from "../../../electron/core/engine/engine-service.js";
+import type { GenerateEvent, GenerateRequest } from "../../../electron/core/engine/engine-client.js";
+import type { EventName, EventPayload } from "../../../electron/shared/contract/index.js";
+
+/** One thread: steadier than two on a shared 2-core machine (llama.cpp threads spin-wait). */
+export const TEST_THREADS = 1;
+
+export interface RecordedEvent {
+  name: EventName;
+  payload: unknown;
+}
+
+/**
+ * The engine and chat capabilities as the app core composes them (real modules, real dispatcher,
+ * real job registry, the real engine process), without the other capabilities, whose work is
+ * unrelated here.
+ */
+export class CoreHarness {
+  readonly events: RecordedEvent[] = [];
+  readonly services = new ServiceRegistry();
+  readonly jobs = new JobRegistry();
+  private waiters: Array<() => void> = [];
+  private readonly listeners = new Set<(event: RecordedEvent) => void>();
+  private modules: CoreModule[] = [];
+  private dispatcher!: Dispatcher;
+
+  private constructor(readonly dataDir: string) {}
+
+  static async start(options: { checkFile?: ModelFileCheck } = {}): Promise<CoreHarness> {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "r1-engine-test-"));
+    const harness = new CoreHarness(dataDir);
+    const ctx: CoreContext = {
+      dataDir,
+      mode: "serve",
+      version: "test",
+      env: {},
+      jobs: harness.jobs,
+      services: harness.services,
+      emit: (name, payload) => {
+        const event = { name, payload };
+        harness.events.push(event);
+        for (const listener of harness.listeners) listener(event);
+        for (const wake of harness.waiters.splice(0)) wake();
+      },
+    };
+    harness.modules = [createAppModule(ctx), await createEngineModule(ctx, options), await createChatModule(ctx)];
+    harness.dispatcher = new Dispatcher(Object.assign({}, ...harness.modules.map((m) => m.handlers)) as Handlers);
+    return harness;
+  }
+
+  /** Called synchronously as each event is emitted (for timing); returns an unsubscribe function. */
+  onEvent(listener: (event: RecordedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get engine(): EngineService {
+    return this.services.get("engine");
+  }
+
+  /** Calls through the dispatcher, as a transport does; throws the call's error message. */
+  async call(name: string, payload: unknown): Promise<unknown> {
+    const outcome = await this.dispatcher.dispatch(name, payload);
+    if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
+    return outcome.value;
+  }
+
+  /** The first event of that name matching `match`, waiting for it if needed. */
+  async waitFor<K extends EventName>(name: K, match: (payload: EventPayload<K>) => boolean = () => true, timeoutMs = 150_000): Promise<EventPayload<K>> {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      const found = this.events.find((e) => e.name === name && match(e.payload as EventPayload<K>));
+      if (found) return found.payload as EventPayload<K>;
+      if (Date.now() > deadline) throw new Error(`No ${name} event within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  eventsOf<K extends EventName>(name: K, match: (payload: EventPayload<K>) => boolean = () => true): EventPayload<K>[] {
+    return this.events.filter((e) => e.name === name && match(e.payload as EventPayload<K>)).map((e) => e.payload as EventPayload<K>);
+  }
+
+  /** Loads a model through engine.load (the job and its events), resolving with engine.loaded. */
+  async load(request: { path: string; contextSize?: number; family?: "r1-distill" | "r1-0528" | "other" }) {
+    const { jobId } = (await this.call("engine.load", { contextSize: 2048, threads: TEST_THREADS, ...request })) as { jobId: string };
+    const ended = await Promise.race([
+      this.waitFor("engine.loaded", (e) => e.jobId === jobId).then((e) => ({ ok: true as const, model: e.model })),
+      this.waitFor("engine.loadFailed", (e) => e.jobId === jobId).then((e) => ({ ok: false as const, message: e.message })),
+    ]);
+    if (!ended.ok) throw new Error(ended.message);
+    return ended.model;
+  }
+
+  async close(): Promise<void> {
+    for (const id of this.jobs.running()) this.jobs.cancel(id);
+    for (const m of [...this.modules].reverse()) await m.close?.();
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs one generation to its end, returning the deltas and the final event. */
+export async function runGeneration(
+  engine: EngineService,
+  request: GenerateRequest,
+  options: { signal?: AbortSignal; onEvent?: (event: GenerateEvent) => void } = {},
+): Promise<{ deltas: Array<{ thought: string; answer: string }>; notices: string[]; done: Extract<GenerateEvent, { type: "done" }> }> {
+  const deltas: Array<{ thought: string; answer: string }> = [];
+  const notices: string[] = [];
+  for await (const event of engine.generate(request, options.signal)) {
+    options.onEvent?.(event);
+    if (event.type === "delta") deltas.push({ thought: event.thought, answer: event.answer });
+    else if (event.type === "notice") notices.push(event.message);
+    else return { deltas, notices, done: event };
+  }
+  throw new Error("The generation ended without a done event");
+}
+
+export const r1Options = { temperature: 0.6, topP: 0.95 } as const;

@@ -1,0 +1,111 @@
+import { describe, expect, test } from "vitest";
+import type { ChatDone } from "../../electron/shared/contract/chat.js";
+import { ChatSession, type ChatDelta, type ChatGateway, type SendRequest } from "../../renderer/src/lib/state/chat-session.svelte.js";
+
+/** A stand-in core that records requests and lets the test play events, even before send() returns. */
+function fakeCore() {
+  const sent: SendRequest[] = [];
+  const cancelled: string[] = [];
+  let delta: (d: ChatDelta) => void = () => {};
+  let done: (d: ChatDone) => void = () => {};
+  let beforeReply: () => void = () => {};
+  const gateway: ChatGateway = {
+    messages: async () => [
+      { id: "u1", role: "user", text: "2+2?", createdAt: 1 },
+      { id: "a1", role: "assistant", thought: "Add them.", answer: "4", model: null, metrics: { thoughtTokens: 3 }, stopReason: "end", interrupted: false, createdAt: 2, finishedAt: 3 },
+    ],
+    send: async (request) => {
+      sent.push(request);
+      beforeReply();
+      return { jobId: `job-${sent.length}` };
+    },
+    cancel: async (jobId) => void cancelled.push(jobId),
+    onDelta: (l) => ((delta = l), () => {}),
+    onDone: (l) => ((done = l), () => {}),
+  };
+  const finish = (jobId: string, stopReason: ChatDone["stopReason"] = "end"): void =>
+    done({ jobId, conversationId: "c1", stopReason, thought: "", answer: "", metrics: null, message: null });
+  return { gateway, sent, cancelled, delta: (d: ChatDelta) => delta(d), finish, setBeforeReply: (f: () => void) => (beforeReply = f) };
+}
+
+const noFrames = () => {};
+
+describe("chat session state", () => {
+  test("opens a stored conversation: question, trace and answer", async () => {
+    const core = fakeCore();
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    expect(session.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(session.messages[1]!.thought.text).toBe("Add them.");
+    expect(session.messages[1]!.answer.text).toBe("4");
+    expect(session.messages[1]!.thoughtTokens).toBe(3);
+    expect(session.messages[1]!.panel.expanded).toBe(false);
+  });
+
+  test("events that arrive before send() returns are not lost", async () => {
+    const core = fakeCore();
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    core.setBeforeReply(() => core.delta({ jobId: "job-1", thought: "early ", answer: "" }));
+    await session.send("Why?");
+    core.delta({ jobId: "job-1", thought: "thought", answer: "" });
+    core.delta({ jobId: "other-job", thought: "not ours", answer: "" });
+    core.delta({ jobId: "job-1", thought: "", answer: "Because." });
+    core.finish("job-1");
+    const reply = session.messages.at(-1)!;
+    expect(reply.thought.text).toBe("early thought");
+    expect(reply.answer.text).toBe("Because.");
+    expect(reply.status).toBe("done");
+    expect(session.generating).toBe(false);
+    expect(core.sent[0]).toMatchObject({ conversationId: "c1", prompt: "Why?" });
+  });
+
+  test("stop cancels the running job and the answer is marked interrupted", async () => {
+    const core = fakeCore();
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    await session.send("Long one");
+    await session.stop();
+    expect(core.cancelled).toEqual(["job-1"]);
+    core.finish("job-1", "aborted");
+    expect(session.messages.at(-1)!.status).toBe("interrupted");
+  });
+
+  test("regenerate answers the last question again from the shown history, answers only", async () => {
+    const core = fakeCore();
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    await session.regenerate();
+    expect(core.sent[0]).toMatchObject({ prompt: "2+2?", history: [] });
+    expect(session.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(session.messages[1]!.streaming).toBe(true);
+  });
+
+  test("edit and resend replaces the question and drops what followed", async () => {
+    const core = fakeCore();
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    await session.editAndResend("u1", "3+3?");
+    expect(core.sent[0]!.prompt).toBe("3+3?");
+    expect(session.messages[0]!.content).toBe("3+3?");
+    expect(session.messages).toHaveLength(2);
+  });
+
+  test("a refused send shows the core's message on the answer", async () => {
+    const core = fakeCore();
+    core.gateway.send = async () => {
+      throw new Error("No model is loaded.");
+    };
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    await session.send("Hello");
+    expect(session.error).toBe("No model is loaded.");
+    expect(session.generating).toBe(false);
+  });
+});

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { startHarness, type HarnessPage } from "./support/harness-page.js";
+
+import type { DownloadProgress as Item } from "../../electron/shared/contract/downloads.js";
+
+declare const harness: { progress(item: Item): void; calls(): string[] };
+
+let ui: HarnessPage;
+let page: Page;
+
+beforeAll(async () => {
+  ui = await startHarness();
+}, 120_000);
+afterAll(async () => ui?.close());
+
+const GB = 1024 ** 3;
+const item = (over: Partial<Item>): Item => ({
+  id: "d1", jobId: "d1", name: "R1-Distill-Qwen-7B Q4_K_M", state: "downloading", bytesDone: 0, bytesTotal: 4 * GB, speedBytesPerSecond: 0,
+  fileIndex: 0, fileCount: 1, notes: [], ...over,
+});
+const row = () => page.getByTestId("download-row");
+
+describe("downloads list", () => {
+  test("shows progress with speed and time left, and pauses and resumes", async () => {
+    page = await ui.open("downloads");
+    await page.evaluate((i) => harness.progress(i), item({ bytesDone: GB, speedBytesPerSecond: 50 * 1024 ** 2, etaSeconds: 61 }));
+    await expect.poll(() => row().locator("progress").evaluate((el: HTMLProgressElement) => el.value)).toBeCloseTo(0.25);
+    expect(await row().textContent()).toContain("1.0 GB of 4.0 GB (25%)");
+    expect(await page.getByTestId("download-speed").textContent()).toBe("50.0 MB/s · 2 min left");
+    await page.getByRole("button", { name: "Pause" }).click();
+    await expect.poll(() => page.evaluate(() => harness.calls())).toEqual(["pause d1"]);
+    await expect.poll(() => row().getAttribute("data-state")).toBe("paused");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await expect.poll(() => page.evaluate(() => harness.calls())).toEqual(["pause d1", "resume d1"]);
+    await expect.poll(() => row().getAttribute("data-state")).toBe("downloading");
+  });
+
+  test("shows an error in words with Retry", async () => {
+    page = await ui.open("downloads");
+    await page.evaluate((i) => harness.progress(i), item({ state: "failed", bytesDone: 2 * GB, reason: "The server closed the connection. 2.0 GB are kept; Retry continues from there." }));
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("The server closed the connection");
+    await page.getByRole("button", { name: "Retry" }).click();
+    await expect.poll(() => page.evaluate(() => harness.calls())).toEqual(["resume d1"]);
+    await expect.poll(() => page.getByRole("alert").count()).toBe(0);
+  });
+
+  test("cancel removes the row", async () => {
+    page = await ui.open("downloads");
+    await page.evaluate((i) => harness.progress(i), item({ bytesDone: GB / 2 }));
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => row().count()).toBe(0);
+    expect(await page.evaluate(() => harness.calls())).toEqual(["cancel d1"]);
+    expect(await page.getByTestId("downloads-list").textContent()).toContain("Nothing downloading");
+  });
+});

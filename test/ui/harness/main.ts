@@ -1,0 +1,22 @@
+import "katex/dist/katex.min.css";
+import "../../../renderer/src/app.css";
+
+// Each fixture mounts real renderer components with a stand-in for the core (the gateway), and
+// exposes `window.harness` so a test in Node can drive it through Chromium.
+const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElement) => unknown }>> = {
+  reasoning: () => import("./fixtures/reasoning.svelte.js"),
+  composer: () => import("./fixtures/composer.svelte.js"),
+  "fit-badge": () => import("./fixtures/fit-badge.svelte.js"),
+  downloads: () => import("./fixtures/downloads.svelte.js"),
+  streaming: () => import("./fixtures/streaming.svelte.js"),
+  markdown: () => import("./fixtures/markdown.svelte.js"),
+};
+
+const params = new URLSearchParams(location.search);
+const name = params.get("fixture") ?? "";
+const theme = params.get("theme");
+if (theme) document.documentElement.dataset.theme = theme;
+const load = fixtures[name];
+if (!load) throw new Error(`Unknown fixture "${name}"`);
+const harness = (await load()).mountFixture(document.getElementById("app")!);
+Object.assign(window, { harness, harnessReady: true });

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refreshFromHub } from "../../electron/core/catalog/hub-refresh.js";
+import { loadCatalog } from "../../electron/core/catalog/load-catalog.js";
+import { startHub, type Hub } from "../support/hub/server.js";
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "r1-catalog-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tinyEntry = (id: string, repo = "local/scripted-r1-GGUF", file = "scripted-r1.gguf", sizeBytes = 1000) => ({
+  version: 1,
+  models: [
+    {
+      id,
+      name: "Scripted R1 (test)",
+      parameters: { total: 70080, active: 70080 },
+      licenses: ["MIT"],
+      uses: ["edge"],
+      architecture: { type: "dense", arch: "qwen2", blocks: 1, embedding: 64, heads: 1, kvHeads: 1, headDim: 64, ffn: 64, vocab: 322, contextLength: 8192 },
+      variants: [{ id: `${id}.q8_0`, quant: "Q8_0", repo, files: [{ path: file, sizeBytes }], approximate: true }],
+    },
+  ],
+});
+
+describe("catalog loading", () => {
+  it("loads the built-in catalog with licenses, figures and uses", () => {
+    const { models, problems } = loadCatalog({});
+    expect(problems).toEqual([]);
+    const q32 = models.find((m) => m.id === "r1-distill-qwen-32b")!;
+    expect(q32.licenses).toEqual(["MIT", "Apache-2.0"]);
+    expect(q32.benchmarks).toEqual({ aime2024: 72.6, math500: 94.3, gpqaDiamond: 62.1, liveCodeBench: 57.2, codeforces: 1691 });
+    expect(models.find((m) => m.id === "r1-distill-llama-70b")!.licenses).toContain("Llama 3.3 Community License");
+    const r1 = models.find((m) => m.id === "deepseek-r1")!;
+    expect(r1.parameters).toEqual({ total: 671e9, active: 37e9 });
+    const q4 = r1.variants.find((v) => v.quant === "Q4_K_M")!;
+    expect(q4.files.map((f) => f.path.replace(/.*-(\d{5}-of-\d{5})\.gguf$/, "$1"))).toEqual(
+      Array.from({ length: 9 }, (_, i) => `0000${i + 1}-of-00009`),
+    );
+  });
+
+  it("adds an extra catalog file's models", () => {
+    const extra = path.join(dir, "extra.json");
+    writeFileSync(extra, JSON.stringify(tinyEntry("scripted-r1")));
+    const { models, problems } = loadCatalog({ extraPaths: [extra] });
+    expect(problems).toEqual([]);
+    const added = models.find((m) => m.id === "scripted-r1")!;
+    expect(added.source).toBe(extra);
+    expect(added.variants[0]!.quant).toBe("Q8_0");
+  });
+
+  it("reports a broken extra file plainly and still loads the rest", () => {
+    const broken = path.join(dir, "broken.json");
+    writeFileSync(broken, JSON.stringify({ version: 1, models: [{ id: "x", name: "x" }] }));
+    const notJson = path.join(dir, "not-json.json");
+    writeFileSync(notJson, "{ nope");
+    const { models, problems } = loadCatalog({ extraPaths: [broken, notJson, path.join(dir, "missing.json")] });
+    expect(models.length).toBe(9);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/broken\.json does not match the catalog format: models\.0\.\w+/);
+    expect(problems[1]).toMatch(/not-json\.json is not readable JSON/);
+  });
+
+  it("refuses an extra entry that reuses a built-in id or a path that leaves the repository", () => {
+    const clash = path.join(dir, "clash.json");
+    writeFileSync(clash, JSON.stringify(tinyEntry("r1-distill-qwen-7b")));
+    expect(loadCatalog({ extraPaths: [clash] }).problems[0]).toMatch(/"r1-distill-qwen-7b" is already in the catalog/);
+    const escape = path.join(dir, "escape.json");
+    writeFileSync(escape, JSON.stringify(tinyEntry("evil", "local/evil", "../../etc/passwd.gguf")));
+    expect(loadCatalog({ extraPaths: [escape] }).problems[0]).toMatch(/a file path inside the repository/);
+  });
+});
+
+describe("refreshing sizes from the hub's tree API", () => {
+  let hub: Hub;
+  const hubDir = path.join(dir, "hub");
+  const bytes = Buffer.alloc(12 * 1024 * 1024, 7); // big enough to be an LFS file
+  beforeAll(async () => {
+    mkdirSync(path.join(hubDir, "local/scripted-r1-GGUF/sub"), { recursive: true });
+    writeFileSync(path.join(hubDir, "local/scripted-r1-GGUF/scripted-r1.gguf"), bytes);
+    writeFileSync(path.join(hubDir, "local/scripted-r1-GGUF/sub/part-00001-of-00002.gguf"), bytes.subarray(0, 1000));
+    hub = await startHub({ dir: hubDir });
+  });
+  afterAll(() => hub.close());
+
+  it("replaces approximate sizes with the hub's size and sha256, and says what it could not find", async () => {
+    const extra = path.join(dir, "hubbed.json");
+    const doc = tinyEntry("scripted-r1");
+    doc.models.push({ ...tinyEntry("nested", "local/scripted-r1-GGUF", "sub/part-00001-of-00002.gguf").models[0]! });
+    doc.models.push({ ...tinyEntry("gone", "local/no-such-repo").models[0]! });
+    writeFileSync(extra, JSON.stringify(doc));
+    const before = loadCatalog({ extraPaths: [extra] });
+    const extraModels = before.models.filter((m) => m.source === extra);
+    const { facts, failures } = await refreshFromHub(extraModels, { endpoint: hub.url });
+    expect(facts["scripted-r1.q8_0"]!.files).toEqual([
+      { path: "scripted-r1.gguf", sizeBytes: bytes.length, sha256: (await hub.digests("local/scripted-r1-GGUF", "scripted-r1.gguf")).sha256 },
+    ]);
+    expect(facts["nested.q8_0"]!.files[0]!.sizeBytes).toBe(1000);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^gone\.q8_0: .*404/);
+
+    const after = loadCatalog({ extraPaths: [extra], hubFacts: facts });
+    const refreshed = after.models.find((m) => m.id === "scripted-r1")!.variants[0]!;
+    expect(refreshed.approximate).toBe(false);
+    expect(refreshed.files[0]!.sizeBytes).toBe(bytes.length);
+  });
+});

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { readGgufFileInfo } from "node-llama-cpp";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadCatalog } from "../../electron/core/catalog/load-catalog.js";
+import { ensureMetadataOnlyGguf } from "../../electron/core/fit/metadata-gguf.js";
+import { structureFromGgufInfo } from "../../electron/core/fit/model-structure.js";
+
+const catalog = loadCatalog({});
+const dir = mkdtempSync(path.join(os.tmpdir(), "r1-meta-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const variants = catalog.models.flatMap((model) => model.variants.map((variant) => [variant.id, model, variant] as const));
+
+describe("metadata-only GGUF files of every catalog variant", () => {
+  it("covers the whole family", () => {
+    expect(catalog.problems).toEqual([]);
+    expect(catalog.models.map((m) => m.id)).toEqual([
+      "r1-distill-qwen-1.5b",
+      "r1-distill-qwen-7b",
+      "r1-distill-llama-8b",
+      "r1-distill-qwen-14b",
+      "r1-distill-qwen-32b",
+      "r1-distill-llama-70b",
+      "r1-0528-qwen3-8b",
+      "deepseek-r1",
+      "deepseek-r1-0528",
+    ]);
+    expect(variants.length).toBeGreaterThanOrEqual(35);
+  });
+
+  it.each(variants)("%s parses and matches the published parameter count within 3%%", async (_id, model, variant) => {
+    const file = await ensureMetadataOnlyGguf(dir, model.id, model.architecture, model.name, variant.quant);
+    // node-llama-cpp's own parser reads the file we wrote.
+    const info = await readGgufFileInfo(file, { logWarnings: false });
+    expect(info.metadata.general.architecture).toBe(model.architecture.arch);
+    expect(info.architectureMetadata.block_count).toBe(model.architecture.blocks);
+    const s = structureFromGgufInfo(info);
+    expect(Math.abs(s.parameters / model.parameters.total - 1)).toBeLessThan(0.03);
+    expect(Math.abs(s.activeParameters / model.parameters.active - 1)).toBeLessThan(0.03);
+    // The tensor table adds up to the catalog's download size (both describe the same file).
+    const download = variant.files.reduce((a, f) => a + f.sizeBytes, 0);
+    expect(Math.abs(s.totalBytes / download - 1)).toBeLessThan(0.03);
+  });
+});

@@ -1,0 +1,108 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CoreContext, CoreModule } from "../../electron/core/core-context.js";
+import { createDownloadsModule } from "../../electron/core/downloads/module.js";
+import { JobRegistry } from "../../electron/core/jobs/job-registry.js";
+import { ServiceRegistry } from "../../electron/core/services.js";
+import { createSettingsModule } from "../../electron/core/settings/module.js";
+import { Dispatcher, type Handlers } from "../../electron/core/transport/dispatcher.js";
+import { sha256File, tempDir } from "../support/hub/download-helpers.js";
+import { SAMPLE, writeSampleRepos } from "../support/hub/sample-repos.js";
+import { startHub, type Hub } from "../support/hub/server.js";
+
+let hub: Hub;
+const modules: CoreModule[] = [];
+
+beforeAll(async () => {
+  const dir = await tempDir("mod-hub-");
+  await writeSampleRepos(dir, 2);
+  hub = await startHub({ dir });
+});
+afterAll(() => hub.close());
+afterEach(async () => {
+  for (const m of modules.splice(0)) await m.close?.();
+});
+
+/** The settings and downloads modules over a fresh data dir, behind the real dispatcher. */
+async function core(env: Record<string, string | undefined>, extra: { catalog?: unknown } = {}) {
+  const dataDir = await tempDir("mod-data-");
+  const events: Array<{ name: string; payload: unknown }> = [];
+  const ctx: CoreContext = {
+    dataDir,
+    mode: "serve",
+    version: "test",
+    env,
+    jobs: new JobRegistry(),
+    services: new ServiceRegistry(),
+    emit: (name, payload) => events.push({ name, payload }),
+  };
+  if (extra.catalog) ctx.services.provide("catalog" as never, extra.catalog as never);
+  const settings = await createSettingsModule(ctx);
+  const downloads = await createDownloadsModule(ctx, { manager: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, progressIntervalMs: 50, freeSpaceMarginBytes: 0 } });
+  modules.push(downloads, settings);
+  const dispatcher = new Dispatcher({ ...settings.handlers, ...downloads.handlers } as Handlers);
+  const call = async (name: string, payload: unknown) => {
+    const outcome = await dispatcher.dispatch(name, payload);
+    if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
+    return outcome.value as Record<string, unknown>;
+  };
+  const until = (id: string, state: string) =>
+    new Promise<Record<string, unknown>>((ok) => {
+      const check = () => {
+        const hit = events.find((e) => e.name === "downloads.progress" && (e.payload as { id: string; state: string }).id === id && (e.payload as { state: string }).state === state);
+        if (hit) ok(hit.payload as Record<string, unknown>);
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+  return { dataDir, events, call, until };
+}
+
+describe("downloads module", () => {
+  it("downloads an hf: URI from HF_ENDPOINT, reports progress events, and lists it in the library; delete frees the disk", async () => {
+    const { call, until, events, dataDir } = await core({ HF_ENDPOINT: hub.url });
+    const started = (await call("downloads.start", { source: `hf:${SAMPLE.plain.repo}:Q4_K_M` })) as { jobId: string };
+    const done = await until(started.jobId, "done");
+    expect(done).toMatchObject({ jobId: started.jobId, fileCount: 1, notes: [] });
+    const path = join(dataDir, "models", ...SAMPLE.plain.repo.split("/"), SAMPLE.plain.file);
+    expect(done.paths).toEqual([path]);
+    expect(await sha256File(path)).toBe((await hub.digests(SAMPLE.plain.repo, SAMPLE.plain.file)).sha256);
+    expect(events.some((e) => e.name === "library.changed")).toBe(true);
+
+    const { models } = (await call("library.list", {})) as { models: Array<Record<string, unknown>> };
+    expect(models).toHaveLength(1);
+    expect(models[0]).toMatchObject({ path, quantization: "Q4_K_M", origin: "download", repo: SAMPLE.plain.repo, missing: false });
+    const size = (await stat(path)).size;
+    expect(await call("library.delete", { id: models[0]!.id })).toEqual({ removed: true, filesDeleted: true, freedBytes: size });
+    await expect(stat(path)).rejects.toThrow();
+  });
+
+  it("follows the settings: models folder, hub endpoint and token", async () => {
+    const { call, until, dataDir } = await core({});
+    const modelsDir = join(dataDir, "elsewhere");
+    await call("settings.update", { patch: { modelsDir, hub: { endpoint: hub.url, token: SAMPLE.gated.token } } });
+    const { jobId } = (await call("downloads.start", { source: `hf:${SAMPLE.gated.repo}/${SAMPLE.gated.file}` })) as { jobId: string };
+    const done = await until(jobId, "done");
+    expect((done.paths as string[])[0]).toBe(join(modelsDir, ...SAMPLE.gated.repo.split("/"), SAMPLE.gated.file));
+  });
+
+  it("refuses what is not a model address with a clear message", async () => {
+    const { call } = await core({ HF_ENDPOINT: hub.url });
+    await expect(call("downloads.start", { source: "just some words" })).rejects.toMatchObject({ code: "bad-request", message: expect.stringMatching(/not a model address/) });
+    await expect(call("downloads.pause", { id: "dl-nope" })).rejects.toThrow(/No download with id/);
+  });
+
+  it("downloads a catalog variant through the catalog service, checking its pinned sha256", async () => {
+    const published = await hub.digests(SAMPLE.plain.repo, SAMPLE.plain.file);
+    const variant = { id: "q4", quant: "Q4_K_M", repo: SAMPLE.plain.repo, files: [{ path: SAMPLE.plain.file, sizeBytes: published.size, sha256: published.sha256 }] };
+    const catalog = { list: () => [{ id: "tiny-r1", name: "Tiny R1", variants: [variant] }] };
+    const { call, until } = await core({ HF_ENDPOINT: hub.url }, { catalog });
+    const { jobId, download } = (await call("downloads.start", { source: { modelId: "tiny-r1", variantId: "q4" } })) as { jobId: string; download: Record<string, unknown> };
+    expect(download).toMatchObject({ name: "Tiny R1 Q4_K_M", modelId: "tiny-r1", variantId: "q4" });
+    await until(jobId, "done");
+    const { models } = (await call("library.list", {})) as { models: Array<Record<string, unknown>> };
+    expect(models[0]).toMatchObject({ modelId: "tiny-r1", variantId: "q4", quantization: "Q4_K_M" });
+    await expect(call("downloads.start", { source: { modelId: "tiny-r1", variantId: "nope" } })).rejects.toThrow(/no variant "nope"/);
+  });
+});
