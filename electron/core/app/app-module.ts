@@ -1,7 +1,6 @@
-import os from "node:os";
 import type { CoreContext, CoreModule } from "../core-context.js";
 
-/** Calls about the app itself: version, data dir and a first hardware summary. */
+/** Calls about the app itself: version, data dir and the status line's hardware summary. */
 export function createAppModule(ctx: CoreContext): CoreModule {
   return {
     handlers: {
@@ -12,14 +11,17 @@ export function createAppModule(ctx: CoreContext): CoreModule {
         mode: ctx.mode,
         platform: `${process.platform}-${process.arch}`,
       }),
-      "app.hardwareSummary": () => ({
-        cpu: os.cpus()[0]?.model.trim() ?? "unknown CPU",
-        cores: os.availableParallelism(),
-        ramTotalBytes: os.totalmem(),
-        ramFreeBytes: os.freemem(),
-        gpus: [],
-        backend: "cpu",
-      }),
+      "app.hardwareSummary": async () => {
+        const hardware = await ctx.services.get("hardware").probe();
+        return {
+          cpu: hardware.cpu.model,
+          cores: hardware.cpu.cores,
+          ramTotalBytes: hardware.ramTotalBytes,
+          ramFreeBytes: hardware.ramFreeBytes,
+          gpus: hardware.gpus.map((gpu) => ({ name: gpu.name, vramTotalBytes: gpu.vramTotalBytes, vramFreeBytes: gpu.vramFreeBytes })),
+          backend: hardware.backend,
+        };
+      },
       "jobs.cancel": ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
     },
   };
