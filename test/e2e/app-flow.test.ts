@@ -69,6 +69,8 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
     await watchTrace();
     const box = page.getByRole("textbox", { name: "Message" });
     await expect.poll(() => box.isEnabled(), long).toBe(true);
+    // The scripted model thinks for 3,200 tokens; a budget makes it answer sooner (and tests the budget).
+    await page.getByLabel("Thinking budget").selectOption({ label: "256 tokens" });
     await box.fill("What is six times seven?");
     await box.press("Enter");
     await expect.poll(() => page.getByTestId("reasoning-trace").count(), long).toBe(1);
@@ -86,6 +88,7 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
 
   test("stops a second generation midway", async () => {
     const box = page.getByRole("textbox", { name: "Message" });
+    await page.getByLabel("Thinking budget").selectOption({ label: "No limit" });
     await box.fill("And six times eight?");
     await box.press("Enter");
     const stop = page.getByRole("button", { name: "Stop" });
@@ -110,10 +113,10 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
     await expect.poll(() => firstBadge.getAttribute("data-verdict"), long).toBe(firstVerdict);
     await page.getByRole("radio", { name: "Custom" }).check();
     // A machine with a big GPU, or one with almost no memory: one of the two changes the verdict.
-    await page.getByLabel("VRAM (GB)").fill(firstVerdict === "gpu-full" ? "0" : "80");
-    await page.getByLabel("VRAM (GB)").dispatchEvent("change");
-    await page.getByLabel("RAM (GB)").fill(firstVerdict === "gpu-full" ? "1" : "256");
-    await page.getByLabel("RAM (GB)").dispatchEvent("change");
+    await page.getByLabel("VRAM (GB)", { exact: true }).fill(firstVerdict === "gpu-full" ? "0" : "80");
+    await page.getByLabel("VRAM (GB)", { exact: true }).dispatchEvent("change");
+    await page.getByLabel("RAM (GB)", { exact: true }).fill(firstVerdict === "gpu-full" ? "1" : "256");
+    await page.getByLabel("RAM (GB)", { exact: true }).dispatchEvent("change");
     await expect.poll(() => firstBadge.getAttribute("data-verdict"), long).not.toBe(firstVerdict);
     await expect.poll(() => page.getByTestId("hardware-summary").textContent()).toContain("Planning for");
     await app.screenshot("planner");

@@ -18,6 +18,10 @@ describe("engine: R1 chat semantics", () => {
     expect(model.family).toBe("r1-distill");
     expect(model.forcedThinking).toBe(true);
     expect(model.backend).toBe("cpu");
+    expect(model.contextSize).toBe(2048);
+    const progress = harness.eventsOf("engine.loadProgress").map((e) => e.progress);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toBe(1);
 
     const { jobId } = (await harness.call("chat.send", { prompt: "What is six times seven?" })) as { jobId: string };
     const done = await harness.waitFor("chat.done", (e) => e.jobId === jobId);

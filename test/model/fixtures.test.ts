@@ -1,4 +1,5 @@
 // The generated models in the real llama.cpp runtime (node-llama-cpp, CPU prebuilt binary).
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,13 +17,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeGgufHeaderOnlyFile } from "../../electron/core/gguf/writer.js";
 import { buildBenchModel } from "../fixtures/bench-model.js";
 import {
+  BAD_FIXTURES,
   ensureFixture,
   FIXTURE_SCRIPTS,
+  REPO_ROOT,
   GOOD_FIXTURES,
   LONG_SCRIPT_ANSWER,
   LONG_SCRIPT_THOUGHT,
   SCRIPT_ANSWER,
+  SCRIPT_ANSWER_SEGMENT,
+  SCRIPT_RAW_TEXT,
   SCRIPT_THOUGHT,
+  SCRIPT_THOUGHT_SEGMENT,
   scriptedFixtureTokens,
 } from "../fixtures/models.js";
 import { writeSplitScriptedModel } from "../fixtures/split.js";
@@ -93,8 +99,10 @@ describe("scripted models emit the script as thought and answer", () => {
         for (const prompt of prompts) {
           const { thought, answer, wrapper } = await chat(model, prompt);
           expect(wrapper).toBeInstanceOf(DeepSeekChatWrapper);
-          expect(thought).toBe(`\n${SCRIPT_THOUGHT}\n`);
-          expect(answer).toBe(`\n\n${SCRIPT_ANSWER}`);
+          expect(thought).toBe(SCRIPT_THOUGHT_SEGMENT);
+          expect(answer).toBe(SCRIPT_ANSWER_SEGMENT);
+          expect(thought.trim()).toBe(SCRIPT_THOUGHT);
+          expect(answer.trim()).toBe(SCRIPT_ANSWER);
         }
         // The margin makes sampling at temperature 1 as certain as greedy decoding.
         const sampled = await chat(model, "Surprise me", { temperature: 1 });
@@ -119,7 +127,7 @@ describe("scripted models emit the script as thought and answer", () => {
         }
         // The script minus `<think>` and "\n", which the prompt already holds, and end-of-sentence.
         expect(generated).toEqual(scriptedFixtureTokens(name).slice(2, -1));
-        expect(model.detokenize(generated, true)).toBe(`${SCRIPT_THOUGHT}\n</think>\n\n${SCRIPT_ANSWER}`);
+        expect(model.detokenize(generated, true)).toBe(SCRIPT_RAW_TEXT.slice("<think>\n".length, -"<｜end▁of▁sentence｜>".length));
         await context.dispose();
       } finally {
         await model.dispose();
@@ -178,5 +186,33 @@ describe("other shapes of the same files", () => {
     const full = await estimate(await ensureFixture("bench-q8_0"));
     expect(full.model.cpuRam).toBeGreaterThan(120 * 1024 * 1024);
     expect(await estimate(headerOnly)).toEqual(full);
+  });
+});
+
+describe("the bad fixtures are really bad", () => {
+  // Loads a file in a separate process, since some of them abort whatever process loads them.
+  function loadInChildProcess(file: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, "test/fixtures/try-load-model.mjs"), file], {
+        cwd: REPO_ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk) => (output += chunk));
+      child.stderr.on("data", (chunk) => (output += chunk));
+      child.on("error", reject);
+      child.on("close", (code, signal) => resolve({ code, signal, output }));
+    });
+  }
+
+  const aborting = new Set(["bad-missing-ffn-length", "bad-missing-head-count", "bad-duplicate-tokens"]);
+  it("llama.cpp refuses each one, and three of them abort the process that loads them", async () => {
+    for (const name of BAD_FIXTURES) {
+      const { code, signal, output } = await loadInChildProcess(await ensureFixture(name));
+      expect(output, name).not.toContain("LOADED");
+      // Node reports an abort as signal SIGABRT (or exit code 134 through a shell).
+      if (aborting.has(name)) expect([signal, code], name).toSatisfy(([s, c]) => s === "SIGABRT" || c === 134);
+      else expect(code, name).toBe(1);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,5 +125,18 @@ describe("catalog, hardware and fit calls through the core", () => {
     const { models } = await call("catalog.list", {});
     const scripted = models.find((m) => m.id === "scripted-r1")!.variants[0]!;
     expect(scripted).toMatchObject({ sizeBytes: 280_448, approximate: false });
+  });
+
+  it("follows the extra catalog named in the settings", async () => {
+    const other = path.join(extraDir, "other-catalog.json");
+    const doc = JSON.parse(readFileSync(path.join(extraDir, "extra-catalog.json"), "utf8")) as { models: { id: string; variants: { id: string }[] }[] };
+    doc.models[0]!.id = "from-settings";
+    doc.models[0]!.variants[0]!.id = "from-settings.q8_0";
+    writeFileSync(other, JSON.stringify(doc));
+    events.length = 0;
+    await call("settings.update", { patch: { extraCatalogPath: other } });
+    expect(events).toContain("catalog.changed");
+    const { models } = await call("catalog.list", {});
+    expect(models.map((m) => m.id)).toEqual(expect.arrayContaining(["scripted-r1", "from-settings"]));
   });
 });

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { LoadedModel } from "../../electron/core/catalog/load-catalog.js";
+import { loadCatalog, type LoadedModel } from "../../electron/core/catalog/load-catalog.js";
 import { FitService, readModelStructure } from "../../electron/core/fit/fit-service.js";
 import { probeHardware } from "../../electron/core/hardware/probe.js";
 import { profileFromCustom, profileFromHardware } from "../../electron/core/hardware/presets.js";
 import { ensureFixture } from "../fixtures/models.js";
+import { writeFixtureCatalog } from "../support/catalog/extra-catalog.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "r1-fit-refine-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,5 +62,21 @@ describe("refining the estimate from the real file", () => {
     const later = new FitService({ cacheDir: dir, measuredSpeedFile: path.join(dir, "speeds.json") });
     expect((await later.evaluate([guessed], 2048, here))[0]!.speed.basis).toBe("measured");
     expect((await later.evaluate([guessed], 2048, profileFromCustom({ ramGB: 8 })))[0]!.speed.basis).toBe("estimate");
+  });
+});
+
+describe("an extra catalog entry for a generated model", () => {
+  it("describes the fixture so that the catalog's estimate equals the file's", async () => {
+    const modelFile = await ensureFixture("scripted-r1");
+    const { catalogPath, variantId } = await writeFixtureCatalog(path.join(dir, "extra.json"), { modelFile, repo: "local/scripted-r1-GGUF", fileName: "scripted-r1.gguf" });
+    expect(variantId).toBe("scripted-r1.f32");
+    const { models, problems } = loadCatalog({ extraPaths: [catalogPath] });
+    expect(problems).toEqual([]);
+    const model = models.find((m) => m.id === "scripted-r1")!;
+    const service = new FitService({ cacheDir: dir });
+    const [fromCatalog] = await service.evaluate([model], 4096, profileFromCustom({ ramGB: 8 }));
+    const fromFile = (await readModelStructure(modelFile)).totalBytes;
+    // Within the qwen2 attention biases the catalog shape adds (3 × 64 floats).
+    expect(Math.abs(fromCatalog!.memory.weightsBytes - fromFile)).toBeLessThanOrEqual(3 * 64 * 4);
   });
 });

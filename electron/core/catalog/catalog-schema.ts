@@ -53,6 +53,7 @@ export type MlaMoeArchitecture = z.infer<typeof MlaMoeArchitecture>;
 
 /** Quantization recipes the metadata-only file generator knows (see electron/core/fit/quant-recipes.ts). */
 export const QuantRecipeName = z.enum([
+  "F32",
   "F16",
   "Q8_0",
   "Q6_K",

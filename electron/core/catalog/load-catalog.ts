@@ -21,9 +21,10 @@ export type HubFacts = z.infer<typeof HubFacts>;
 
 /** resources/catalog/catalog.json, looked for next to the sources, the app bundle and the cwd. */
 export function findBuiltinCatalog(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
   const candidates: string[] = [];
-  for (let dir = here, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, "resources/catalog/catalog.json"));
+  // In a CommonJS bundle import.meta.url is empty: then only the other places count.
+  const here = typeof import.meta.url === "string" && import.meta.url ? path.dirname(fileURLToPath(import.meta.url)) : undefined;
+  for (let dir = here, i = 0; dir && i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, "resources/catalog/catalog.json"));
   const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
   if (resourcesPath) candidates.push(path.join(resourcesPath, "catalog/catalog.json"), path.join(resourcesPath, "resources/catalog/catalog.json"));
   candidates.push(path.join(process.cwd(), "resources/catalog/catalog.json"));

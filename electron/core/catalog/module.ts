@@ -95,6 +95,17 @@ export async function createCatalogModule(ctx: CoreContext, options: CatalogModu
   const load = (): LoadedCatalog =>
     loadCatalog({ builtinPath: options.builtinCatalogPath, extraPaths: [...extraPaths, ...settingsExtraPath()], hubFacts: readHubFacts() });
   let catalog = load();
+  // A different extra catalog in the settings: reload, and tell the renderer to list again.
+  if (ctx.services.has("settings")) {
+    let extraSetting = currentSettings()?.extraCatalogPath ?? null;
+    ctx.services.get("settings").onChange((settings) => {
+      if (settings.extraCatalogPath === extraSetting) return;
+      extraSetting = settings.extraCatalogPath;
+      catalog = load();
+      fit.forget();
+      ctx.emit("catalog.changed", {});
+    });
+  }
 
   const modelsDir = () => currentSettings()?.modelsDir ?? path.join(ctx.dataDir, "models");
 
@@ -177,9 +188,11 @@ export async function createCatalogModule(ctx: CoreContext, options: CatalogModu
         return { models: catalog.models.map(summarize), problems: catalog.problems };
       },
       "catalog.refresh": async () => {
+        // The hub the settings name (HF_ENDPOINT / HF_TOKEN are their defaults).
+        const hub = currentSettings()?.hub;
         const { facts, failures } = await refreshFromHub(catalog.models, {
-          endpoint: ctx.env.HF_ENDPOINT || "https://huggingface.co",
-          token: ctx.env.HF_TOKEN,
+          endpoint: hub?.endpoint ?? (ctx.env.HF_ENDPOINT || "https://huggingface.co"),
+          token: (hub ? hub.token : ctx.env.HF_TOKEN) ?? undefined,
         });
         const merged = { ...readHubFacts(), ...facts };
         await mkdir(catalogDir, { recursive: true });

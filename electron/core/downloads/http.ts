@@ -32,7 +32,7 @@ const MAX_REDIRECTS = 5;
  */
 export async function send(
   url: string,
-  options: { method?: "GET" | "HEAD"; headers?: Record<string, string>; auth?: HubAuth; signal?: AbortSignal },
+  options: { method?: "GET" | "HEAD"; headers?: Record<string, string>; auth?: HubAuth; signal?: AbortSignal; headersTimeoutMs?: number },
 ): Promise<HttpResult> {
   const linked: HttpResult["linked"] = {};
   let current = url;
@@ -44,7 +44,15 @@ export async function send(
     if (sentToken) headers.authorization = `Bearer ${options.auth!.token}`;
     let res: Awaited<ReturnType<typeof request>>;
     try {
-      res = await request(target, { method: options.method ?? "GET", headers, signal: options.signal, dispatcher: agent });
+      res = await request(target, {
+        method: options.method ?? "GET",
+        headers,
+        signal: options.signal,
+        dispatcher: agent,
+        // A server that never answers counts as a stall; the body's own stall timer is the caller's.
+        headersTimeout: options.headersTimeoutMs ?? 60_000,
+        bodyTimeout: 0,
+      });
     } catch (err) {
       throw options.signal?.aborted ? options.signal.reason : networkError(err, target.href);
     }

@@ -2,9 +2,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, stat, statfs, truncate, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { finished, type Readable } from "node:stream";
 import { DownloadError, diskError, formatBytes, httpStatusError, networkError } from "./errors.js";
-import { send, unquote } from "./http.js";
+import { send, unquote, type HttpResult } from "./http.js";
 import { HashWorker, inlineHash, type RunningHash } from "./hasher.js";
 import { PartWriter } from "./part-writer.js";
 import { hubAuth, sha256FromTree, type DownloadPlan, type HubConfig } from "./sources.js";
@@ -384,30 +384,41 @@ export class DownloadManager {
   private async fetchInto(record: DownloadRecord, file: DownloadFileRecord, part: string, offset: number, signal: AbortSignal): Promise<boolean> {
     const live = this.ensureLive(record);
     const doneBefore = record.files.slice(0, record.files.indexOf(file)).reduce((n, f) => n + (f.size ?? 0), 0);
-    console.log("GET from", offset);
-    const res = await send(file.url, { auth: hubAuth(this.options.hub()), signal, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
-    console.log("status", res.status);
-    if (res.status === 416) {
-      res.body.resume();
-      await unlink(part).catch(() => undefined);
-      this.hashes.get(part)?.hash.dispose();
-      this.hashes.delete(part);
-      throw httpStatusError(416, file.url, { sentToken: res.sentToken, repo: record.repo });
-    }
-    if (res.status !== 200 && res.status !== 206) {
-      res.body.resume();
-      throw httpStatusError(res.status, file.url, { sentToken: res.sentToken, repo: record.repo });
-    }
-    const rangeStart = res.status === 206 ? Number(/bytes (\d+)-/.exec(String(res.headers["content-range"]))?.[1]) : 0;
-    if (offset > 0 && rangeStart !== offset) {
-      // The server ignored Range: the only safe way on is from byte zero, overwriting the part.
-      this.note(record, `${file.fileName}: the server has no Range support, so the download restarted from zero.`);
-      offset = 0;
-    }
-    const length = Number(res.headers["content-length"]);
-    if (file.size !== undefined && Number.isSafeInteger(length) && offset + length !== file.size) {
-      res.body.destroy();
-      throw new DownloadError(`${file.fileName} changed on the server (it now has a different size); start the download again.`, false, "changed");
+    // The part file is open before the request, so the body is read from the moment it arrives.
+    const handle = await open(part, offset === 0 ? "w" : "r+");
+    let res: HttpResult;
+    try {
+      res = await send(file.url, {
+        auth: hubAuth(this.options.hub()),
+        signal,
+        headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+        headersTimeoutMs: this.opts.stallTimeoutMs,
+      });
+      if (res.status !== 200 && res.status !== 206) {
+        res.body.resume();
+        throw httpStatusError(res.status, file.url, { sentToken: res.sentToken, repo: record.repo });
+      }
+      const rangeStart = res.status === 206 ? Number(/bytes (\d+)-/.exec(String(res.headers["content-range"]))?.[1]) : 0;
+      if (offset > 0 && rangeStart !== offset) {
+        // The server ignored Range: the only safe way on is from byte zero, overwriting the part.
+        this.note(record, `${file.fileName}: the server has no Range support, so the download restarted from zero.`);
+        offset = 0;
+        await handle.truncate(0);
+      }
+      const length = Number(res.headers["content-length"]);
+      if (file.size !== undefined && Number.isSafeInteger(length) && offset + length !== file.size) {
+        res.body.destroy();
+        throw new DownloadError(`${file.fileName} changed on the server (it now has a different size); start the download again.`, false, "changed");
+      }
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      if (err instanceof DownloadError && err.code === "range-not-satisfiable") {
+        // The part does not fit the file on the server any more: it is of no use.
+        await unlink(part).catch(() => undefined);
+        this.hashes.get(part)?.hash.dispose();
+        this.hashes.delete(part);
+      }
+      throw err;
     }
 
     let hashState = this.hashes.get(part);
@@ -420,7 +431,6 @@ export class DownloadManager {
       if (hashState) this.hashes.set(part, hashState);
     }
 
-    const handle = await open(part, offset === 0 ? "w" : "r+");
     const startedAt = offset;
     const writer = new PartWriter(
       handle,
@@ -430,11 +440,11 @@ export class DownloadManager {
         if (hashState) hashState.upTo += bytes;
         this.bytesWrittenTotal += bytes;
         live.bytesDone = doneBefore + writer.position;
-        restartStallTimer();
       },
       (bytes) => this.gateWrite(bytes),
     );
     live.bytesDone = doneBefore + offset;
+    // No byte for a while counts as a dropped connection (the body is destroyed, then resumed).
     let stallTimer: NodeJS.Timeout | undefined;
     const restartStallTimer = () => {
       clearTimeout(stallTimer);
@@ -442,12 +452,11 @@ export class DownloadManager {
         res.body.destroy(new DownloadError(`No data from ${new URL(file.url).host} for ${Math.round(this.opts.stallTimeoutMs / 1000)} s: the connection stalled.`, true, "stalled"));
       }, this.opts.stallTimeoutMs);
     };
+    res.body.on("data", restartStallTimer);
     restartStallTimer();
     try {
       await pump(res.body, writer, signal);
-      console.log("pump ok", writer.position);
     } catch (err) {
-      console.log("pump err", String(err), writer.position);
       if (signal.aborted) throw signal.reason;
       const error = writer.writeFailure ? diskError(writer.writeFailure, part, writer.position) : networkError(err, file.url);
       throw Object.assign(error, { progressed: writer.position > startedAt });
@@ -672,7 +681,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 function pump(body: Readable, writer: PartWriter, signal: AbortSignal): Promise<void> {
   return new Promise((ok, fail) => {
     let bodyError: unknown;
-    let ended = false;
     const finishWriting = () => {
       if (!writer.writableEnded) writer.end();
     };
@@ -687,16 +695,9 @@ function pump(body: Readable, writer: PartWriter, signal: AbortSignal): Promise<
       if (!writer.writableEnded && !writer.write(chunk)) body.pause();
     });
     writer.on("drain", () => body.resume());
-    body.on("end", () => {
-      ended = true;
-      finishWriting();
-    });
-    body.on("error", (err) => {
-      bodyError ??= err;
-      finishWriting();
-    });
-    body.on("close", () => {
-      if (!ended) bodyError ??= Object.assign(new Error("the connection closed before the end of the file"), { code: "ECONNRESET" });
+    // `finished` also reports a body that ended or failed before these listeners were attached.
+    finished(body, (err) => {
+      if (err) bodyError ??= err.code === "ERR_STREAM_PREMATURE_CLOSE" ? Object.assign(new Error("the connection closed before the end of the file"), { code: "ECONNRESET" }) : err;
       finishWriting();
     });
     writer.on("finish", () => {

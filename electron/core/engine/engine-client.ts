@@ -222,14 +222,18 @@ export class EngineClient {
       // The model that was loaded comes back; one that crashed the engine while loading does not.
       if (reload) await this.loadInternal(reload, undefined, () => undefined);
     })();
+    let told = report;
     this.restarting = restart
-      .catch(() => {
+      .catch((err: unknown) => {
         this.state = this.process ? "idle" : "stopped";
+        const why = err instanceof Error ? err.message : String(err);
+        told = { ...report, restarted: Boolean(this.process), message: `${report.message}\nBringing it back failed: ${why}` };
+        this.lastCrash = told;
       })
       .finally(() => {
         this.restarting = undefined;
       });
-    void this.restarting.then(() => this.options.onCrash?.(report));
+    void this.restarting.then(() => this.options.onCrash?.(told));
   }
 
   /** Resolves when an automatic restart (and model reload) has finished. */

@@ -33,7 +33,9 @@ function kQuantMix(base: GgmlTypeName, role: TensorRole): GgmlTypeName {
 /**
  * Unsloth's dynamic quants of the 671B keep attention, dense blocks and shared experts at 4–6 bits
  * and squeeze only the routed experts; `down` gets more bits in the first MoE blocks. The exact
- * per-tensor choices vary by release; these mixes reproduce the published file sizes within a few %.
+ * per-tensor choices vary by release, so these mixes are approximations (UD-IQ1_S comes to 141 GB
+ * here against the "131 GB" unsloth quotes, which matches it in GiB); a downloaded file's own
+ * header replaces them, and the catalog marks these sizes approximate until the hub confirms them.
  */
 function dynamicMix(
   gateUp: GgmlTypeName,
@@ -54,6 +56,8 @@ function dynamicMix(
 export function tensorTypeFor(recipe: QuantRecipeName, role: TensorRole): GgmlTypeName {
   if (role.keepF32) return "F32";
   switch (recipe) {
+    case "F32":
+      return "F32";
     case "F16":
       return "F16";
     case "Q8_0":

@@ -3,6 +3,7 @@ import type { LoadedModel } from "../catalog/load-catalog.js";
 
 /** How much of the full-precision quality a quantization keeps (rough, from published perplexity gaps). */
 const QUANT_QUALITY: Record<string, number> = {
+  F32: 1,
   F16: 1,
   Q8_0: 1,
   Q6_K: 0.995,

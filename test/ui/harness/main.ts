@@ -10,6 +10,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   downloads: () => import("./fixtures/downloads.svelte.js"),
   streaming: () => import("./fixtures/streaming.svelte.js"),
   markdown: () => import("./fixtures/markdown.svelte.js"),
+  settings: () => import("./fixtures/settings.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { startHarness, type HarnessPage } from "./support/harness-page.js";
+
+declare const harness: { patches(): Record<string, unknown>[]; theme(): string };
+
+let ui: HarnessPage;
+let page: Page;
+
+beforeAll(async () => {
+  ui = await startHarness();
+}, 120_000);
+afterAll(async () => ui?.close());
+
+describe("settings view", () => {
+  test("the theme applies at once to the whole page", async () => {
+    page = await ui.open("settings");
+    const theme = page.getByLabel("Theme");
+    await theme.selectOption("dark");
+    await expect.poll(() => page.evaluate(() => harness.theme())).toBe("dark");
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe("rgb(21, 23, 27)");
+    await theme.selectOption("system");
+    await expect.poll(() => page.evaluate(() => harness.theme())).toBe("system");
+    expect(await page.evaluate(() => harness.patches())).toEqual([{ theme: "dark" }, { theme: "system" }]);
+  });
+
+  test("shows DeepSeek's sampling defaults and saves a change as one patch", async () => {
+    page = await ui.open("settings");
+    expect(await page.getByLabel(/^Temperature/).inputValue()).toBe("0.6");
+    expect(await page.getByLabel(/^Top-p/).inputValue()).toBe("0.95");
+    await page.getByLabel(/^Thinking budget/).fill("2048");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Saved.").count()).toBe(1);
+    const [patch] = await page.evaluate(() => harness.patches());
+    expect(patch).toMatchObject({ thinkingBudget: 2048, sampling: { temperature: 0.6, topP: 0.95 }, contextSize: 8192 });
+  });
+
+  test("a refused value shows the core's reason and keeps what was typed", async () => {
+    page = await ui.open("settings");
+    await page.getByLabel(/^Temperature/).fill("3");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe("Temperature must be 2 or less.");
+    expect(await page.getByLabel(/^Temperature/).inputValue()).toBe("3");
+  });
+});
