@@ -1,4 +1,4 @@
-import { isChatModelResponseSegment, type ChatHistoryItem, type LlamaChat, type LlamaChatResponseChunk } from "node-llama-cpp";
+import { type ChatHistoryItem, type LlamaChat, type LlamaChatResponseChunk } from "node-llama-cpp";
 import type { ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "../shared/contract/chat.js";
 import type { BackendKind } from "../shared/contract/engine.js";
 import type { EngineResult } from "../shared/contract/engine-protocol.js";
@@ -211,8 +211,10 @@ export async function generateResponse(target: GenerationTarget, input: Generate
 
 /** Earlier messages the context shift left out or cut short. */
 function countDropped(clean: ChatHistoryItem[], window: ChatHistoryItem[]): number {
+  // Answers only (thoughts are dropped from earlier turns anyway), whitespace-trimmed: the window
+  // keeps the response as generated, the request carries it trimmed.
   const text = (item: ChatHistoryItem) =>
-    item.type === "model" ? item.response.map((r) => (typeof r === "string" ? r : isChatModelResponseSegment(r) ? "" : "")).join("") : JSON.stringify(item.text);
+    (item.type === "model" ? item.response.filter((r): r is string => typeof r === "string").join("") : JSON.stringify(item.text)).trim();
   const windowTexts = new Set(window.map((item) => `${item.type}:${text(item)}`));
   return clean.slice(0, -1).filter((item) => item.type !== "system" && !windowTexts.has(`${item.type}:${text(item)}`)).length;
 }

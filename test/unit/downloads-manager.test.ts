@@ -97,6 +97,25 @@ describe("downloads: never lose progress", () => {
     expect(await sha256File(join(modelDir, SAMPLE.plain.file))).toBe(expected.sha256);
   });
 
+  it("finishes, without fetching again, a file renamed just before the app stopped", async () => {
+    const { dataDir, manager } = await setup();
+    const record = await manager.add(await plan(plainUri()));
+    await manager.waitFor(record.id);
+    await manager.close();
+    // The state file as it was a moment before the rename was recorded.
+    const stateFile = join(dataDir, "downloads", "downloads.json");
+    const state = JSON.parse(await readFile(stateFile, "utf8"));
+    state.downloads[0].state = "verifying";
+    state.downloads[0].files[0].done = false;
+    await writeFile(stateFile, JSON.stringify(state));
+    const before = fileGets(SAMPLE.plain.file).length;
+    const next = managerFor(dataDir, hub);
+    managers.push(next);
+    await next.init();
+    expect((await next.waitFor(record.id)).state).toBe("done");
+    expect(fileGets(SAMPLE.plain.file).length).toBe(before);
+  });
+
   it("treats a stalled connection as a drop and carries on", async () => {
     const { manager, modelDir } = await setup();
     hub.faults.stall(500_000, { match: SAMPLE.plain.file });
@@ -199,6 +218,22 @@ describe("downloads: servers that misbehave", () => {
       expect(other.requests.every((r) => r.authorization === undefined)).toBe(true);
     } finally {
       await other.close();
+    }
+  });
+
+  it("downloads from a plain server that refuses HEAD, learning the size from the GET", async () => {
+    const { manager } = await setup();
+    const plainServer = await startHub({ dir: hubDir, lfsHeaders: false });
+    try {
+      plainServer.faults.status(405, { method: "HEAD", times: 0 });
+      plainServer.faults.drop(300_000, { match: SAMPLE.plain.file });
+      const record = await manager.add(await plan(plainServer.fileUrl(SAMPLE.plain.repo, SAMPLE.plain.file)));
+      const end = await manager.waitFor(record.id);
+      expect(end.state).toBe("done");
+      expect(end.notes.join(" ")).toMatch(/publishes no sha256/);
+      expect(await sha256File(end.paths![0]!)).toBe(expected.sha256);
+    } finally {
+      await plainServer.close();
     }
   });
 

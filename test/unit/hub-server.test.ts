@@ -198,3 +198,16 @@ describe("local hub: injected faults", () => {
     expect((await fetch(url())).status).toBe(200);
   });
 });
+
+describe("local hub: node-llama-cpp's own hf: resolution", () => {
+  it("resolves hf:owner/repo:Q8_0 through the manifest endpoint and fetches every split part", async () => {
+    const { resolveModelFile } = await import("node-llama-cpp");
+    const target = join(dir, "nlc-out");
+    const path = await resolveModelFile(`hf:${SAMPLE.split.repo}:Q8_0`, { directory: target, cli: false, endpoints: { huggingFace: hub.url } });
+    expect(path).toMatch(/-00001-of-00003\.gguf$/);
+    expect(hub.requests.some((r) => r.path === `/v2/${SAMPLE.split.repo}/manifests/Q8_0` && r.status === 200)).toBe(true);
+    for (const file of SAMPLE.split.files) {
+      expect(hub.requests.some((r) => r.method === "GET" && r.path.endsWith(file))).toBe(true);
+    }
+  });
+});

@@ -315,6 +315,8 @@ export class DownloadManager {
       await this.withRetries(record, signal, async () => {
         const res = await send(file.url, { method: "HEAD", auth: hubAuth(this.options.hub()), signal });
         res.body.resume();
+        // Some plain servers refuse HEAD: the GET will tell the size instead.
+        if (res.status === 405 || res.status === 501) return false;
         if (res.status !== 200 && res.status !== 206) throw httpStatusError(res.status, file.url, { sentToken: res.sentToken, repo: record.repo });
         const length = Number(res.headers["content-length"]);
         file.size ??= res.linked.size ?? (Number.isSafeInteger(length) ? length : undefined);
@@ -368,6 +370,12 @@ export class DownloadManager {
 
   private async downloadFile(record: DownloadRecord, file: DownloadFileRecord, signal: AbortSignal): Promise<void> {
     const part = this.partPath(record, file);
+    const final = join(record.destinationDir, file.fileName);
+    if (file.size !== undefined && !(await exists(part)) && (await sizeOf(final)) === file.size) {
+      // Renamed just before the app stopped, so the state file missed it: files only get their
+      // real name after verification, so this one is complete.
+      return;
+    }
     await this.withRetries(record, signal, async () => {
       let offset = await sizeOf(part);
       if (file.size !== undefined && offset > file.size) {
@@ -406,6 +414,9 @@ export class DownloadManager {
         await handle.truncate(0);
       }
       const length = Number(res.headers["content-length"]);
+      // When HEAD told nothing, the GET's framing gives the size (whole-file length, or the range's total).
+      const rangeTotal = Number(/\/(\d+)$/.exec(String(res.headers["content-range"]))?.[1]);
+      if (file.size === undefined) file.size = res.status === 206 && Number.isSafeInteger(rangeTotal) ? rangeTotal : res.status === 200 && Number.isSafeInteger(length) ? length : undefined;
       if (file.size !== undefined && Number.isSafeInteger(length) && offset + length !== file.size) {
         res.body.destroy();
         throw new DownloadError(`${file.fileName} changed on the server (it now has a different size); start the download again.`, false, "changed");
@@ -648,6 +659,13 @@ export class DownloadManager {
     if (!record) throw new DownloadError(`No download with id ${id}.`, false, "unknown");
     return record;
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function sizeOf(path: string): Promise<number> {

@@ -76,6 +76,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       status: 0,
     };
     requests.push(log);
+    if (requests.length > 20_000) requests.splice(0, 10_000); // a long-running mirror stays small
     res.on("finish", () => (log.status = res.statusCode));
     res.on("close", () => (log.status ||= res.statusCode));
 

@@ -11,6 +11,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   streaming: () => import("./fixtures/streaming.svelte.js"),
   markdown: () => import("./fixtures/markdown.svelte.js"),
   settings: () => import("./fixtures/settings.svelte.js"),
+  "first-run": () => import("./fixtures/first-run.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);

@@ -1,3 +1,4 @@
+import { formatCount, formatDuration } from "../format.js";
 import { ReasoningPanel } from "./reasoning-panel.svelte.js";
 import { StreamingMarkdown, type FrameScheduler } from "./streaming-markdown.svelte.js";
 
@@ -78,6 +79,14 @@ export class ChatMessage {
 
   get streaming(): boolean {
     return this.status === "streaming";
+  }
+
+  /** The trace header: "Thinking…", then "Thought for 12.4 s · 843 tokens". */
+  get thoughtTitle(): string {
+    if (this.panel.phase === "thinking") return "Thinking…";
+    const parts = [this.thoughtMs !== undefined ? `Thought for ${formatDuration(this.thoughtMs)}` : "Thought"];
+    if (this.thoughtTokens) parts.push(`${formatCount(this.thoughtTokens)} tokens`);
+    return parts.join(" · ");
   }
 
   get hasThought(): boolean {
