@@ -40,6 +40,10 @@ export class AppCore {
       jobs: core.jobs,
       services: new ServiceRegistry(),
       emit: (name, payload) => core.emit(name, payload),
+      observe: (listener) => {
+        core.listeners.add(listener);
+        return () => core.listeners.delete(listener);
+      },
     };
     try {
       core.modules = await createModules(ctx);

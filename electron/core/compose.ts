@@ -3,6 +3,7 @@ import { createAppModule } from "./app/app-module.js";
 import { createCatalogModule } from "./catalog/module.js";
 import { createChatModule } from "./chat/module.js";
 import { connectChatToStore } from "./chat/store-bridge.js";
+import { connectModelUsage } from "./chat/usage-bridge.js";
 import type { CoreContext, CoreModule } from "./core-context.js";
 import { createDownloadsModule } from "./downloads/module.js";
 import { createEngineModule } from "./engine/module.js";
@@ -23,5 +24,7 @@ export async function createModules(ctx: CoreContext): Promise<CoreModule[]> {
   modules.push(await createChatModule(ctx));
   modules.push(await createApiModule(ctx));
   connectChatToStore(ctx.services.get("chat"), ctx.services.get("conversations"), () => ctx.services.get("engine"));
+  const stopUsage = connectModelUsage(ctx);
+  modules.push({ handlers: {}, close: async () => stopUsage() });
   return modules;
 }
