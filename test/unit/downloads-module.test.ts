@@ -1,12 +1,11 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CoreContext, CoreModule } from "../../electron/core/core-context.js";
+import type { CoreModule } from "../../electron/core/core-context.js";
 import { createDownloadsModule } from "../../electron/core/downloads/module.js";
-import { JobRegistry } from "../../electron/core/jobs/job-registry.js";
-import { ServiceRegistry } from "../../electron/core/services.js";
 import { createSettingsModule } from "../../electron/core/settings/module.js";
 import { Dispatcher, type Handlers } from "../../electron/core/transport/dispatcher.js";
+import { moduleContext } from "../support/core/module-context.js";
 import { sha256File, tempDir } from "../support/hub/download-helpers.js";
 import { SAMPLE, writeSampleRepos } from "../support/hub/sample-repos.js";
 import { startHub, type Hub } from "../support/hub/server.js";
@@ -27,16 +26,7 @@ afterEach(async () => {
 /** The settings and downloads modules over a fresh data dir, behind the real dispatcher. */
 async function core(env: Record<string, string | undefined>, extra: { catalog?: unknown } = {}) {
   const dataDir = await tempDir("mod-data-");
-  const events: Array<{ name: string; payload: unknown }> = [];
-  const ctx: CoreContext = {
-    dataDir,
-    mode: "serve",
-    version: "test",
-    env,
-    jobs: new JobRegistry(),
-    services: new ServiceRegistry(),
-    emit: (name, payload) => events.push({ name, payload }),
-  };
+  const { ctx, events } = moduleContext(dataDir, env);
   if (extra.catalog) ctx.services.provide("catalog" as never, extra.catalog as never);
   const settings = await createSettingsModule(ctx);
   const downloads = await createDownloadsModule(ctx, { manager: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, progressIntervalMs: 50, freeSpaceMarginBytes: 0 } });

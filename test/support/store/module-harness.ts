@@ -1,23 +1,13 @@
 import type { CoreContext, CoreModule } from "../../../electron/core/core-context.js";
-import { JobRegistry } from "../../../electron/core/jobs/job-registry.js";
-import { ServiceRegistry } from "../../../electron/core/services.js";
 import { Dispatcher, type Handlers } from "../../../electron/core/transport/dispatcher.js";
+import { moduleContext } from "../core/module-context.js";
 
 /**
  * One capability module on the real dispatcher (contract validation included), without the rest
  * of the app: other helpers' modules may be mid-change while these tests run.
  */
 export async function startModules(dataDir: string, factories: Array<(ctx: CoreContext) => Promise<CoreModule>>, env: Record<string, string | undefined> = {}) {
-  const events: Array<{ name: string; payload: unknown }> = [];
-  const ctx: CoreContext = {
-    dataDir,
-    mode: "serve",
-    version: "test",
-    env,
-    jobs: new JobRegistry(),
-    services: new ServiceRegistry(),
-    emit: (name, payload) => events.push({ name, payload }),
-  };
+  const { ctx, events } = moduleContext(dataDir, env);
   const modules: CoreModule[] = [];
   for (const factory of factories) modules.push(await factory(ctx));
   const dispatcher = new Dispatcher(Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers);
