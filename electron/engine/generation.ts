@@ -1,4 +1,4 @@
-import { type ChatHistoryItem, type LlamaChat, type LlamaChatResponseChunk } from "node-llama-cpp";
+import type { ChatHistoryItem, LLamaChatGenerateResponseOptions, LlamaChat, LlamaChatResponseChunk } from "node-llama-cpp";
 import type { ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "../shared/contract/chat.js";
 import type { BackendKind } from "../shared/contract/engine.js";
 import type { EngineResult } from "../shared/contract/engine-protocol.js";
@@ -165,10 +165,13 @@ export async function generateResponse(target: GenerationTarget, input: Generate
 
   const budget = options.thinkingBudget;
   const windowHistory = continuedWindow(input.lastWindow, input.turns);
+  // Set when even the current turn alone no longer fits: the response stops there (context-full).
+  const exhausted = new AbortController();
+  const generationSignal = AbortSignal.any([signal, exhausted.signal]);
   try {
     const response = await chat.generateResponse(history, {
       onResponseChunk,
-      signal,
+      signal: generationSignal,
       stopOnAbortSignal: true,
       temperature: options.temperature,
       topP: options.topP,
@@ -176,10 +179,15 @@ export async function generateResponse(target: GenerationTarget, input: Generate
       minP: options.minP,
       seed: options.seed,
       maxTokens: options.maxTokens,
+      // node-llama-cpp's LlamaChat applies a repeat penalty unless told not to; DeepSeek's R1 settings have none.
+      repeatPenalty: false,
       // Without an explicit budget node-llama-cpp caps thoughts at half the context; R1 needs them whole.
       budgets: { thoughtTokens: budget ?? Infinity },
       lastEvaluationContextWindow: windowHistory ? { history: windowHistory } : undefined,
-      contextShift: windowHistory ? { lastEvaluationMetadata: input.lastWindow?.shiftMetadata as object } : undefined,
+      contextShift: {
+        strategy: keepCurrentTurnStrategy(() => exhausted.abort(new Error("Context full"))),
+        lastEvaluationMetadata: windowHistory ? (input.lastWindow?.shiftMetadata as object) : undefined,
+      },
     });
     const window: ConversationWindow = {
       history: response.lastEvaluation.contextWindow,
@@ -193,6 +201,7 @@ export async function generateResponse(target: GenerationTarget, input: Generate
       );
     }
     const reason = response.metadata.stopReason;
+    if (reason === "abort" && exhausted.signal.aborted && !signal.aborted) return finish("context-full", contextFullMessage(sequence.contextSize), window);
     if (reason === "abort") return finish("aborted", null, window);
     if (reason === "maxTokens") return finish("max-tokens", `Stopped at the limit of ${options.maxTokens} tokens.`, window);
     if (budget !== undefined && thoughtTokens >= budget) {
@@ -200,6 +209,7 @@ export async function generateResponse(target: GenerationTarget, input: Generate
     }
     return finish("end", null, window);
   } catch (err) {
+    if (exhausted.signal.aborted && !signal.aborted) return finish("context-full", contextFullMessage(sequence.contextSize));
     if (isAbort(err, signal)) return finish("aborted", null);
     const message = err instanceof Error ? err.message : String(err);
     if (/context size is too small/i.test(message)) {
@@ -207,6 +217,35 @@ export async function generateResponse(target: GenerationTarget, input: Generate
     }
     return finish("error", `Generation failed: ${message}`);
   }
+}
+
+function contextFullMessage(contextSize: number): string {
+  return `The response filled the model's context of ${contextSize} tokens and stopped there. Start a new conversation or load the model with a larger context.`;
+}
+
+type ShiftStrategy = Extract<NonNullable<NonNullable<LLamaChatGenerateResponseOptions["contextShift"]>["strategy"]>, (...args: never[]) => unknown>;
+
+/**
+ * When the history outgrows the context, whole earlier exchanges go, oldest first; the system
+ * prompt and the current turn (the user's message and the response being written) always stay.
+ * If the current turn alone does not fit, `onExhausted` stops the response.
+ */
+export function keepCurrentTurnStrategy(onExhausted: () => void): ShiftStrategy {
+  return ({ chatHistory, maxTokensCount, tokenizer, chatWrapper }) => {
+    const fits = (history: ChatHistoryItem[]) => chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(tokenizer).length <= maxTokensCount;
+    const system = chatHistory.filter((item) => item.type === "system");
+    const rest = chatHistory.filter((item) => item.type !== "system");
+    const currentStart = rest.findLastIndex((item) => item.type === "user");
+    const current = rest.slice(Math.max(0, currentStart));
+    let earlier = rest.slice(0, Math.max(0, currentStart));
+    while (earlier.length > 0 && !fits([...system, ...earlier, ...current])) {
+      const nextExchange = earlier.findIndex((item, index) => index > 0 && item.type === "user");
+      earlier = nextExchange === -1 ? [] : earlier.slice(nextExchange);
+    }
+    const history = [...system, ...earlier, ...current];
+    if (!fits(history)) onExhausted();
+    return { chatHistory: history, metadata: null };
+  };
 }
 
 /** Earlier messages the context shift left out or cut short. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureFixture, SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
+import { ensureFixture, LONG_SCRIPT_THOUGHT, SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
 import { CoreHarness, r1Options, runGeneration } from "../support/engine/harness.js";
 
 describe("engine: long conversations", () => {
@@ -36,5 +36,14 @@ describe("engine: long conversations", () => {
     const { done } = await runGeneration(harness.engine, { turns: [{ role: "user", content: "x".repeat(600) }], options: r1Options });
     expect(done.stopReason).toBe("context-full");
     expect(done.message).toMatch(/does not fit into the model's context of 512 tokens/);
+  });
+
+  it("a response that fills the whole context stops with context-full, keeping what it wrote, never cutting its own start", async () => {
+    await harness.load({ path: await ensureFixture("scripted-r1-long"), contextSize: 512 });
+    const { done } = await runGeneration(harness.engine, { turns: [{ role: "user", content: "Think very long" }], options: r1Options });
+    expect(done.stopReason).toBe("context-full");
+    expect(done.message).toMatch(/filled the model's context of 512 tokens/);
+    expect(done.thought.length).toBeGreaterThan(100);
+    expect(LONG_SCRIPT_THOUGHT.startsWith(done.thought)).toBe(true);
   });
 });

@@ -20,14 +20,14 @@ describe("first run", () => {
     expect(await page.getByTestId("composer-reason").textContent()).toContain("No model is loaded");
 
     await card.getByRole("button", { name: "Download and load" }).click(); // 1
-    await expect.poll(() => page.getByTestId("engine-banner").textContent()).toContain("Model: R1 Distill Qwen 1.5B Q4_K_M");
+    await expect.poll(() => page.getByTestId("engine-banner").textContent(), { timeout: 10_000 }).toContain("Model: R1 Distill Qwen 1.5B Q4_K_M");
     await expect.poll(() => page.getByTestId("first-run").count()).toBe(0);
 
     const box = page.getByRole("textbox", { name: "Message" });
     await box.click(); // 2
     await box.pressSequentially("What is six times seven?");
     await page.getByRole("button", { name: "Send" }).click(); // 3
-    await expect.poll(() => page.getByTestId("trace-title").textContent()).toMatch(/^Thought for/);
+    await expect.poll(() => page.getByTestId("trace-title").textContent(), { timeout: 10_000 }).toMatch(/^Thought for/);
     await expect.poll(() => page.getByTestId("answer").locator(".katex").count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => harness.clicks())).toEqual(["Download and load", "Send"]);
   });

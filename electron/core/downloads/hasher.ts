@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 
-export const BLOCK_BYTES = 4 * 1024 * 1024;
+export const BLOCK_BYTES = Number(process.env.DL_BLOCK_KIB ?? 4096) * 1024;
 
 /**
  * Reused 4 MiB blocks for staging downloaded bytes. Fresh large buffers cost the kernel a page
@@ -24,6 +24,8 @@ export interface RunningHash {
   /** undefined when the hash was lost (its worker died): the caller reads the file back instead. */
   digest(): Promise<string | undefined>;
   dispose(): void;
+  /** Present when the hash runs on this thread: hashes bytes at once (while they are still in cache). */
+  readonly now?: (chunk: Uint8Array) => void;
 }
 
 /** Hashing on the calling thread (small files, or when threads are unwelcome). */
@@ -36,6 +38,7 @@ export function inlineHash(): RunningHash {
     },
     digest: async () => hash.digest("hex"),
     dispose: () => undefined,
+    now: (chunk) => hash.update(chunk),
   };
 }
 

@@ -2,11 +2,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, stat, statfs, truncate, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { finished, type Readable } from "node:stream";
 import { DownloadError, diskError, formatBytes, httpStatusError, networkError } from "./errors.js";
-import { send, unquote, type HttpResult } from "./http.js";
+import { send, sendForDownload, unquote, type DownloadResult } from "./http.js";
 import { HashWorker, inlineHash, type RunningHash } from "./hasher.js";
 import { PartWriter } from "./part-writer.js";
+import type { DownloadBody } from "./raw-get.js";
 import { hubAuth, sha256FromTree, type DownloadPlan, type HubConfig } from "./sources.js";
 import { DownloadStateFile, type DownloadFileRecord, type DownloadRecord, type DownloadState } from "./state-file.js";
 
@@ -394,16 +394,16 @@ export class DownloadManager {
     const doneBefore = record.files.slice(0, record.files.indexOf(file)).reduce((n, f) => n + (f.size ?? 0), 0);
     // The part file is open before the request, so the body is read from the moment it arrives.
     const handle = await open(part, offset === 0 ? "w" : "r+");
-    let res: HttpResult;
+    let res: DownloadResult;
     try {
-      res = await send(file.url, {
+      res = await sendForDownload(file.url, {
         auth: hubAuth(this.options.hub()),
         signal,
         headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
         headersTimeoutMs: this.opts.stallTimeoutMs,
       });
       if (res.status !== 200 && res.status !== 206) {
-        res.body.resume();
+        res.body.discard();
         throw httpStatusError(res.status, file.url, { sentToken: res.sentToken, repo: record.repo });
       }
       const rangeStart = res.status === 206 ? Number(/bytes (\d+)-/.exec(String(res.headers["content-range"]))?.[1]) : 0;
@@ -456,25 +456,23 @@ export class DownloadManager {
     );
     live.bytesDone = doneBefore + offset;
     // No byte for a while counts as a dropped connection (the body is destroyed, then resumed).
-    let stallTimer: NodeJS.Timeout | undefined;
-    const restartStallTimer = () => {
-      clearTimeout(stallTimer);
-      stallTimer = setTimeout(() => {
-        res.body.destroy(new DownloadError(`No data from ${new URL(file.url).host} for ${Math.round(this.opts.stallTimeoutMs / 1000)} s: the connection stalled.`, true, "stalled"));
-      }, this.opts.stallTimeoutMs);
-    };
-    res.body.on("data", restartStallTimer);
-    restartStallTimer();
+    const stallTimer = setTimeout(() => {
+      res.body.destroy(new DownloadError(`No data from ${new URL(file.url).host} for ${Math.round(this.opts.stallTimeoutMs / 1000)} s: the connection stalled.`, true, "stalled"));
+    }, this.opts.stallTimeoutMs);
     try {
-      await pump(res.body, writer, signal);
+      await transfer(res.body, writer, signal, () => stallTimer.refresh());
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       const error = writer.writeFailure ? diskError(writer.writeFailure, part, writer.position) : networkError(err, file.url);
       throw Object.assign(error, { progressed: writer.position > startedAt });
     } finally {
       clearTimeout(stallTimer);
-      await writer.idle();
       await handle.close().catch(() => undefined);
+      if (!writer.hashValid && hashState) {
+        // The hash ran ahead of a write that failed: verification reads the file back instead.
+        hashState.hash.dispose();
+        if (this.hashes.get(part) === hashState) this.hashes.delete(part);
+      }
     }
     if (file.size !== undefined && writer.position < file.size) {
       const error = new DownloadError(`The connection to ${new URL(file.url).host} closed early.`, true, "short-body");
@@ -692,41 +690,23 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Moves a response body into the part writer with backpressure. Unlike `pipeline`, a body that
- * fails (drop, stall, pause) still has every byte it delivered written before this rejects, so a
- * resume repeats nothing.
+ * Moves a response body into the part writer with backpressure. A body that fails (drop, stall,
+ * pause) still has every byte it delivered written before this rejects, so a resume repeats nothing.
  */
-function pump(body: Readable, writer: PartWriter, signal: AbortSignal): Promise<void> {
-  return new Promise((ok, fail) => {
-    let bodyError: unknown;
-    const finishWriting = () => {
-      if (!writer.writableEnded) writer.end();
-    };
-    const onAbort = () => {
-      bodyError ??= signal.reason;
-      body.destroy();
-      finishWriting();
-    };
+async function transfer(body: DownloadBody, writer: PartWriter, signal: AbortSignal, onBytes: () => void): Promise<void> {
+  writer.onDrain = () => body.resume();
+  writer.onFailure = (err) => body.destroy(err instanceof Error ? err : new Error(String(err)));
+  const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+  signal.addEventListener("abort", onAbort, { once: true });
+  let bodyError: { error: unknown } | undefined;
+  try {
     if (signal.aborted) onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    body.on("data", (chunk: Buffer) => {
-      if (!writer.writableEnded && !writer.write(chunk)) body.pause();
-    });
-    writer.on("drain", () => body.resume());
-    // `finished` also reports a body that ended or failed before these listeners were attached.
-    finished(body, (err) => {
-      if (err) bodyError ??= err.code === "ERR_STREAM_PREMATURE_CLOSE" ? Object.assign(new Error("the connection closed before the end of the file"), { code: "ECONNRESET" }) : err;
-      finishWriting();
-    });
-    writer.on("finish", () => {
-      signal.removeEventListener("abort", onAbort);
-      if (bodyError !== undefined) fail(bodyError);
-      else ok();
-    });
-    writer.on("error", (err) => {
-      signal.removeEventListener("abort", onAbort);
-      body.destroy();
-      fail(err);
-    });
-  });
+    await body.readInto(writer, onBytes);
+  } catch (error) {
+    bodyError = { error };
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  await writer.end();
+  if (bodyError) throw bodyError.error;
 }

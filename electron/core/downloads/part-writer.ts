@@ -1,91 +1,118 @@
+import { writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { Writable } from "node:stream";
-import { BLOCK_BYTES, blockPool, type RunningHash } from "./hasher.js";
+import { blockPool, type RunningHash } from "./hasher.js";
+import type { ByteSink } from "./raw-get.js";
 
 /** Decides whether `bytes` more may be written (tests inject a quota or a failing disk here). */
 export type WriteGate = (bytes: number) => void;
 
-const STAGE_BYTES = BLOCK_BYTES;
+const NO_SPACE = Buffer.alloc(0);
 
 /**
- * Writes a response body into a `.part` file at a byte position. Network chunks (64 KiB) are
- * gathered into 4 MiB blocks, so the disk sees few large writes, and each block, once on disk,
- * is handed whole to the running sha256 (transferred to the hash worker without another copy).
- * The hash only ever covers bytes that are on disk, so a failed write leaves both in agreement.
- * Ending the stream (also after the body failed) writes what was gathered: nothing received is lost.
+ * Writes a download into a `.part` file at a byte position. The connection reads straight into a
+ * pooled 4 MiB block (`space()`); each full block is written with one call while the next one fills,
+ * then handed whole to the running sha256. The hash only ever covers bytes that are on disk, so a
+ * failed write leaves both in agreement. `end()` writes what was gathered: nothing received is lost.
  */
-export class PartWriter extends Writable {
-  private stage = blockPool.take();
+export class PartWriter implements ByteSink {
+  private stage: Buffer | undefined = blockPool.take();
   private staged = 0;
-  private inflight: Promise<void> = Promise.resolve();
+  private flushing?: Promise<void>;
+  /** The stage is full and waits for the write before it. */
+  private blocked = false;
   /** The disk error that stopped this writer, if any (as opposed to the network side failing). */
   writeFailure: unknown;
+  /** Called when space is available again after `commit` returned false. */
+  onDrain: () => void = () => undefined;
+  /** Called once when a write fails, so the caller stops reading. */
+  onFailure: (error: unknown) => void = () => undefined;
+
+  /** False once a write failed after its bytes were hashed: the running hash is then of no use. */
+  hashValid = true;
+  private readonly hashNow?: (chunk: Uint8Array) => void;
 
   constructor(
     private readonly file: FileHandle,
+    /** Bytes of the file on disk (and hashed). */
     public position: number,
     private readonly hash: RunningHash | undefined,
     private readonly onWritten: (bytes: number) => void,
     private readonly gate?: WriteGate,
   ) {
-    super({ highWaterMark: STAGE_BYTES });
+    this.hashNow = hash?.now;
   }
 
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    this.run(this.take(chunks.map((c) => c.chunk)), callback);
+  space(): Buffer {
+    if (this.blocked || this.writeFailure !== undefined || !this.stage) return NO_SPACE;
+    return this.stage.subarray(this.staged);
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.run(this.take([chunk]), callback);
+  commit(bytes: number): boolean {
+    // An in-thread hash takes the bytes as they arrive, still in the CPU's cache: hashing them
+    // after the write means reading them from memory again, which measured as a large share of
+    // a download's CPU time.
+    if (this.hashNow) this.hashNow(this.stage!.subarray(this.staged, this.staged + bytes));
+    this.staged += bytes;
+    if (this.staged < this.stage!.length) return true;
+    if (!this.flushing) {
+      this.startFlush();
+      return true;
+    }
+    this.blocked = true;
+    return false;
   }
 
-  override _final(callback: (error?: Error | null) => void): void {
-    this.run(this.flush(), callback);
+  /** Writes whatever is gathered and waits for every write; rejects with the write failure, if any. */
+  async end(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    const stage = this.stage;
+    this.stage = undefined;
+    if (stage && this.staged > 0 && this.writeFailure === undefined) {
+      await this.writeBlock(stage, this.staged).catch((err: unknown) => {
+        this.writeFailure ??= err;
+        if (this.hashNow) this.hashValid = false;
+      });
+    } else if (stage) {
+      blockPool.give(stage);
+    }
+    this.staged = 0;
+    if (this.writeFailure !== undefined) throw this.writeFailure;
   }
 
-  /** Resolves once no write is running (before the file is closed or read back). */
-  idle(): Promise<void> {
-    return this.inflight.catch(() => undefined);
-  }
-
-  private run(work: Promise<void>, callback: (error?: Error | null) => void): void {
-    this.inflight = work.then(
-      () => callback(),
-      (err: Error) => {
-        this.writeFailure = err;
-        callback(err);
+  private startFlush(): void {
+    const block = this.stage!;
+    const length = this.staged;
+    this.stage = blockPool.take();
+    this.staged = 0;
+    this.flushing = this.writeBlock(block, length).then(
+      () => {
+        this.flushing = undefined;
+        if (!this.blocked) return;
+        this.blocked = false;
+        this.startFlush();
+        this.onDrain();
+      },
+      (err: unknown) => {
+        this.flushing = undefined;
+        this.writeFailure ??= err;
+        if (this.hashNow) this.hashValid = false;
+        this.onFailure(err);
       },
     );
   }
 
-  private async take(buffers: Buffer[]): Promise<void> {
-    for (const buffer of buffers) {
-      let offset = 0;
-      while (offset < buffer.length) {
-        const n = buffer.copy(this.stage, this.staged, offset);
-        this.staged += n;
-        offset += n;
-        if (this.staged === this.stage.length) await this.flush();
-      }
-    }
-  }
-
-  private async flush(): Promise<void> {
-    if (this.staged === 0) return;
-    const block = this.stage.subarray(0, this.staged);
-    this.gate?.(block.length);
+  private async writeBlock(block: Buffer, length: number): Promise<void> {
+    this.gate?.(length);
     let written = 0;
-    while (written < block.length) {
-      const { bytesWritten } = await this.file.write(block, written, block.length - written, this.position + written);
+    if (process.env.DL_SYNC) while (written < length) written += writeSync(this.file.fd, block, written, length - written, this.position + written);
+    while (written < length) {
+      const { bytesWritten } = await this.file.write(block, written, length - written, this.position + written);
       written += bytesWritten;
     }
     // The block now belongs to the hash (it may move to the hash worker, which returns it to the
     // pool); without a hash it goes straight back.
-    const full = this.stage;
-    this.stage = blockPool.take();
-    this.staged = 0;
-    if (this.hash) await this.hash.update([block], true);
-    else blockPool.give(full);
+    if (this.hash && !this.hashNow) await this.hash.update([block.subarray(0, length)], true);
+    else blockPool.give(block);
     this.position += written;
     this.onWritten(written);
   }

@@ -13,7 +13,7 @@ export default defineBenchmark<EngineBenchState>({
   unit: "tok/s",
   higherIsBetter: true,
   warmup: 1,
-  repetitions: 5,
+  repetitions: 7,
   secondaryUnits: { ttft_ms: "ms" },
   setup: setUpEngineBench,
   async app(state, round) {

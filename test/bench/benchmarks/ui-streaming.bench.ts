@@ -24,19 +24,19 @@ export default defineBenchmark<State>({
   // Each streaming round lasts TOKENS / 200 seconds (100 s for 20,000 tokens).
   warmup: 0,
   repetitions: 3,
-  secondaryUnits: { longest_task_ms: "ms", long_tasks: "count" },
+  secondaryUnits: { longest_task_ms: "ms", longest_task_cpu_ms: "ms", long_tasks: "count" },
   async setup() {
     return { bench: await StreamingBench.start(), streaming: [], idle: [] };
   },
   async app(state) {
     const run = await state.bench.streaming(TOKENS, TOKENS_PER_SECOND);
     state.streaming.push(run);
-    return { value: run.p95FrameMs, secondary: { longest_task_ms: run.longestTaskMs, long_tasks: run.longTasks } };
+    return { value: run.p95FrameMs, secondary: { longest_task_ms: run.longestTaskMs, longest_task_cpu_ms: run.longestTaskCpuMs, long_tasks: run.longTasks } };
   },
   async reference(state) {
     const run = await state.bench.idle(IDLE_MS);
     state.idle.push(run);
-    return { value: run.p95FrameMs, secondary: { longest_task_ms: run.longestTaskMs, long_tasks: run.longTasks } };
+    return { value: run.p95FrameMs, secondary: { longest_task_ms: run.longestTaskMs, longest_task_cpu_ms: run.longestTaskCpuMs, long_tasks: run.longTasks } };
   },
   async teardown(state) {
     await state.bench.close();
@@ -44,12 +44,16 @@ export default defineBenchmark<State>({
   extra: (state) => ({
     p95_frame_ms: median(state.streaming.map((r) => r.p95FrameMs)),
     longest_task_ms: Math.max(0, ...state.streaming.map((r) => r.longestTaskMs)),
+    longest_task_cpu_ms: Math.max(0, ...state.streaming.map((r) => r.longestTaskCpuMs)),
     idle_p95_frame_ms: median(state.idle.map((r) => r.p95FrameMs)),
     idle_longest_task_ms: Math.max(0, ...state.idle.map((r) => r.longestTaskMs)),
+    idle_longest_task_cpu_ms: Math.max(0, ...state.idle.map((r) => r.longestTaskCpuMs)),
     tokens: TOKENS,
     tokens_per_second: TOKENS_PER_SECOND,
     load_average: state.streaming.map((r) => r.loadAverage),
-    target: "p95_frame_ms <= 16.7 and longest_task_ms <= 50 (Chromium reports tasks of 50 ms or more)",
+    target: "p95_frame_ms <= 16.7 and no task over 50 ms",
+    note:
+      "longest_task_ms is wall-clock (PerformanceObserver long tasks, 50 ms or more); on a machine shared with other work it includes time the page was descheduled. longest_task_cpu_ms is the same tasks' main-thread CPU time from a Chromium trace.",
     browser: "Debian Chromium, headless, --disable-gpu (software raster)",
   }),
 });

@@ -47,6 +47,7 @@ export class CoreHarness {
       env: {},
       jobs: harness.jobs,
       services: harness.services,
+      observe: (listener) => harness.onEvent((event) => listener(event.name, event.payload)),
       emit: (name, payload) => {
         const event = { name, payload };
         harness.events.push(event);
