@@ -7,8 +7,11 @@ import type { ByteSink } from "./raw-get.js";
 export type WriteGate = (bytes: number) => void;
 
 const NO_SPACE = Buffer.alloc(0);
-/** A synchronous write slower than this (a slow or remote disk) turns synchronous writes off. */
-const SLOW_WRITE_MS = 20;
+/**
+ * Synchronous writes averaging slower than this (a slow or remote disk, a writeback burst) are
+ * turned off until writes are fast again.
+ */
+const SLOW_WRITE_MS = 10;
 
 /**
  * Writes a download into a `.part` file at a byte position. The connection reads straight into a
@@ -37,6 +40,8 @@ export class PartWriter implements ByteSink {
   private readonly hashNow?: (chunk: Uint8Array) => void;
   /** Write full stages synchronously (see writeStageNow); only with an in-thread hash or none. */
   private writeNow: boolean;
+  private readonly canWriteNow: boolean;
+  private writeMs = 0;
 
   constructor(
     private readonly file: FileHandle,
@@ -47,7 +52,8 @@ export class PartWriter implements ByteSink {
     private readonly gate?: WriteGate,
   ) {
     this.hashNow = hash?.now;
-    this.writeNow = !hash || Boolean(hash.now);
+    this.canWriteNow = !hash || Boolean(hash.now);
+    this.writeNow = this.canWriteNow;
   }
 
   space(): Buffer {
@@ -91,8 +97,8 @@ export class PartWriter implements ByteSink {
   /**
    * Writes the full stage on this thread, right after its bytes arrived and were hashed, while they
    * are still in the CPU's cache: on a busy machine this measured at about half the CPU per GB of
-   * handing 4 MiB blocks to the thread pool. A disk slow enough to hold the event loop switches the
-   * writer to asynchronous writes for the rest of the transfer.
+   * handing 4 MiB blocks to the thread pool. A disk slow enough to hold up the event loop switches
+   * the writer to asynchronous writes until it is fast again.
    */
   private writeStageNow(): boolean {
     const started = performance.now();
@@ -106,7 +112,9 @@ export class PartWriter implements ByteSink {
       queueMicrotask(() => this.onFailure(err));
       return false;
     }
-    if (performance.now() - started > SLOW_WRITE_MS) this.writeNow = false;
+    // A moving average, so a single write that waited on a busy CPU does not count as a slow disk.
+    this.writeMs = 0.9 * this.writeMs + 0.1 * (performance.now() - started);
+    if (this.writeMs > SLOW_WRITE_MS) this.writeNow = false;
     const written = this.staged;
     this.position += written;
     this.staged = 0;
@@ -122,7 +130,11 @@ export class PartWriter implements ByteSink {
     this.flushing = this.writeBlock(block, length).then(
       () => {
         this.flushing = undefined;
-        if (!this.blocked) return;
+        if (!this.blocked) {
+          // The disk caught up (a writeback burst passed): back to writing on this thread.
+          if (this.canWriteNow && this.writeMs < SLOW_WRITE_MS / 2) this.writeNow = true;
+          return;
+        }
         this.blocked = false;
         this.startFlush();
         this.onDrain();
@@ -138,11 +150,13 @@ export class PartWriter implements ByteSink {
 
   private async writeBlock(block: Buffer, length: number): Promise<void> {
     this.gate?.(length);
+    const started = performance.now();
     let written = 0;
     while (written < length) {
       const { bytesWritten } = await this.file.write(block, written, length - written, this.position + written);
       written += bytesWritten;
     }
+    this.writeMs = 0.9 * this.writeMs + 0.1 * (performance.now() - started);
     // The block now belongs to the hash (it may move to the hash worker, which returns it to the
     // pool); without a hash it goes straight back.
     if (this.hash && !this.hashNow) await this.hash.update([block.subarray(0, length)], true);

@@ -185,9 +185,11 @@ class SocketBody implements DownloadBody {
   onRead(bytes: number, buffer: Uint8Array): boolean {
     if (this.finished) return false;
     this.onBytes();
-    if (buffer === this.scratch) {
-      // Read while no sink space was offered: copy it over (rare: right after a pause).
-      this.pending = Buffer.from(this.scratch.subarray(0, bytes));
+    if (buffer.buffer === this.scratch.buffer || !this.sink) {
+      // Read while no sink space was offered (after a pause; TLS may still hand over records it
+      // had already decrypted): keep it, after anything already waiting.
+      const copy = Buffer.from(buffer.subarray(0, bytes));
+      this.pending = this.pending ? Buffer.concat([this.pending, copy]) : copy;
       return this.drainPending();
     }
     const n = Math.min(bytes, this.remaining);
@@ -299,7 +301,7 @@ export class ReadableBody implements DownloadBody {
       this.finish = ok;
       this.readable.on("data", (chunk: Buffer) => {
         onBytes();
-        this.pending = chunk;
+        this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
         if (!this.feed()) this.readable.pause();
       });
       finished(this.readable, (err) => {

@@ -27,22 +27,6 @@ export class ApiClient {
     return outcome.value as CallResponse<K>;
   }
 
-  /**
-   * For a call or event whose contract entry is still being written: same path, no static types.
-   * Each use sits in one gateway and becomes `call`/`on` once the contract has the name.
-   */
-  async callUnchecked(name: string, request: unknown): Promise<unknown> {
-    const outcome = await this.transport.call(name, request);
-    if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
-    return outcome.value;
-  }
-
-  onUnchecked(name: string, listener: (payload: unknown) => void): () => void {
-    return this.transport.onEvent((eventName, payload) => {
-      if (eventName === name) listener(payload);
-    });
-  }
-
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
     return this.transport.onEvent((eventName, payload) => {
       if (eventName === name) listener(payload as EventPayload<K>);

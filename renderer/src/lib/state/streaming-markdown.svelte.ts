@@ -14,7 +14,7 @@ const defaultScheduler: FrameScheduler = (callback) => {
 };
 
 /** Milliseconds of rendering allowed per frame, so a long trace never blocks the page. */
-const FRAME_BUDGET_MS = 8;
+const FRAME_BUDGET_MS = 6;
 
 /**
  * Streamed Markdown rendered incrementally: text arrives in pieces, is buffered until the next
