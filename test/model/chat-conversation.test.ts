@@ -70,3 +70,31 @@ describe("a chat in a conversation", () => {
     expect(LONG_SCRIPT_THOUGHT.replace(/^\s+/, "")).toContain(reply!.thought.trim().slice(0, 200));
   });
 });
+
+describe("answering again", () => {
+  it("regenerate replaces the last answer; edit and resend replaces the question and what followed", async () => {
+    await load("scripted-r1");
+    const { id } = await callOk(core, "conversations.create", {});
+    const ask = async (request: { prompt: string; rewindFrom?: string }) => {
+      const { jobId } = await callOk(core, "chat.send", { conversationId: id, ...request });
+      await waitForEvent(core, "chat.done", (d) => d.jobId === jobId);
+      return (await callOk(core, "conversations.get", { id })).messages;
+    };
+    await ask({ prompt: "First question" });
+    const twoTurns = await ask({ prompt: "Second question" });
+    const second = twoTurns[2]!;
+
+    const regenerated = await ask({ prompt: "Second question", rewindFrom: second.id });
+    expect(regenerated.map((m) => (m.role === "user" ? m.text : "answer"))).toEqual(["First question", "answer", "Second question", "answer"]);
+    expect(regenerated[3]!.id).not.toBe(twoTurns[3]!.id);
+
+    const edited = await ask({ prompt: "A better first question", rewindFrom: regenerated[0]!.id });
+    expect(edited.map((m) => (m.role === "user" ? m.text : "answer"))).toEqual(["A better first question", "answer"]);
+  });
+
+  it("refuses to answer again from a message that is not in the conversation", async () => {
+    const { id } = await callOk(core, "conversations.create", {});
+    const outcome = await core.dispatch("chat.send", { conversationId: id, prompt: "Hi", rewindFrom: "no-such-message" });
+    expect(outcome).toMatchObject({ ok: false, error: { message: "That message is not in this conversation." } });
+  });
+});

@@ -74,13 +74,13 @@ describe("chat session state", () => {
     expect(session.messages.at(-1)!.status).toBe("interrupted");
   });
 
-  test("regenerate answers the last question again from the shown history, answers only", async () => {
+  test("regenerate asks the last question again, dropping it and its answer from the store first", async () => {
     const core = fakeCore();
     const session = new ChatSession(core.gateway, noFrames);
     session.connect();
     await session.open("c1");
     await session.regenerate();
-    expect(core.sent[0]).toMatchObject({ prompt: "2+2?", history: [] });
+    expect(core.sent[0]).toMatchObject({ prompt: "2+2?", rewindFrom: "u1" });
     expect(session.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(session.messages[1]!.streaming).toBe(true);
   });
@@ -91,7 +91,7 @@ describe("chat session state", () => {
     session.connect();
     await session.open("c1");
     await session.editAndResend("u1", "3+3?");
-    expect(core.sent[0]!.prompt).toBe("3+3?");
+    expect(core.sent[0]).toMatchObject({ prompt: "3+3?", rewindFrom: "u1" });
     expect(session.messages[0]!.content).toBe("3+3?");
     expect(session.messages).toHaveLength(2);
   });

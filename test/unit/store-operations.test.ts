@@ -32,6 +32,25 @@ function answer(store: ConversationStore, conversationId: string, thought: strin
 }
 
 describe("conversation store", () => {
+  it("rewinds a conversation for regenerate or edit, and the cut survives a restart", () => {
+    const { store } = openStore();
+    const { id } = store.create();
+    const first = store.appendUserMessage(id, "First question");
+    answer(store, id, "thinking", "first answer");
+    store.appendUserMessage(id, "Second question");
+    answer(store, id, "more thinking", "second answer");
+    store.rewind(id, first.id);
+    expect(store.get(id).messages).toEqual([]);
+    store.appendUserMessage(id, "Better question");
+    answer(store, id, "new thinking", "better answer");
+    store.close();
+    const reopened = openStore().store;
+    expect(reopened.get(id).messages.map((m) => (m.role === "user" ? m.text : m.answer))).toEqual(["Better question", "better answer"]);
+    expect(reopened.search("second answer").hits).toEqual([]);
+    expect(() => reopened.rewind(id, "missing")).toThrow("That message is not in this conversation.");
+    reopened.close();
+  });
+
   it("titles a conversation from its first question, shortly, never from the reasoning", () => {
     expect(titleFromQuestion("What is the integral of x^2?")).toBe("What is the integral of x^2?");
     expect(titleFromQuestion("\n\n## **Explain** `monads`\nin detail please")).toBe("Explain monads");

@@ -9,6 +9,8 @@ import type { ChatSendRequest as ChatSendSchema } from "../../shared/contract/ch
 /** Earlier turns of a conversation, oldest first: user text and answers only, never reasoning. */
 export interface ChatHistorySource {
   turns(conversationId: string): ChatTurn[] | Promise<ChatTurn[]>;
+  /** Drops a message and every later one (regenerate, edit and resend). */
+  rewind(conversationId: string, fromMessageId: string): void | Promise<void>;
 }
 
 /**
@@ -56,6 +58,10 @@ export class ChatService {
 
   private async resolveTurns(request: ParsedSend): Promise<ChatTurn[]> {
     let turns: ChatTurn[];
+    if (request.rewindFrom) {
+      if (!request.conversationId || !this.historySource || request.prompt === undefined) throw new UserFacingError("Answering again needs the conversation and the question.", "bad-request");
+      await this.historySource.rewind(request.conversationId, request.rewindFrom);
+    }
     if (request.messages?.length) turns = [...request.messages];
     else if (request.conversationId && this.historySource) turns = [...(await this.historySource.turns(request.conversationId))];
     else turns = [];

@@ -11,6 +11,7 @@ import type { EngineService } from "../engine/engine-service.js";
 export function connectChatToStore(chat: ChatService, store: ConversationsService, engine: () => EngineService): void {
   const history: ChatHistorySource = {
     turns: (conversationId) => store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text })),
+    rewind: (conversationId, fromMessageId) => store.rewind(conversationId, fromMessageId),
   };
   const messageIds = new Map<string, string>();
   const persistence: ChatPersistence = {

@@ -33,6 +33,8 @@ export interface ConversationsService {
   create(input?: { title?: string; model?: string | null; variant?: string | null; settings?: GenerationSettings }): ConversationSummary;
   get(conversationId: string): Conversation;
   appendUserMessage(conversationId: string, text: string): UserMessage;
+  /** Drops a message and everything after it (regenerate, edit and resend). */
+  rewind(conversationId: string, fromMessageId: string): void;
   beginAssistantMessage(conversationId: string, used?: { model?: string | null; variant?: string | null; settings?: GenerationSettings }): string;
   appendStream(messageId: string, delta: { thought?: string; answer?: string }): void;
   finishMessage(messageId: string, end: { stopReason?: string | null; metrics?: MessageMetrics | null; interrupted?: boolean }): AssistantMessage;
@@ -164,6 +166,14 @@ export class ConversationStore implements ConversationsService {
         message.finishedAt = record.at;
         return true;
       }
+      case "cut": {
+        const stored = this.conversations.get(record.conversationId);
+        const index = stored?.messages.findIndex((m) => m.id === record.fromMessageId) ?? -1;
+        if (!stored || index === -1) return false;
+        for (const dropped of stored.messages.splice(index)) this.messageOwner.delete(dropped.id);
+        stored.haystack = undefined;
+        return true;
+      }
       case "del":
       case "undel": {
         const stored = this.conversations.get(record.id);
@@ -258,6 +268,20 @@ export class ConversationStore implements ConversationsService {
     this.log.append([{ k: "undel", id: conversationId }]);
     this.changed(conversationId, "restored");
     return summarize(stored);
+  }
+
+  /** Drops a message and everything after it, so a question can be answered again or replaced. */
+  rewind(conversationId: string, fromMessageId: string): void {
+    const stored = this.live(conversationId);
+    const index = stored.messages.findIndex((m) => m.id === fromMessageId);
+    if (index === -1) throw new UserFacingError("That message is not in this conversation.", "bad-request");
+    for (const dropped of stored.messages.splice(index)) {
+      this.pendingStream.delete(dropped.id);
+      this.messageOwner.delete(dropped.id);
+    }
+    stored.haystack = undefined;
+    this.log.append([{ k: "cut", conversationId, fromMessageId }]);
+    this.changed(conversationId, "message");
   }
 
   appendUserMessage(conversationId: string, text: string): UserMessage {

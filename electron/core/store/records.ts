@@ -27,8 +27,10 @@ const FinishRecord = z.object({
 });
 const DeleteRecord = z.object({ k: z.literal("del"), id: Id, at: z.number().int().nonnegative() });
 const RestoreRecord = z.object({ k: z.literal("undel"), id: Id });
+/** Drops a message and every later one of its conversation (regenerate, edit and resend). */
+const RewindRecord = z.object({ k: z.literal("cut"), conversationId: Id, fromMessageId: Id });
 
-export const LogRecord = z.discriminatedUnion("k", [ConversationRecord, MessageRecord, TokensRecord, FinishRecord, DeleteRecord, RestoreRecord]);
+export const LogRecord = z.discriminatedUnion("k", [ConversationRecord, MessageRecord, TokensRecord, FinishRecord, DeleteRecord, RestoreRecord, RewindRecord]);
 export type LogRecord = z.infer<typeof LogRecord>;
 
 export function encodeRecord(record: LogRecord): string {

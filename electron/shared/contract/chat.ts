@@ -72,6 +72,11 @@ export const ChatSendRequest = z
     messages: z.array(ChatTurn).max(10_000).optional(),
     /** The new user turn, appended after `messages` or the conversation's history. */
     prompt: z.string().max(2_000_000).optional(),
+    /**
+     * Regenerate / edit and resend: this message of the conversation and every later one are
+     * dropped first, then `prompt` is asked after what remains.
+     */
+    rewindFrom: z.string().min(1).max(64).optional(),
     options: GenerationOptions.prefault({}),
   })
   .strict()

@@ -7,7 +7,7 @@ export class ApiServerState {
   status = $state<ApiServerStatus | undefined>();
   error = $state<string | undefined>();
 
-  constructor(private readonly settings: SettingsState) {}
+  constructor(private readonly settings: () => SettingsState) {}
 
   async refresh(): Promise<void> {
     try {
@@ -18,11 +18,11 @@ export class ApiServerState {
   }
 
   async setEnabled(enabled: boolean): Promise<void> {
-    if (await this.settings.update({ apiServer: { enabled } })) await this.refresh();
+    if (await this.settings().update({ apiServer: { enabled } })) await this.refresh();
   }
 
   async setPort(port: number): Promise<void> {
-    if (await this.settings.update({ apiServer: { port } })) await this.refresh();
+    if (await this.settings().update({ apiServer: { port } })) await this.refresh();
   }
 
   async rotateKey(): Promise<void> {

@@ -43,7 +43,8 @@ function statusFor(stopReason: StopReason): MessageStatus {
 
 /** One message on screen. An assistant message streams its trace and its answer separately. */
 export class ChatMessage {
-  readonly id: string;
+  /** Local until the store has the message (see ChatSession.adoptStoredIds). */
+  id: string;
   readonly role: "user" | "assistant";
   /** The user's text (assistant text lives in `answer`). */
   content = $state("");

@@ -1,5 +1,5 @@
 import { api } from "../api/client.js";
-import type { ChatDone, ChatTurn } from "../../../../electron/shared/contract/chat.js";
+import type { ChatDone } from "../../../../electron/shared/contract/chat.js";
 import type { Message } from "../../../../electron/shared/contract/conversations.js";
 import { ChatMessage } from "./chat-message.svelte.js";
 import type { FrameScheduler } from "./streaming-markdown.svelte.js";
@@ -13,8 +13,8 @@ export interface SendRequest {
   conversationId: string;
   prompt: string;
   thinkingBudget?: number;
-  /** Regenerate / edit: the earlier turns to answer from, instead of the stored history. */
-  history?: ChatTurn[];
+  /** Regenerate / edit: this stored message and every later one are dropped before asking. */
+  rewindFrom?: string;
 }
 
 type Routed = { kind: "delta"; event: ChatDelta } | { kind: "done"; event: ChatDone };
@@ -34,7 +34,8 @@ export const coreChatGateway: ChatGateway = {
   send: (request) =>
     api.call("chat.send", {
       conversationId: request.conversationId,
-      ...(request.history ? { messages: [...request.history, { role: "user" as const, content: request.prompt }] } : { prompt: request.prompt }),
+      prompt: request.prompt,
+      rewindFrom: request.rewindFrom,
       options: request.thinkingBudget === undefined ? {} : { thinkingBudget: request.thinkingBudget },
     }),
   cancel: async (jobId) => void (await api.call("jobs.cancel", { jobId })),
@@ -86,6 +87,7 @@ export class ChatSession {
       this.streamingMessage?.finish(routed.event.stopReason, routed.event.metrics, routed.event.message);
       this.jobId = undefined;
       this.streamingMessage = undefined;
+      void this.adoptStoredIds();
     }
   }
 
@@ -106,12 +108,23 @@ export class ChatSession {
     }
   }
 
+  /** Messages made here carry local ids until the store has them; regenerate and edit need the store's. */
+  private async adoptStoredIds(): Promise<void> {
+    const conversationId = this.conversationId;
+    if (!conversationId) return;
+    const stored = await this.gateway.messages(conversationId).catch(() => []);
+    if (conversationId !== this.conversationId || this.generating || stored.length !== this.messages.length) return;
+    stored.forEach((m, i) => {
+      if (this.messages[i]!.role === m.role) this.messages[i]!.id = m.id;
+    });
+  }
+
   async send(text: string): Promise<void> {
     const trimmed = text.trim();
     if (!trimmed || this.generating) return;
     if (!this.conversationId) this.conversationId = await this.createConversation?.();
     if (!this.conversationId) return;
-    await this.start(trimmed, [...this.messages, new ChatMessage({ role: "user", text: trimmed })], false);
+    await this.start(trimmed, [...this.messages, new ChatMessage({ role: "user", text: trimmed })]);
   }
 
   /** Answers the last question again, dropping the last answer. */
@@ -119,7 +132,7 @@ export class ChatSession {
     const lastUser = this.messages.findLastIndex((m) => m.role === "user");
     if (lastUser < 0 || this.generating) return;
     const question = this.messages[lastUser]!;
-    await this.start(question.content, this.messages.slice(0, lastUser + 1), true);
+    await this.start(question.content, this.messages.slice(0, lastUser + 1), question.id);
   }
 
   /** Replaces a question with new text and asks again; later messages are dropped. */
@@ -127,16 +140,15 @@ export class ChatSession {
     const index = this.messages.findIndex((m) => m.id === messageId);
     if (index < 0 || this.generating || !text.trim()) return;
     const edited = new ChatMessage({ role: "user", text: text.trim() });
-    await this.start(edited.content, [...this.messages.slice(0, index), edited], true);
+    await this.start(edited.content, [...this.messages.slice(0, index), edited], this.messages[index]!.id);
   }
 
   async stop(): Promise<void> {
     if (this.jobId && this.jobId !== STARTING) await this.gateway.cancel(this.jobId);
   }
 
-  /** `rewind`: answer from the shown history (regenerate, edit) rather than the stored one. */
-  private async start(text: string, before: ChatMessage[], rewind: boolean): Promise<void> {
-    const history: ChatTurn[] = before.slice(0, -1).map((m) => ({ role: m.role, content: m.role === "user" ? m.content : m.answer.text }));
+  /** `rewindFrom`: regenerate and edit drop that stored message and what followed, then ask. */
+  private async start(text: string, before: ChatMessage[], rewindFrom?: string): Promise<void> {
     const reply = new ChatMessage({ role: "assistant", streaming: true }, this.scheduler);
     this.messages = [...before, reply];
     this.streamingMessage = reply;
@@ -147,7 +159,7 @@ export class ChatSession {
         conversationId: this.conversationId!,
         prompt: text,
         thinkingBudget: this.thinkingBudget,
-        history: rewind ? history : undefined,
+        rewindFrom,
       });
       this.jobId = jobId;
       this.early.splice(0).forEach((routed) => this.route(routed));
