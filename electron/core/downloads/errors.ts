@@ -1,3 +1,5 @@
+import { formatBytes } from "../../shared/format.js";
+
 /**
  * Why a download stopped, in words a person can act on. `retryable` failures (dropped connection,
  * stall, 5xx, 429) are retried with backoff; the others stop the download with this message.
@@ -66,17 +68,6 @@ export function diskError(err: unknown, path: string, keptBytes: number): Downlo
   }
   const detail = err instanceof Error ? err.message : String(err);
   return new DownloadError(`Could not write ${path} (${code ?? detail}).${kept}`, false, "write-failed");
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
 function safeHost(url: string): string {

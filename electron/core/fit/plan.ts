@@ -1,4 +1,5 @@
 import type { DeviceMemory, MachineProfile, Verdict } from "../../shared/contract/catalog.js";
+import { formatBytes } from "../../shared/format.js";
 import { UNKNOWN_GPU_BANDWIDTH_GBS } from "../hardware/bandwidth.js";
 import { deviceTotal, estimateMemory, type MemoryEstimate } from "./estimate.js";
 import type { ModelStructure } from "./model-structure.js";
@@ -26,11 +27,6 @@ export interface PlanInput {
   measuredTokensPerSecond?: number;
 }
 
-/** Memory is sold in binary gigabytes ("16 GB" of RAM is 16 GiB); figures use the same unit. */
-export const gb = (bytes: number) => {
-  const g = bytes / 1024 ** 3;
-  return `${g.toFixed(g >= 10 ? 0 : 1)} GB`;
-};
 
 function gpuBudget(machine: MachineProfile): number {
   const gpus = machine.gpus;
@@ -74,14 +70,14 @@ function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachinePro
   const perToken = gpuBytes + cpuBytes;
   const where =
     gpuBytes > 0 && cpuBytes > 0
-      ? `${gb(gpuBytes)} at ${gpuBandwidth} GB/s on the GPU and ${gb(cpuBytes)} at ${machine.ramBandwidthGBs} GB/s from RAM`
+      ? `${formatBytes(gpuBytes)} at ${gpuBandwidth} GB/s on the GPU and ${formatBytes(cpuBytes)} at ${machine.ramBandwidthGBs} GB/s from RAM`
       : gpuBytes > 0
         ? `at ${gpuBandwidth} GB/s on the GPU`
         : `at ${machine.ramBandwidthGBs} GB/s from RAM`;
   const moe = s.experts > 0 ? ` (${s.activeExperts} of ${s.experts} experts active)` : "";
   return {
     tokensPerSecond: Math.round(tps * 10) / 10,
-    note: `Estimate: about ${gb(perToken)} of weights read per token${moe}, ${where}.`,
+    note: `Estimate: about ${formatBytes(perToken)} of weights read per token${moe}, ${where}.`,
   };
 }
 
@@ -90,7 +86,7 @@ export function planFit(s: ModelStructure, input: PlanInput): FitPlan {
   // Without flash attention (MLA models under node-llama-cpp) the attention scores of every head
   // are materialised; at long contexts that scratch outweighs the KV cache. Say so.
   if (!s.flashAttention && plan.memory.computeBytes > 0.2 * plan.memory.totalBytes) {
-    plan.reason += ` ${gb(plan.memory.computeBytes)} of that is attention scratch: this model runs without flash attention, so a shorter context helps most.`;
+    plan.reason += ` ${formatBytes(plan.memory.computeBytes)} of that is attention scratch: this model runs without flash attention, so a shorter context helps most.`;
   }
   return plan;
 }
@@ -133,40 +129,40 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
     return {
       ...base,
       verdict: "wont-fit",
-      reason: `Won't fit: needs ${gb(needs)} at this context, this machine has ${gb(hasAll)}${machine.gpus.length > 0 && !machine.unifiedMemory ? " (RAM and VRAM together)" : ""}.`,
+      reason: `Won't fit: needs ${formatBytes(needs)} at this context, this machine has ${formatBytes(hasAll)}${machine.gpus.length > 0 && !machine.unifiedMemory ? " (RAM and VRAM together)" : ""}.`,
     };
   }
   if (!input.downloaded && machine.diskFreeBytes !== null && machine.diskFreeBytes < input.downloadBytes) {
     return {
       ...base,
       verdict: "no-disk",
-      reason: `Not enough disk to download: needs ${gb(input.downloadBytes)}, ${gb(machine.diskFreeBytes)} free in the models folder.`,
+      reason: `Not enough disk to download: needs ${formatBytes(input.downloadBytes)}, ${formatBytes(machine.diskFreeBytes)} free in the models folder.`,
     };
   }
   if (ramNeed > machine.ramUsableBytes) {
     return {
       ...base,
       verdict: "tight",
-      reason: `Tight, may swap: needs ${gb(ramNeed)} of RAM, ${gb(machine.ramUsableBytes)} is free for models out of ${gb(machine.ramBytes)}.`,
+      reason: `Tight, may swap: needs ${formatBytes(ramNeed)} of RAM, ${formatBytes(machine.ramUsableBytes)} is free for models out of ${formatBytes(machine.ramBytes)}.`,
     };
   }
   if (gpuLayers === totalLayers) {
     return {
       ...base,
       verdict: "gpu-full",
-      reason: `Runs fully on the GPU: ${gb(gpuNeed)} of ${gb(machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0))} ${machine.unifiedMemory ? "the GPU may use of unified memory" : "VRAM"}, about ${speed.tokensPerSecond} tokens/s.`,
+      reason: `Runs fully on the GPU: ${formatBytes(gpuNeed)} of ${formatBytes(machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0))} ${machine.unifiedMemory ? "the GPU may use of unified memory" : "VRAM"}, about ${speed.tokensPerSecond} tokens/s.`,
     };
   }
   if (gpuLayers > 0) {
     return {
       ...base,
       verdict: "gpu-partial",
-      reason: `Partial offload: ${gpuLayers} of ${totalLayers} layers on the GPU (${gb(gpuNeed)} VRAM), the rest in RAM (${gb(cpuNeed)}); slower, about ${speed.tokensPerSecond} tokens/s.`,
+      reason: `Partial offload: ${gpuLayers} of ${totalLayers} layers on the GPU (${formatBytes(gpuNeed)} VRAM), the rest in RAM (${formatBytes(cpuNeed)}); slower, about ${speed.tokensPerSecond} tokens/s.`,
     };
   }
   return {
     ...base,
     verdict: "cpu-only",
-    reason: `CPU only${machine.gpus.length > 0 ? " (not even one layer fits the GPU)" : ""}: ${gb(cpuNeed)} of ${gb(machine.ramUsableBytes)} RAM, slow at about ${speed.tokensPerSecond} tokens/s.`,
+    reason: `CPU only${machine.gpus.length > 0 ? " (not even one layer fits the GPU)" : ""}: ${formatBytes(cpuNeed)} of ${formatBytes(machine.ramUsableBytes)} RAM, slow at about ${speed.tokensPerSecond} tokens/s.`,
   };
 }

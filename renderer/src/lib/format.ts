@@ -1,14 +1,4 @@
-/** Bytes as a person reads them: 1 decimal, binary units (what OS file managers mostly show as GB). */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
+export { formatBytes } from "../../../electron/shared/format.js";
 
 /** "12.4 s", "2 min 5 s". */
 export function formatDuration(ms: number): string {

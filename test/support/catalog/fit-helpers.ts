@@ -26,4 +26,4 @@ export async function fitOne(fit: FitService, catalog: LoadedCatalog, variantId:
 
 export const GiB = 1024 ** 3;
 /** The whole-GB figure a reason prints for this many bytes (binary gigabytes, as RAM is sold). */
-export const gbFigure = (bytes: number) => (bytes / GiB >= 10 ? String(Math.round(bytes / GiB)) : (bytes / GiB).toFixed(1));
+export const gbFigure = (bytes: number) => (bytes / GiB).toFixed(1);
