@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { startHarness, type HarnessPage } from "./support/harness-page.js";
+import { useHarness } from "./support/harness-page.js";
 
 type Harness = {
   sent(): { prompt: string; thinkingBudget: number | null }[];
@@ -10,13 +10,9 @@ type Harness = {
 };
 declare const harness: Harness;
 
-let ui: HarnessPage;
 let page: Page;
 
-beforeAll(async () => {
-  ui = await startHarness();
-}, 120_000);
-afterAll(async () => ui?.close());
+const ui = useHarness();
 
 const box = () => page.getByRole("textbox", { name: "Message" });
 

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { startHarness, type HarnessPage } from "./support/harness-page.js";
+import { useHarness } from "./support/harness-page.js";
 
 import type { DownloadProgress as Item } from "../../electron/shared/contract/downloads.js";
 
 declare const harness: { progress(item: Item): void; calls(): string[] };
 
-let ui: HarnessPage;
 let page: Page;
 
-beforeAll(async () => {
-  ui = await startHarness();
-}, 120_000);
-afterAll(async () => ui?.close());
+const ui = useHarness();
 
 const GB = 1024 ** 3;
 const item = (over: Partial<Item>): Item => ({

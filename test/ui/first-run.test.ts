@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startHarness, type HarnessPage } from "./support/harness-page.js";
+import { describe, expect, test } from "vitest";
+import { useHarness } from "./support/harness-page.js";
 
 declare const harness: { clicks(): string[] };
 
-let ui: HarnessPage;
 
-beforeAll(async () => {
-  ui = await startHarness();
-}, 120_000);
-afterAll(async () => ui?.close());
+const ui = useHarness();
 
 describe("first run", () => {
   test("no model → the recommended variant and why → download → chat, in three clicks", async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { startHarness, type HarnessPage } from "./support/harness-page.js";
+import { useHarness } from "./support/harness-page.js";
 
 type Harness = {
   delta(thought: string, answer: string): void;
@@ -9,13 +9,9 @@ type Harness = {
 };
 declare const harness: Harness;
 
-let ui: HarnessPage;
 let page: Page;
 
-beforeAll(async () => {
-  ui = await startHarness();
-}, 120_000);
-afterAll(async () => ui?.close());
+const ui = useHarness();
 
 const trace = () => page.getByTestId("reasoning-trace");
 const title = () => page.getByTestId("trace-title");

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { startHarness, type HarnessPage } from "./support/harness-page.js";
+import { useHarness } from "./support/harness-page.js";
 
 declare const harness: { patches(): Record<string, unknown>[]; theme(): string };
 
-let ui: HarnessPage;
 let page: Page;
 
-beforeAll(async () => {
-  ui = await startHarness();
-}, 120_000);
-afterAll(async () => ui?.close());
+const ui = useHarness();
 
 describe("settings view", () => {
   test("the theme applies at once to the whole page", async () => {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -14,6 +15,16 @@ export interface HarnessPage {
   /** Opens one fixture (see test/ui/harness/main.ts) and waits until it has mounted. */
   open(fixture: string, query?: Record<string, string>): Promise<Page>;
   close(): Promise<void>;
+}
+
+/** Starts the harness before this file's tests and closes it after; call once at module level. */
+export function useHarness(options: Parameters<typeof startHarness>[0] = {}): Pick<HarnessPage, "open"> {
+  let started: HarnessPage | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  }, 120_000);
+  afterAll(async () => started?.close());
+  return { open: (...args) => started!.open(...args) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ApiServerStatus } from "../../../../electron/shared/contract/api.js";
 import { api } from "../api/client.js";
 import type { SettingsState } from "./settings.svelte.js";
+import { messageOf } from "../attempt.js";
 
 /** The local OpenAI-compatible API: on/off and port live in settings; address and key come from the core. */
 export class ApiServerState {
@@ -13,7 +14,7 @@ export class ApiServerState {
     try {
       this.status = await api.call("api.status", {});
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = messageOf(err);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { AppInfo, HardwareSummary } from "../../../../electron/shared/contract/app.js";
 import { api } from "../api/client.js";
+import { messageOf } from "../attempt.js";
 
 /** The status line's data: the core's version and a hardware summary, fetched once on start. */
 export class AppStatus {
@@ -13,7 +14,7 @@ export class AppStatus {
     try {
       [this.info, this.hardware] = await Promise.all([api.call("app.info", {}), api.call("app.hardwareSummary", {})]);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = messageOf(err);
     }
   }
 }

@@ -2,6 +2,7 @@ import type {
   CustomMachine, HardwareInfo, MachinePreset, MachineProfile, ModelSummary, UseCase, VariantFit, VariantSummary,
 } from "../../../../electron/shared/contract/catalog.js";
 import { api } from "../api/client.js";
+import { messageOf } from "../attempt.js";
 
 export type { CustomMachine, HardwareInfo, MachinePreset, MachineProfile, ModelSummary, UseCase, VariantFit, VariantSummary };
 
@@ -156,7 +157,7 @@ export class CatalogState {
       this.error = undefined;
       await work();
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = messageOf(err);
     }
   }
 }

@@ -3,6 +3,7 @@ import type { ChatDone } from "../../../../electron/shared/contract/chat.js";
 import type { Message } from "../../../../electron/shared/contract/conversations.js";
 import { ChatMessage } from "./chat-message.svelte.js";
 import type { FrameScheduler } from "./streaming-markdown.svelte.js";
+import { messageOf } from "../attempt.js";
 
 export interface ChatDelta {
   jobId: string;
@@ -167,7 +168,7 @@ export class ChatSession {
       this.jobId = undefined;
       this.early = [];
       this.streamingMessage = undefined;
-      reply.fail(err instanceof Error ? err.message : String(err));
+      reply.fail(messageOf(err));
       this.error = reply.error;
     }
   }

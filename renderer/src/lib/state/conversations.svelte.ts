@@ -1,5 +1,6 @@
 import type { ConversationSummary } from "../../../../electron/shared/contract/conversations.js";
 import { api } from "../api/client.js";
+import { attempt } from "../attempt.js";
 
 export type { ConversationSummary };
 
@@ -119,13 +120,7 @@ export class Conversations {
     });
   }
 
-  private async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
-    try {
-      this.error = undefined;
-      return await work();
-    } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
-      return undefined;
-    }
+  private guard<T>(work: () => Promise<T>): Promise<T | undefined> {
+    return attempt(work, (message) => (this.error = message));
   }
 }

@@ -1,5 +1,6 @@
 import type { DownloadProgress, DownloadState, LibraryModel } from "../../../../electron/shared/contract/downloads.js";
 import { api } from "../api/client.js";
+import { attempt } from "../attempt.js";
 
 export type { DownloadProgress, DownloadState, LibraryModel };
 
@@ -110,13 +111,7 @@ export class DownloadsState {
     });
   }
 
-  private async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
-    try {
-      this.error = undefined;
-      return await work();
-    } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
-      return undefined;
-    }
+  private guard<T>(work: () => Promise<T>): Promise<T | undefined> {
+    return attempt(work, (message) => (this.error = message));
   }
 }

@@ -1,5 +1,6 @@
 import type { EngineStatus, LoadedModel, LoadRequest } from "../../../../electron/shared/contract/engine.js";
 import { api } from "../api/client.js";
+import { messageOf } from "../attempt.js";
 
 export type { LoadedModel, LoadRequest };
 
@@ -67,7 +68,7 @@ export class EngineState {
     try {
       this.loaded = (await this.gateway.status()).model ?? undefined;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = messageOf(err);
     }
   }
 
@@ -79,7 +80,7 @@ export class EngineState {
       this.loadingJobId = (await this.gateway.load(request)).jobId;
     } catch (err) {
       this.loadingJobId = undefined;
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = messageOf(err);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Settings, SettingsPatch, SettingsView, Theme } from "../../../../electron/shared/contract/settings.js";
 import { api } from "../api/client.js";
+import { messageOf } from "../attempt.js";
 
 export type { Settings, SettingsPatch, Theme };
 
@@ -42,7 +43,7 @@ export class SettingsState {
       this.notices = view.notices;
       this.accept(view.settings);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = messageOf(err);
     }
   }
 
@@ -54,7 +55,7 @@ export class SettingsState {
       this.saved = true;
       return true;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = messageOf(err);
       return false;
     }
   }
