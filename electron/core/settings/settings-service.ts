@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { Settings, SettingsPatch } from "../../shared/contract/settings.js";
-import { datedBackupName, removeStaleTempFiles, writeFileAtomicSync } from "../store/atomic-file.js";
+import { datedBackupName, removeStaleTempFiles, writeFileAtomicSync } from "../kernel/atomic-file.js";
 import { UserFacingError, describeIssues } from "../transport/dispatcher.js";
 
 export const SETTINGS_VERSION = 1;

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { datedBackupName, removeStaleTempFiles, writeFileAtomicSync } from "./atomic-file.js";
+import { datedBackupName, removeStaleTempFiles, writeFileAtomicSync } from "../kernel/atomic-file.js";
 import { decodeRecord, encodeRecord, type LogRecord } from "./records.js";
 
 export interface LogReadResult {

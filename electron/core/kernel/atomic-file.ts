@@ -1,15 +1,23 @@
 import fs from "node:fs";
+import { open, rename, mkdir } from "node:fs/promises";
 import path from "node:path";
+
+let tempCounter = 0;
+/** A temp name beside the target, unique per process and write: overlapping writers never collide. */
+function tempNameFor(target: string): string {
+  return `${target}.${process.pid}-${(tempCounter++).toString(36)}.tmp`;
+}
+const TEMP_SUFFIX = /\.\d+-[0-9a-z]+\.tmp$/;
 
 /**
  * Replaces a file so that a crash at any instant leaves either the old or the new content, never
  * a mix: write a temp file beside it, fsync it, rename it over the target, fsync the folder.
  */
-export function writeFileAtomicSync(target: string, content: string | Uint8Array): void {
+export function writeFileAtomicSync(target: string, content: string | Uint8Array, mode = 0o600): void {
   const dir = path.dirname(target);
   fs.mkdirSync(dir, { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
-  const fd = fs.openSync(temp, "w", 0o600);
+  const temp = tempNameFor(target);
+  const fd = fs.openSync(temp, "w", mode);
   try {
     fs.writeFileSync(fd, content);
     fs.fsyncSync(fd);
@@ -17,6 +25,22 @@ export function writeFileAtomicSync(target: string, content: string | Uint8Array
     fs.closeSync(fd);
   }
   fs.renameSync(temp, target);
+  fsyncDirectory(dir);
+}
+
+/** The same as writeFileAtomicSync, without blocking the event loop. */
+export async function writeFileAtomic(target: string, content: string | Uint8Array, mode = 0o600): Promise<void> {
+  const dir = path.dirname(target);
+  await mkdir(dir, { recursive: true });
+  const temp = tempNameFor(target);
+  const handle = await open(temp, "w", mode);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, target);
   fsyncDirectory(dir);
 }
 
@@ -31,7 +55,7 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
-/** Temp files left by a crash mid-replace (`<name>.<pid>.tmp`): safe to delete, the target is intact. */
+/** Temp files left by a crash mid-replace: safe to delete, the target is intact. */
 export function removeStaleTempFiles(target: string): void {
   const dir = path.dirname(target);
   const prefix = `${path.basename(target)}.`;
@@ -42,7 +66,7 @@ export function removeStaleTempFiles(target: string): void {
     return;
   }
   for (const name of names) {
-    if (name.startsWith(prefix) && /\.\d+\.tmp$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+    if (name.startsWith(prefix) && TEMP_SUFFIX.test(name)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
