@@ -13,6 +13,60 @@ export const LAYERS = {
   renderer: { folders: ["electron/shared", "renderer"], packages: ["*"], forbiddenPackages: ["electron", "node-llama-cpp", "ws"], noNodeBuiltins: true },
 };
 
+/**
+ * Tiers inside the app core (ARCHITECTURE.md, "Inside the core"). The bottom tier imports only
+ * itself; each capability imports the bottom tier and the capabilities it declares here; the
+ * composition tier imports anything in the core. Type-only imports count: a type is a dependency.
+ */
+export const CORE_TIERS = {
+  bottom: ["kernel", "gguf"],
+  composition: "composition",
+  capabilities: {
+    settings: [],
+    store: [],
+    hub: [],
+    hardware: [],
+    engine: ["settings"],
+    library: [],
+    transport: [],
+    catalog: ["settings", "hub"],
+    fit: ["catalog", "hardware", "library"],
+    downloads: ["settings", "library", "catalog", "hub"],
+    chat: ["engine", "settings"],
+    api: ["engine", "settings"],
+    app: ["hardware"],
+  },
+};
+
+/** The core folder a path is in ("kernel", "catalog", …), "" for a file at the core's root. */
+function coreFolderOf(file, layerRoot) {
+  const rel = path.relative(path.join(layerRoot, "electron/core"), file).split(path.sep);
+  return rel.length > 1 ? rel[0] : "";
+}
+
+function tierOf(folder) {
+  if (CORE_TIERS.bottom.includes(folder)) return "bottom";
+  if (folder === CORE_TIERS.composition) return "composition";
+  if (Object.hasOwn(CORE_TIERS.capabilities, folder)) return "capability";
+  return undefined;
+}
+
+/** An import from one core file to another, judged by the tiers; undefined when it is allowed. */
+export function checkCoreImport(fromFile, target, layerRoot = root) {
+  const from = coreFolderOf(fromFile, layerRoot);
+  const to = coreFolderOf(target, layerRoot);
+  const fromTier = tierOf(from);
+  if (!fromTier) return from ? `electron/core/${from} is in no tier: add it to CORE_TIERS in build/lint/layering.js` : "files at the root of electron/core belong in a tier folder";
+  const toTier = tierOf(to);
+  if (!toTier) return `electron/core/${to || "(root)"} is in no tier`;
+  if (from === to || fromTier === "composition") return undefined;
+  if (fromTier === "bottom") return toTier === "bottom" ? undefined : `the core's bottom tier (${from}) may not import ${toTier === "composition" ? "the composition tier" : `the ${to} capability`}`;
+  if (toTier === "bottom") return undefined;
+  if (toTier === "composition") return `the ${from} capability may not import the composition tier`;
+  const declared = CORE_TIERS.capabilities[from];
+  return declared.includes(to) ? undefined : `the ${from} capability may not import ${to} (its declared dependencies: ${declared.join(", ") || "none"})`;
+}
+
 /** The layer a file belongs to, judged by its path relative to the project root (or to `layerRoot`). */
 export function layerOf(file, layerRoot = root) {
   const rel = path.relative(layerRoot, file).split(path.sep).join("/");
@@ -28,6 +82,7 @@ export function checkImport(fromFile, specifier, layerRoot = root) {
     const targetLayer = layerOf(target, layerRoot);
     if (!targetLayer) return `${layer} may not import ${specifier} (outside the app's layers)`;
     if (!rules.folders.includes(targetLayer)) return `${layer} may not import from ${targetLayer}`;
+    if (layer === "electron/core" && targetLayer === "electron/core") return checkCoreImport(fromFile, target, layerRoot);
     return undefined;
   }
   const isBuiltin = specifier.startsWith("node:");

@@ -3,15 +3,18 @@
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
 
+const engineEntry = "electron/engine/engine.ts";
+// Without the engine the app starts and then fails on the first model load: refuse to build instead.
+if (!existsSync(engineEntry)) {
+  console.error(`build-node: the engine entry ${engineEntry} is missing; the app cannot run models without it.`);
+  process.exit(1);
+}
+
 const common = { bundle: true, platform: "node", target: "node20", sourcemap: true, logLevel: "info", external: ["electron", "node-llama-cpp"] };
 const esmBanner = { js: "import { createRequire as __r1CreateRequire } from 'node:module'; const require = __r1CreateRequire(import.meta.url);" };
 
-const jobs = [
+await Promise.all([
   build({ ...common, entryPoints: ["electron/main/main.ts"], outfile: "out/main/main.js", format: "esm", banner: esmBanner }),
   build({ ...common, entryPoints: ["electron/preload/preload.ts"], outfile: "out/preload/preload.cjs", format: "cjs" }),
-];
-const engineEntry = ["electron/engine/main.ts", "electron/engine/engine.ts", "electron/engine/index.ts"].find((f) => existsSync(f));
-if (engineEntry) {
-  jobs.push(build({ ...common, entryPoints: [engineEntry], outfile: "out/engine/engine.js", format: "esm", banner: esmBanner }));
-}
-await Promise.all(jobs);
+  build({ ...common, entryPoints: [engineEntry], outfile: "out/engine/engine.js", format: "esm", banner: esmBanner }),
+]);

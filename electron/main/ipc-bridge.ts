@@ -1,5 +1,5 @@
 import type { IpcMainInvokeEvent, WebContents } from "electron";
-import type { AppCore } from "../core/app-core.js";
+import type { CoreEndpoint } from "../core/kernel/endpoint.js";
 import { isAppUrl } from "./window-options.js";
 
 export const CALL_CHANNEL = "r1:call";
@@ -9,7 +9,7 @@ export const EVENT_CHANNEL = "r1:event";
  * The IPC side of the contract. Only the app's own top frame may call; the core validates every
  * payload exactly as it does for the WebSocket transport.
  */
-export function createCallHandler(core: AppCore, devServerUrl?: string) {
+export function createCallHandler(core: CoreEndpoint, devServerUrl?: string) {
   return async (event: IpcMainInvokeEvent, name: unknown, payload: unknown) => {
     const frame = event.senderFrame;
     if (!frame || frame.parent !== null || !isAppUrl(frame.url, devServerUrl)) {
@@ -19,7 +19,7 @@ export function createCallHandler(core: AppCore, devServerUrl?: string) {
   };
 }
 
-export function forwardEvents(core: AppCore, target: () => WebContents | undefined): () => void {
+export function forwardEvents(core: CoreEndpoint, target: () => WebContents | undefined): () => void {
   return core.subscribe((name, payload) => {
     const contents = target();
     if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNEL, name, payload);

@@ -1,8 +1,7 @@
 import { app, BrowserWindow, ipcMain, Menu, screen, session, shell } from "electron";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { AppCore } from "../core/app-core.js";
-import { useEngineLauncher } from "../core/engine/module.js";
+import { AppCore } from "../core/composition/app-core.js";
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from "./app-protocol.js";
 import { CALL_CHANNEL, createCallHandler, forwardEvents } from "./ipc-bridge.js";
 import { menuTemplate } from "./menu.js";
@@ -47,8 +46,8 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
   serveRenderer(path.join(here, "../renderer"));
 
-  useEngineLauncher(new UtilityEngineLauncher(path.join(here, "../engine/engine.js")));
-  const core = await AppCore.create({ dataDir: userData, mode: "electron" });
+  const engineLauncher = new UtilityEngineLauncher(path.join(here, "../engine/engine.js"));
+  const core = await AppCore.create({ dataDir: userData, mode: "electron", engineLauncher });
   ipcMain.handle(CALL_CHANNEL, createCallHandler(core, devServerUrl));
   forwardEvents(core, () => mainWindow?.webContents);
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/app-core.js";
+import type { AppCore } from "../../electron/core/composition/app-core.js";
 import type { AssistantMessage } from "../../electron/shared/contract/conversations.js";
 import { ensureFixture, LONG_SCRIPT_THOUGHT, SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
 import { createTempCore } from "../support/core/temp-core.js";

@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/app-core.js";
+import type { AppCore } from "../../electron/core/composition/app-core.js";
 import { ensureFixture, SCRIPT_ANSWER } from "../fixtures/models.js";
 import { writeFixtureCatalog } from "../support/catalog/extra-catalog.js";
 import { createTempCore } from "../support/core/temp-core.js";

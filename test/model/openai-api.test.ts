@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/app-core.js";
+import type { AppCore } from "../../electron/core/composition/app-core.js";
 import { ensureFixture, SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
 import { createTempCore } from "../support/core/temp-core.js";
 import { callOk, waitForEvent } from "../support/core/wait-for-event.js";

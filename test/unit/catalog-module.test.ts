@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/app-core.js";
+import type { AppCore } from "../../electron/core/composition/app-core.js";
 import type { CallName, CallRequest, CallResponse } from "../../electron/shared/contract/index.js";
 import { createTempCore } from "../support/core/temp-core.js";
 import { startHub, type Hub } from "../support/hub/server.js";

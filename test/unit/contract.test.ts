@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { callNames, calls } from "../../electron/shared/contract/index.js";
-import type { AppCore } from "../../electron/core/app-core.js";
+import type { AppCore } from "../../electron/core/composition/app-core.js";
 import { createTempCore } from "../support/core/temp-core.js";
 
 let core: AppCore;

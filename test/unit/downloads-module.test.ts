@@ -1,10 +1,13 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CoreModule } from "../../electron/core/core-context.js";
+import { writeFile } from "node:fs/promises";
+import { createCatalogModule } from "../../electron/core/catalog/module.js";
 import { createDownloadsModule } from "../../electron/core/downloads/module.js";
+import type { CoreModule } from "../../electron/core/kernel/context.js";
+import { Dispatcher, type Handlers } from "../../electron/core/kernel/dispatcher.js";
+import { createLibraryModule } from "../../electron/core/library/module.js";
 import { createSettingsModule } from "../../electron/core/settings/module.js";
-import { Dispatcher, type Handlers } from "../../electron/core/transport/dispatcher.js";
 import { moduleContext } from "../support/core/module-context.js";
 import { sha256File, tempDir } from "../support/hub/download-helpers.js";
 import { SAMPLE, writeSampleRepos } from "../support/hub/sample-repos.js";
@@ -23,15 +26,21 @@ afterEach(async () => {
   for (const m of modules.splice(0)) await m.close?.();
 });
 
-/** The settings and downloads modules over a fresh data dir, behind the real dispatcher. */
-async function core(env: Record<string, string | undefined>, extra: { catalog?: unknown } = {}) {
+/** The settings, library, catalog and downloads modules over a fresh data dir, wired as the app wires them, behind the real dispatcher. */
+async function core(env: Record<string, string | undefined>, extra: { extraCatalogPath?: string } = {}) {
   const dataDir = await tempDir("mod-data-");
   const { ctx, events } = moduleContext(dataDir, env);
-  if (extra.catalog) ctx.services.provide("catalog" as never, extra.catalog as never);
-  const settings = await createSettingsModule(ctx);
-  const downloads = await createDownloadsModule(ctx, { manager: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, progressIntervalMs: 50, freeSpaceMarginBytes: 0 } });
-  modules.push(downloads, settings);
-  const dispatcher = new Dispatcher({ ...settings.handlers, ...downloads.handlers } as Handlers);
+  const settings = createSettingsModule(ctx);
+  const library = await createLibraryModule(ctx, { modelsDir: () => settings.service.get().modelsDir });
+  const catalog = createCatalogModule(ctx, { settings: settings.service, extraCatalogPath: extra.extraCatalogPath });
+  const downloads = await createDownloadsModule(ctx, {
+    settings: settings.service,
+    library: library.service,
+    catalog: catalog.service,
+    manager: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, progressIntervalMs: 50, freeSpaceMarginBytes: 0 },
+  });
+  modules.push(downloads, catalog, library, settings);
+  const dispatcher = new Dispatcher({ ...settings.handlers, ...library.handlers, ...catalog.handlers, ...downloads.handlers } as Handlers);
   const call = async (name: string, payload: unknown) => {
     const outcome = await dispatcher.dispatch(name, payload);
     if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
@@ -86,8 +95,11 @@ describe("downloads module", () => {
   it("downloads a catalog variant through the catalog service, checking its pinned sha256", async () => {
     const published = await hub.digests(SAMPLE.plain.repo, SAMPLE.plain.file);
     const variant = { id: "q4", quant: "Q4_K_M", repo: SAMPLE.plain.repo, files: [{ path: SAMPLE.plain.file, sizeBytes: published.size, sha256: published.sha256 }] };
-    const catalog = { list: () => [{ id: "tiny-r1", name: "Tiny R1", variants: [variant] }] };
-    const { call, until } = await core({ HF_ENDPOINT: hub.url }, { catalog });
+    const architecture = { type: "dense", arch: "qwen2", blocks: 1, embedding: 64, heads: 4, kvHeads: 4, headDim: 16, ffn: 128, vocab: 256, contextLength: 4096 };
+    const model = { id: "tiny-r1", name: "Tiny R1", parameters: { total: 1e6, active: 1e6 }, licenses: ["MIT"], architecture, variants: [variant] };
+    const extraCatalogPath = join(await tempDir("mod-catalog-"), "extra.json");
+    await writeFile(extraCatalogPath, JSON.stringify({ version: 1, models: [model] }));
+    const { call, until } = await core({ HF_ENDPOINT: hub.url }, { extraCatalogPath });
     const { jobId, download } = (await call("downloads.start", { source: { modelId: "tiny-r1", variantId: "q4" } })) as { jobId: string; download: Record<string, unknown> };
     expect(download).toMatchObject({ name: "Tiny R1 Q4_K_M", modelId: "tiny-r1", variantId: "q4" });
     await until(jobId, "done");

@@ -26,8 +26,8 @@ async function lint(relativeFile: string): Promise<string[]> {
 
 describe("the layering rule", () => {
   it.each([
-    ["electron/core/imports-electron.ts", /electron\/core may not import the package "electron"/],
-    ["electron/core/imports-renderer.ts", /electron\/core may not import from renderer/],
+    ["electron/core/store/imports-electron.ts", /electron\/core may not import the package "electron"/],
+    ["electron/core/store/imports-renderer.ts", /electron\/core may not import from renderer/],
     ["electron/shared/imports-ws.ts", /electron\/shared may only import packages zod, not "ws"/],
     ["electron/engine/imports-core.ts", /electron\/engine may not import from electron\/core/],
     ["renderer/imports-core.ts", /renderer may not import from electron\/core/],
@@ -38,7 +38,19 @@ describe("the layering rule", () => {
     expect(messages[0]).toMatch(message);
   });
 
+  it.each([
+    ["electron/core/kernel/imports-capability.ts", /the core's bottom tier \(kernel\) may not import the catalog capability/],
+    ["electron/core/catalog/imports-composition.ts", /the catalog capability may not import the composition tier/],
+    ["electron/core/catalog/imports-undeclared.ts", /the catalog capability may not import fit \(its declared dependencies: settings, hub\)/],
+    ["electron/core/loose-file.ts", /files at the root of electron\/core belong in a tier folder/],
+  ])("fails lint on the import across the core's tiers in %s", async (file, message) => {
+    const messages = await lint(file);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(message);
+  });
+
   it("accepts an allowed import", async () => {
+    expect(await lint("electron/core/fit/allowed.ts")).toEqual([]);
     expect(await lint("renderer/allowed.ts")).toEqual([]);
     expect(await lint("electron/shared/contract/index.ts")).toEqual([]);
   });

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { AppCore } from "../../electron/core/app-core.js";
+import type { AppCore } from "../../electron/core/composition/app-core.js";
 import { startServeServer, type RunningServer } from "../../electron/core/transport/ws-server.js";
 import { createTempCore } from "../support/core/temp-core.js";
 
@@ -109,7 +109,7 @@ describe("serve mode", () => {
 
 describe("the data folder", () => {
   it("is used by one R1 Local at a time, with a message that says which process holds it", async () => {
-    const { AppCore } = await import("../../electron/core/app-core.js");
+    const { AppCore } = await import("../../electron/core/composition/app-core.js");
     const info = await core.dispatch("app.info", {});
     const dataDir = info.ok ? (info.value as { dataDir: string }).dataDir : "";
     await expect(AppCore.create({ dataDir, mode: "serve", env: { HOME: dataDir } })).rejects.toThrow(`already running with the data folder ${dataDir} (process ${process.pid})`);

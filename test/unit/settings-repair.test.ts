@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSettingsModule } from "../../electron/core/settings/module.js";
 import { SettingsStore, defaultSettings, repairSettings } from "../../electron/core/settings/settings-service.js";
-import { startModules } from "../support/store/module-harness.js";
+import { startModule } from "../support/store/module-harness.js";
 
 let dataDir: string;
 beforeEach(() => {
@@ -89,7 +89,7 @@ describe("settings", () => {
 
   it("reports repairs through settings.get and once as app.notice", async () => {
     fs.writeFileSync(path.join(dataDir, "settings.json"), JSON.stringify({ theme: "purple" }));
-    const app = await startModules(dataDir, [createSettingsModule]);
+    const app = await startModule(dataDir, createSettingsModule);
     const view = (await app.call("settings.get")) as { notices: string[] };
     expect(view.notices.join(" ")).toMatch(/"theme" had an invalid value/);
     await new Promise((resolve) => setImmediate(resolve));
@@ -97,7 +97,7 @@ describe("settings", () => {
     await expect(app.call("settings.update", { patch: { downloads: { concurrency: 0 } } })).rejects.toThrow(/downloads\.concurrency/);
     await app.call("settings.update", { patch: { downloads: { concurrency: 3 } } });
     expect(app.events.filter((e) => e.name === "settings.changed")).toHaveLength(1);
-    expect(app.ctx.services.get("settings").get().downloads.concurrency).toBe(3);
+    expect(app.module.service.get().downloads.concurrency).toBe(3);
     await app.close();
   });
 });

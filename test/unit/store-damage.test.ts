@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConversationStore } from "../../electron/core/store/conversation-store.js";
 import { createStoreModule } from "../../electron/core/store/module.js";
-import { startModules } from "../support/store/module-harness.js";
+import { startModule } from "../support/store/module-harness.js";
 
 let dataDir: string;
 let storeDir: string;
@@ -76,7 +76,7 @@ describe("a damaged conversation store", () => {
   it("not a store at all: backed up, reset to empty with a message, and the app starts", async () => {
     fs.mkdirSync(storeDir, { recursive: true });
     fs.writeFileSync(logFile, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x0a, 0x41]));
-    const app = await startModules(dataDir, [createStoreModule]);
+    const app = await startModule(dataDir, createStoreModule);
     expect(await app.call("conversations.list")).toEqual({ conversations: [], total: 0 });
     await new Promise((resolve) => setImmediate(resolve));
     const notices = app.events.filter((e) => e.name === "app.notice").map((e) => (e.payload as { message: string }).message);
@@ -90,7 +90,7 @@ describe("a damaged conversation store", () => {
     // Usable right away.
     await app.call("conversations.create", { title: "After the reset" });
     await app.close();
-    const restarted = await startModules(dataDir, [createStoreModule]);
+    const restarted = await startModule(dataDir, createStoreModule);
     expect(((await restarted.call("conversations.list")) as { total: number }).total).toBe(1);
     await restarted.close();
   });

@@ -6,7 +6,7 @@ import { ConversationStore } from "../../electron/core/store/conversation-store.
 import { createStoreModule } from "../../electron/core/store/module.js";
 import { titleFromQuestion } from "../../electron/core/store/title.js";
 import type { Conversation, ConversationSummary, SearchHit } from "../../electron/shared/contract/conversations.js";
-import { startModules } from "../support/store/module-harness.js";
+import { startModule } from "../support/store/module-harness.js";
 
 let dataDir: string;
 beforeEach(() => {
@@ -188,10 +188,10 @@ describe("conversation store", () => {
   });
 
   it("exports and imports JSON losslessly, and Markdown with the reasoning folded", async () => {
-    const app = await startModules(dataDir, [createStoreModule]);
+    const app = await startModule(dataDir, createStoreModule);
     const c = (await app.call("conversations.create", { model: "R1-Distill-Llama-8B" })) as ConversationSummary;
-    await app.call("conversations.appendUserMessage", { conversationId: c.id, text: "Why is the sky blue?" });
-    const store = app.ctx.services.get("conversations");
+    const store = app.module.service;
+    store.appendUserMessage(c.id, "Why is the sky blue?");
     const id = store.beginAssistantMessage(c.id, { model: "R1-Distill-Llama-8B", settings: { temperature: 0.6, seed: 7 } });
     store.appendStream(id, { thought: "Rayleigh scattering goes as 1/λ⁴.\n\nSo blue scatters more." });
     store.appendStream(id, { answer: "Because of **Rayleigh scattering**." });
@@ -207,7 +207,7 @@ describe("conversation store", () => {
     const original = (await app.call("conversations.get", { id: c.id })) as Conversation;
 
     const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), "r1-store-import-"));
-    const fresh = await startModules(emptyDir, [createStoreModule]);
+    const fresh = await startModule(emptyDir, createStoreModule);
     const result = (await fresh.call("conversations.import", { content: json.content })) as { imported: ConversationSummary[]; notices: string[] };
     expect(result.imported).toHaveLength(2);
     expect(result.notices).toEqual([]);
@@ -217,7 +217,7 @@ describe("conversation store", () => {
     expect(await fresh.call("conversations.get", { id: c.id })).toEqual(original);
     // Still identical after the importing app restarts.
     await fresh.close();
-    const restarted = await startModules(emptyDir, [createStoreModule]);
+    const restarted = await startModule(emptyDir, createStoreModule);
     expect(body(((await restarted.call("conversations.export", { format: "json" })) as { content: string }).content)).toEqual(body(json.content));
     await restarted.close();
     fs.rmSync(emptyDir, { recursive: true, force: true });
@@ -242,10 +242,10 @@ describe("conversation store", () => {
   });
 
   it("answers bad calls with clear errors", async () => {
-    const app = await startModules(dataDir, [createStoreModule]);
+    const app = await startModule(dataDir, createStoreModule);
     await expect(app.call("conversations.get", { id: "nope" })).rejects.toThrow(/does not exist/);
     await expect(app.call("conversations.rename", { id: "x", title: "" })).rejects.toThrow(/bad-request/);
-    const store = app.ctx.services.get("conversations");
+    const store = app.module.service;
     const c = store.create();
     const id = store.beginAssistantMessage(c.id);
     store.finishMessage(id, { stopReason: "eos" });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../kernel/atomic-file.js";
 
 /** The local API's key, kept in the data dir (readable by this user only) so clients keep working across restarts. */
 export class ApiKeyFile {
@@ -17,8 +18,7 @@ export class ApiKeyFile {
 
   async rotate(): Promise<string> {
     const key = `r1-${randomBytes(24).toString("base64url")}`;
-    await writeFile(`${this.file}.tmp`, key, { mode: 0o600 });
-    await rename(`${this.file}.tmp`, this.file);
+    await writeFileAtomic(this.file, key, 0o600);
     return key;
   }
 }

@@ -1,28 +1,24 @@
-import type { ResolvedGenerationOptions } from "../../shared/contract/chat.js";
 import type { Settings } from "../../shared/contract/settings.js";
-import type { CoreContext, CoreModule } from "../core-context.js";
+import type { EngineService } from "../engine/engine-service.js";
+import type { CoreContext, CoreModule } from "../kernel/context.js";
+import { generationDefaults } from "../settings/generation-defaults.js";
+import type { SettingsService } from "../settings/settings-service.js";
 import { ApiKeyFile } from "./api-key.js";
 import { startApiServer, type RunningApiServer } from "./openai-server.js";
 
+export interface ApiDeps {
+  engine: EngineService;
+  settings: SettingsService;
+}
+
 /** The OpenAI-compatible API: runs while settings say so, moves when its port changes. */
-export async function createApiModule(ctx: CoreContext): Promise<CoreModule> {
+export async function createApiModule(ctx: CoreContext, deps: ApiDeps): Promise<CoreModule> {
   const keyFile = new ApiKeyFile(ctx.dataDir);
   let apiKey = await keyFile.read();
   let running: RunningApiServer | undefined;
   let error: string | null = null;
   let applying = Promise.resolve();
-  const settings = () => ctx.services.get("settings").get();
-
-  const defaults = (): ResolvedGenerationOptions => {
-    const s = settings();
-    return {
-      temperature: s.sampling.temperature,
-      topP: s.sampling.topP,
-      maxTokens: s.sampling.maxTokens,
-      seed: s.sampling.seed ?? undefined,
-      thinkingBudget: s.thinkingBudget === "off" ? undefined : s.thinkingBudget,
-    };
-  };
+  const settings = () => deps.settings.get();
 
   const apply = (wanted: Settings["apiServer"]) =>
     (applying = applying.then(async () => {
@@ -32,7 +28,7 @@ export async function createApiModule(ctx: CoreContext): Promise<CoreModule> {
       }
       if (!wanted.enabled || running) return;
       try {
-        running = await startApiServer({ engine: () => ctx.services.get("engine"), apiKey: () => apiKey, port: wanted.port, defaults });
+        running = await startApiServer({ engine: deps.engine, apiKey: () => apiKey, port: wanted.port, defaults: () => generationDefaults(settings()) });
         error = null;
       } catch (err) {
         error = `The API could not listen on 127.0.0.1:${wanted.port}: ${err instanceof Error ? err.message : String(err)}`;
@@ -45,7 +41,7 @@ export async function createApiModule(ctx: CoreContext): Promise<CoreModule> {
     return { enabled: settings().apiServer.enabled, running: running !== undefined, url: running?.url ?? null, apiKey, error };
   };
 
-  const unsubscribe = ctx.services.get("settings").onChange((s) => void apply(s.apiServer));
+  const unsubscribe = deps.settings.onChange((s) => void apply(s.apiServer));
   await apply(settings().apiServer);
 
   return {

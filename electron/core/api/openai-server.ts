@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { ResolvedGenerationOptions } from "../../shared/contract/chat.js";
 import type { EngineService } from "../engine/engine-service.js";
-import { describeIssues } from "../transport/dispatcher.js";
+import { describeIssues } from "../kernel/dispatcher.js";
+import { AppError } from "../kernel/errors.js";
+import { httpErrorOf } from "./http-errors.js";
 import { ChatCompletionRequest } from "./openai-schemas.js";
 import { finishReason, toTurns } from "./openai-messages.js";
 
 export interface ApiServerOptions {
-  engine: () => EngineService;
+  engine: EngineService;
   /** Read per request, so a rotated key applies at once. */
   apiKey: () => string;
   port: number;
@@ -48,6 +50,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   };
 }
 
+function failWith(res: ServerResponse, error: AppError): void {
+  const { status, type } = httpErrorOf(error.code);
+  fail(res, status, type, error.message);
+}
+
 function fail(res: ServerResponse, status: number, type: string, message: string): void {
   if (res.headersSent) return void res.end();
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message, type } }));
@@ -69,7 +76,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
   if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) return fail(res, 403, "forbidden", "Host not allowed.");
   if (req.headers.authorization !== `Bearer ${options.apiKey()}`) return fail(res, 401, "invalid_api_key", "Missing or wrong API key (Authorization: Bearer <key> from R1 Local's settings).");
   const path = new URL(req.url ?? "/", "http://x").pathname;
-  const engine = options.engine();
+  const engine = options.engine;
   if (req.method === "GET" && path === "/v1/models") {
     const model = engine.loadedModel;
     const data = model ? [{ id: model.name, object: "model", created: 0, owned_by: "r1-local" }] : [];
@@ -86,7 +93,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
   const parsed = ChatCompletionRequest.safeParse(body);
   if (!parsed.success) return fail(res, 400, "invalid_request_error", describeIssues(parsed.error));
   const model = engine.loadedModel;
-  if (!model) return fail(res, 503, "model_not_loaded", "No model is loaded in R1 Local. Load one in the app first.");
+  if (!model) return failWith(res, new AppError("not-loaded", "No model is loaded in R1 Local. Load one in the app first."));
 
   const request = parsed.data;
   const { turns, systemPrompt } = toTurns(request.messages, model.systemPromptAllowed);
@@ -132,9 +139,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
     }
   } catch (err) {
     if (res.headersSent) return void res.end();
-    const message = err instanceof Error ? err.message : String(err);
-    const busy = /already being generated|being loaded/.test(message);
-    return fail(res, busy ? 429 : 500, busy ? "busy" : "engine_error", message);
+    const error = AppError.from(err);
+    const { status, type } = httpErrorOf(error.code);
+    return fail(res, status, type, error.message);
   } finally {
     // Leaving the loop early must still let the engine client finish its bookkeeping.
     await events?.return(undefined);

@@ -1,7 +1,12 @@
-import type { CoreContext, CoreModule } from "../core-context.js";
+import type { HardwareService } from "../hardware/module.js";
+import type { CoreContext, CoreModule } from "../kernel/context.js";
 
-/** Calls about the app itself: version, data dir and the status line's hardware summary. */
-export function createAppModule(ctx: CoreContext): CoreModule {
+export interface AppDeps {
+  hardware: HardwareService;
+}
+
+/** Calls about the app itself: version, data dir, the status line's hardware summary, and job cancel. */
+export function createAppModule(ctx: CoreContext, deps: AppDeps): CoreModule {
   return {
     handlers: {
       "app.info": () => ({
@@ -12,7 +17,7 @@ export function createAppModule(ctx: CoreContext): CoreModule {
         platform: `${process.platform}-${process.arch}`,
       }),
       "app.hardwareSummary": async () => {
-        const hardware = await ctx.services.get("hardware").probe();
+        const hardware = await deps.hardware.probe();
         return {
           cpu: hardware.cpu.model,
           cores: hardware.cpu.cores,

@@ -1,7 +1,7 @@
 import { defaultSampling, type ChatDone, type ChatTurn, type ResolvedGenerationOptions } from "../../shared/contract/chat.js";
-import type { EventSink } from "../transport/dispatcher.js";
-import { UserFacingError } from "../transport/dispatcher.js";
-import type { JobRegistry } from "../jobs/job-registry.js";
+import type { EventSink } from "../kernel/event-bus.js";
+import { AppError } from "../kernel/errors.js";
+import type { JobRegistry } from "../kernel/jobs.js";
 import type { EngineService } from "../engine/engine-service.js";
 import type { z } from "zod";
 import type { ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
@@ -25,31 +25,26 @@ export interface ChatPersistence {
   onDone?(done: ChatDone): void | Promise<void>;
 }
 
-/** Defaults for omitted options (the settings service, when the app has one). */
+/** Defaults for omitted options (the settings, where the app is composed). */
 export type SamplingDefaults = () => Partial<ResolvedGenerationOptions>;
 
 type ParsedSend = z.output<typeof ChatSendSchema>;
 
+export interface ChatServiceDeps {
+  engine: EngineService;
+  jobs: JobRegistry;
+  emit: EventSink;
+  samplingDefaults: SamplingDefaults;
+  /** Where earlier turns come from; without one, requests must carry `messages`. */
+  history?: ChatHistorySource;
+  /** Where responses are kept as they stream; without one they are only streamed. */
+  persistence?: ChatPersistence;
+}
+
 export class ChatService {
-  private historySource: ChatHistorySource | undefined;
-  private persistence: ChatPersistence | undefined;
   private active: string | undefined;
 
-  constructor(
-    private readonly engine: () => EngineService,
-    private readonly jobs: JobRegistry,
-    private readonly emit: EventSink,
-    private readonly samplingDefaults: SamplingDefaults,
-  ) {}
-
-  /** The lead wires the conversation store here; without one, requests must carry `messages`. */
-  setHistorySource(source: ChatHistorySource | undefined): void {
-    this.historySource = source;
-  }
-
-  setPersistence(persistence: ChatPersistence | undefined): void {
-    this.persistence = persistence;
-  }
+  constructor(private readonly deps: ChatServiceDeps) {}
 
   /** The job id of the response being generated, if any. */
   get activeJob(): string | undefined {
@@ -59,19 +54,19 @@ export class ChatService {
   private async resolveTurns(request: ParsedSend): Promise<ChatTurn[]> {
     let turns: ChatTurn[];
     if (request.rewindFrom) {
-      if (!request.conversationId || !this.historySource || request.prompt === undefined) throw new UserFacingError("Answering again needs the conversation and the question.", "bad-request");
-      await this.historySource.rewind(request.conversationId, request.rewindFrom);
+      if (!request.conversationId || !this.deps.history || request.prompt === undefined) throw new AppError("bad-request", "Answering again needs the conversation and the question.");
+      await this.deps.history.rewind(request.conversationId, request.rewindFrom);
     }
     if (request.messages?.length) turns = [...request.messages];
-    else if (request.conversationId && this.historySource) turns = [...(await this.historySource.turns(request.conversationId))];
+    else if (request.conversationId && this.deps.history) turns = [...(await this.deps.history.turns(request.conversationId))];
     else turns = [];
     if (request.prompt !== undefined) turns.push({ role: "user", content: request.prompt });
-    if (turns.at(-1)?.role !== "user") throw new UserFacingError("The last message must be the user's.", "bad-request");
+    if (turns.at(-1)?.role !== "user") throw new AppError("bad-request", "The last message must be the user's.");
     return turns;
   }
 
   private resolveOptions(request: ParsedSend): ResolvedGenerationOptions {
-    const defaults = this.samplingDefaults();
+    const defaults = this.deps.samplingDefaults();
     const given = Object.fromEntries(Object.entries(request.options).filter(([, value]) => value !== undefined));
     return { ...defaultSampling, ...defaults, ...given } as ResolvedGenerationOptions;
   }
@@ -81,9 +76,9 @@ export class ChatService {
    * request while one runs is refused: responses are never interleaved.
    */
   async send(request: ParsedSend): Promise<string> {
-    const engine = this.engine();
-    if (this.active) throw new UserFacingError("A response is already being generated. Wait for it to finish or stop it first.");
-    if (!engine.loadedModel && engine.status().state !== "restarting") throw new UserFacingError("No model is loaded. Load a model first.");
+    const engine = this.deps.engine;
+    if (this.active) throw new AppError("busy", "A response is already being generated. Wait for it to finish or stop it first.");
+    if (!engine.loadedModel && engine.status().state !== "restarting") throw new AppError("not-loaded", "No model is loaded. Load a model first.");
     this.active = "starting";
     let turns: ChatTurn[];
     try {
@@ -94,20 +89,20 @@ export class ChatService {
     }
     const options = this.resolveOptions(request);
     const conversationId = request.conversationId ?? null;
-    const jobId = this.jobs.start("chat", async (job) => {
+    const jobId = this.deps.jobs.start("chat", async (job) => {
       let thought = "";
       let answer = "";
       let done: ChatDone | undefined;
       try {
-        await this.persistence?.onStart?.({ jobId: job.id, conversationId, turns });
+        await this.deps.persistence?.onStart?.({ jobId: job.id, conversationId, turns });
         for await (const event of engine.generate({ conversationId, turns, options }, job.signal)) {
           if (event.type === "delta") {
             thought += event.thought;
             answer += event.answer;
-            this.emit("chat.delta", { jobId: job.id, thought: event.thought, answer: event.answer });
-            this.persistence?.onStreamSave?.({ jobId: job.id, conversationId, thought: event.thought, answer: event.answer });
+            this.deps.emit("chat.delta", { jobId: job.id, thought: event.thought, answer: event.answer });
+            this.deps.persistence?.onStreamSave?.({ jobId: job.id, conversationId, thought: event.thought, answer: event.answer });
           } else if (event.type === "notice") {
-            this.emit("chat.notice", { jobId: job.id, message: event.message });
+            this.deps.emit("chat.notice", { jobId: job.id, message: event.message });
           } else {
             done = { jobId: job.id, conversationId, stopReason: event.stopReason, thought: event.thought, answer: event.answer, metrics: event.metrics, message: event.message };
           }
@@ -119,9 +114,9 @@ export class ChatService {
       }
       done ??= { jobId: job.id, conversationId, stopReason: "error", thought, answer, metrics: null, message: "The response ended without a result." };
       try {
-        await this.persistence?.onDone?.(done);
+        await this.deps.persistence?.onDone?.(done);
       } finally {
-        this.emit("chat.done", done);
+        this.deps.emit("chat.done", done);
       }
     });
     this.active = jobId;

@@ -1,33 +1,29 @@
-import type { CoreContext, CoreModule } from "../core-context.js";
-import { ChatService } from "./chat-service.js";
+import type { EngineService } from "../engine/engine-service.js";
+import type { CapabilityModule, CoreContext } from "../kernel/context.js";
+import { generationDefaults } from "../settings/generation-defaults.js";
+import type { SettingsService } from "../settings/settings-service.js";
+import { ChatService, type ChatHistorySource, type ChatPersistence } from "./chat-service.js";
 
-declare module "../services.js" {
-  interface CoreServices {
-    /** Responses: chat.send's job, plus the hooks the conversation store plugs into. */
-    chat: ChatService;
-  }
+export interface ChatDeps {
+  engine: EngineService;
+  settings: Pick<SettingsService, "get">;
+  /** The conversation store's side of a chat, when the app keeps conversations. */
+  history?: ChatHistorySource;
+  persistence?: ChatPersistence;
 }
 
-/** The chat capability's handlers. */
-export async function createChatModule(ctx: CoreContext): Promise<CoreModule> {
-  const service = new ChatService(
-    () => ctx.services.get("engine"),
-    ctx.jobs,
-    ctx.emit,
-    () => {
-      if (!ctx.services.has("settings")) return {};
-      const settings = ctx.services.get("settings").get();
-      return {
-        temperature: settings.sampling.temperature,
-        topP: settings.sampling.topP,
-        seed: settings.sampling.seed ?? undefined,
-        maxTokens: settings.sampling.maxTokens,
-        thinkingBudget: settings.thinkingBudget === "off" ? undefined : settings.thinkingBudget,
-      };
-    },
-  );
-  ctx.services.provide("chat", service);
+/** Responses: chat.send starts a job that streams the engine's output (and keeps it, when wired). */
+export function createChatModule(ctx: CoreContext, deps: ChatDeps): CapabilityModule<ChatService> {
+  const service = new ChatService({
+    engine: deps.engine,
+    jobs: ctx.jobs,
+    emit: ctx.emit,
+    samplingDefaults: () => generationDefaults(deps.settings.get()),
+    history: deps.history,
+    persistence: deps.persistence,
+  });
   return {
+    service,
     handlers: {
       "chat.send": async (request) => ({ jobId: await service.send(request) }),
     },

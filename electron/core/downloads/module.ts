@@ -1,53 +1,38 @@
-import { homedir } from "node:os";
 import { join } from "node:path";
 import type { DownloadProgress as DownloadProgressEvent, DownloadSource } from "../../shared/contract/downloads.js";
-import type { CoreContext, CoreModule } from "../core-context.js";
-import { discoverModels } from "../library/discover.js";
-import { ModelLibrary, type GgufValidator } from "../library/library.js";
-import { validateGguf } from "../library/validator.js";
-import { UserFacingError } from "../transport/dispatcher.js";
+import type { CatalogService } from "../catalog/module.js";
+import { hubFromSettings } from "../hub/hub-config.js";
+import type { CapabilityModule, CoreContext } from "../kernel/context.js";
+import { AppError } from "../kernel/errors.js";
+import type { ModelLibrary } from "../library/library.js";
+import type { SettingsService } from "../settings/settings-service.js";
 import { planFromCatalog } from "./catalog-source.js";
 import { DownloadError } from "./errors.js";
 import { DownloadManager, type DownloadManagerOptions, type DownloadProgress } from "./manager.js";
-import { planFromSource, type HubConfig } from "./sources.js";
+import { planFromSource } from "./sources.js";
 
-declare module "../services.js" {
-  interface CoreServices {
-    downloads: DownloadManager;
-    library: ModelLibrary;
-  }
-}
-
-/** Test seams: faster retries, a fake home for discovery, disk limits, another validator. */
-export interface DownloadsModuleOverrides {
+export interface DownloadsDeps {
+  settings: SettingsService;
+  /** Finished downloads are added to it. */
+  library: Pick<ModelLibrary, "addDownloaded">;
+  /** Catalog variants are downloaded by id. */
+  catalog: Pick<CatalogService, "variant">;
+  /** Faster retries and smaller margins for tests. */
   manager?: Partial<Omit<DownloadManagerOptions, "stateFile" | "modelsDir" | "hub" | "onDone">>;
-  home?: string;
-  validate?: GgufValidator;
 }
 
-const DEFAULT_ENDPOINT = "https://huggingface.co";
-
-/** The downloads capability: the download queue and the library of models on this machine. */
-export async function createDownloadsModule(ctx: CoreContext, overrides: DownloadsModuleOverrides = {}): Promise<CoreModule> {
-  const settings = () => (ctx.services.has("settings") ? ctx.services.get("settings").get() : undefined);
-  const modelsDir = () => settings()?.modelsDir ?? join(ctx.dataDir, "models");
-  const hub = (): HubConfig => {
-    const s = settings();
-    const endpoint = (s?.hub.endpoint ?? ctx.env.HF_ENDPOINT?.trim() ?? DEFAULT_ENDPOINT) || DEFAULT_ENDPOINT;
-    const token = s ? (s.hub.token ?? undefined) : ctx.env.HF_TOKEN?.trim() || undefined;
-    return { endpoint: endpoint.replace(/\/+$/, ""), token };
-  };
-
-  const library = new ModelLibrary({ file: join(ctx.dataDir, "library.json"), modelsDir, validate: overrides.validate ?? validateGguf });
-  await library.init();
+/** The download queue: catalog variants and pasted sources, resumable and verified. */
+export async function createDownloadsModule(ctx: CoreContext, deps: DownloadsDeps): Promise<CapabilityModule<DownloadManager>> {
+  const settings = () => deps.settings.get();
+  const hub = () => hubFromSettings(settings());
   const manager = new DownloadManager({
     stateFile: join(ctx.dataDir, "downloads", "downloads.json"),
-    modelsDir,
+    modelsDir: () => settings().modelsDir,
     hub,
-    concurrency: settings()?.downloads.concurrency ?? 2,
-    ...overrides.manager,
+    concurrency: settings().downloads.concurrency,
+    ...deps.manager,
     onDone: async (record, paths) => {
-      await library.addDownloaded({
+      await deps.library.addDownloaded({
         name: record.name,
         files: paths,
         quantization: record.quantization,
@@ -62,23 +47,18 @@ export async function createDownloadsModule(ctx: CoreContext, overrides: Downloa
     return { ...p, jobId: p.id, modelId: record?.modelId, variantId: record?.variantId };
   };
   manager.subscribe((p) => ctx.emit("downloads.progress", toEvent(p)));
-  library.onChange((models) => ctx.emit("library.changed", { models }));
-  if (ctx.services.has("settings")) ctx.services.get("settings").onChange((s) => manager.setConcurrency(s.downloads.concurrency));
+  deps.settings.onChange((s) => manager.setConcurrency(s.downloads.concurrency));
   await manager.init();
-  ctx.services.provide("downloads", manager);
-  ctx.services.provide("library", library);
 
-  const plan = async (source: DownloadSource) => {
-    if (typeof source === "string") return planFromSource(source, hub());
-    if (!ctx.services.has("catalog" as never)) throw new UserFacingError("The model catalog is not available.", "failed");
-    return planFromCatalog(ctx.services.get("catalog" as never), source.modelId, source.variantId, hub());
-  };
+  const plan = async (source: DownloadSource) =>
+    typeof source === "string" ? planFromSource(source, hub()) : planFromCatalog(deps.catalog, source.modelId, source.variantId, hub());
   const progressOf = (id: string) => {
     const p = manager.get(id);
     return p && toEvent(p);
   };
 
   return {
+    service: manager,
     handlers: {
       "downloads.start": async ({ source }) => {
         const record = await manager.add(await userFacing(plan(source)));
@@ -97,10 +77,6 @@ export async function createDownloadsModule(ctx: CoreContext, overrides: Downloa
         await userFacing(manager.cancel(id));
         return { cancelled: true };
       },
-      "library.list": async () => ({ models: await library.list() }),
-      "library.delete": ({ id }) => library.delete(id),
-      "library.import": async ({ path, mode }) => ({ model: await library.import(path, mode) }),
-      "library.discover": async () => ({ found: await discoverModels(overrides.home ?? homedir(), (p) => library.has(p), ctx.env) }),
     },
     close: () => manager.close(),
   };
@@ -111,7 +87,7 @@ async function userFacing<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
-    if (err instanceof DownloadError) throw new UserFacingError(err.message, err.code === "bad-source" || err.code === "unknown" ? "bad-request" : "failed");
+    if (err instanceof DownloadError) throw new AppError(err.code === "bad-source" || err.code === "unknown" ? "bad-request" : "failed", err.message);
     throw err;
   }
 }

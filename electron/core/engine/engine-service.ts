@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { BackendChoice, BackendInfo, EngineStatus, LoadedModel, LoadRequest } from "../../shared/contract/engine.js";
-import { UserFacingError } from "../transport/dispatcher.js";
+import { AppError } from "../kernel/errors.js";
 import { EngineCallError, EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
 import type { EngineLauncher } from "./launcher.js";
 
@@ -54,10 +54,10 @@ export class EngineService {
 
   /** Refuses a bad request or file at once (clear message); the load itself may still fail later. */
   async prepareLoad(request: LoadRequest): Promise<Required<Pick<LoadRequest, "path" | "contextSize" | "gpuLayers">> & LoadRequest> {
-    if (!path.isAbsolute(request.path)) throw new UserFacingError("The model path must be absolute.", "bad-request");
+    if (!path.isAbsolute(request.path)) throw new AppError("bad-request", "The model path must be absolute.");
     const state = this.client.status().state;
-    if (state === "loading") throw new UserFacingError("A model is already being loaded; wait for it or cancel it first.");
-    if (state === "generating") throw new UserFacingError("A response is being generated; stop it before loading another model.");
+    if (state === "loading") throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
+    if (state === "generating") throw new AppError("busy", "A response is being generated; stop it before loading another model.");
     await this.checkFile(request.path);
     return {
       ...request,
@@ -94,7 +94,7 @@ export class EngineService {
   }
 
   async unload(): Promise<{ unloaded: boolean; path: string | null }> {
-    if (this.client.status().state === "generating") throw new UserFacingError("A response is being generated; stop it before unloading the model.");
+    if (this.client.status().state === "generating") throw new AppError("busy", "A response is being generated; stop it before unloading the model.");
     try {
       return await this.client.unload();
     } catch (err) {
@@ -113,6 +113,6 @@ export class EngineService {
 }
 
 function asUserFacing(err: unknown): Error {
-  if (err instanceof EngineCallError) return new UserFacingError(err.message, err.code === "backend-missing" ? "unavailable" : "failed");
+  if (err instanceof EngineCallError) return new AppError(err.code === "backend-missing" ? "unavailable" : err.code, err.message);
   return err instanceof Error ? err : new Error(String(err));
 }

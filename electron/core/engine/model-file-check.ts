@@ -1,6 +1,6 @@
 import path from "node:path";
 import { validateGgufFile } from "../gguf/validate.js";
-import { UserFacingError } from "../transport/dispatcher.js";
+import { AppError } from "../kernel/errors.js";
 
 /**
  * Refuses a file llama.cpp must not see. A malformed GGUF can abort the engine process outright
@@ -9,6 +9,6 @@ import { UserFacingError } from "../transport/dispatcher.js";
 export async function checkModelFile(filePath: string): Promise<void> {
   const result = await validateGgufFile(filePath);
   if (!result.ok) {
-    throw new UserFacingError(`${path.basename(filePath)} cannot be loaded: ${result.reason}`, "bad-request");
+    throw new AppError("bad-request", `${path.basename(filePath)} cannot be loaded: ${result.reason}`);
   }
 }

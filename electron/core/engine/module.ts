@@ -1,51 +1,32 @@
-import type { CoreContext, CoreModule } from "../core-context.js";
+import type { SettingsService } from "../settings/settings-service.js";
+import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { EngineService, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
-import { NodeEngineLauncher, type EngineLauncher } from "./launcher.js";
+import type { EngineLauncher } from "./launcher.js";
 import { checkModelFile } from "./model-file-check.js";
 
-declare module "../services.js" {
-  interface CoreServices {
-    /** The engine process: load/unload, backends, and streamed generation (see EngineService). */
-    engine: EngineService;
-  }
+export interface EngineDeps {
+  settings: Pick<SettingsService, "get">;
+  /** How the engine process starts: child_process.fork in Node, utilityProcess.fork in Electron. */
+  launcher: EngineLauncher;
+  /** Refuses a bad model file before llama.cpp sees it; tests may pass a stricter one. */
+  checkFile?: ModelFileCheck;
 }
 
-let launcherOverride: EngineLauncher | undefined;
-
-/**
- * Electron main calls this before creating the core, with a launcher built on utilityProcess.fork
- * (entry: `resolveEngineEntry()`); without it the engine is started with child_process.fork.
- */
-export function useEngineLauncher(launcher: EngineLauncher | undefined): void {
-  launcherOverride = launcher;
-}
-
-/** The engine capability's handlers. The engine process starts on first use, not with the core. */
-export async function createEngineModule(ctx: CoreContext, options: { launcher?: EngineLauncher; checkFile?: ModelFileCheck } = {}): Promise<CoreModule> {
-  const settings = () => (ctx.services.has("settings") ? ctx.services.get("settings").get() : undefined);
+/** The engine capability: one model, one generation at a time, in its own process (started on first use). */
+export function createEngineModule(ctx: CoreContext, deps: EngineDeps): CapabilityModule<EngineService> {
+  const settings = () => deps.settings.get();
   const defaults: EngineDefaults = {
-    backend: () => settings()?.gpuBackend ?? "auto",
+    backend: () => settings().gpuBackend,
     threads: () => {
-      const threads = settings()?.threads;
+      const threads = settings().threads;
       return typeof threads === "number" ? threads : undefined;
     },
-    contextSize: () => settings()?.contextSize ?? 4096,
+    contextSize: () => settings().contextSize,
   };
-  let launcher = options.launcher ?? launcherOverride;
-  const service = new EngineService(
-    {
-      launch: () => {
-        launcher ??= new NodeEngineLauncher();
-        return launcher.launch();
-      },
-    },
-    defaults,
-    options.checkFile ?? checkModelFile,
-    (report) => ctx.emit("engine.crashed", report),
-  );
-  ctx.services.provide("engine", service);
+  const service = new EngineService(deps.launcher, defaults, deps.checkFile ?? checkModelFile, (report) => ctx.emit("engine.crashed", report));
 
   return {
+    service,
     handlers: {
       "engine.status": () => service.status(),
       "engine.backends": ({ backend }) => service.backends(backend),
@@ -74,4 +55,3 @@ export async function createEngineModule(ctx: CoreContext, options: { launcher?:
     close: () => service.close(),
   };
 }
-

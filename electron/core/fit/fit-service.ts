@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
-import { readFile, rename, writeFile, mkdir } from "node:fs/promises";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
 import type { MachineProfile, VariantFit } from "../../shared/contract/catalog.js";
 import type { CatalogVariant } from "../catalog/catalog-schema.js";
 import type { LoadedModel } from "../catalog/load-catalog.js";
+import { writeFileAtomic } from "../kernel/atomic-file.js";
+import { JsonStateFile } from "../kernel/state-file.js";
 import { ensureMetadataOnlyGguf } from "./metadata-gguf.js";
 import { structureFromGgufInfo, type ModelStructure } from "./model-structure.js";
 import { planFit } from "./plan.js";
@@ -33,11 +34,12 @@ async function readCachedStructure(file: string): Promise<ModelStructure> {
     // Not summarised yet.
   }
   const structure = await readModelStructure(file);
-  const temp = `${summary}.${randomUUID()}.tmp`;
-  await writeFile(temp, JSON.stringify({ ...structure, version: STRUCTURE_VERSION }));
-  await rename(temp, summary);
+  await writeFileAtomic(summary, JSON.stringify({ ...structure, version: STRUCTURE_VERSION }), 0o644);
   return structure;
 }
+/** Tokens per second per catalog variant, as generations on this machine measured them. */
+const MeasuredSpeeds = z.record(z.string(), z.number().positive());
+
 /** Bump when ModelStructure changes shape. */
 const STRUCTURE_VERSION = 1;
 
@@ -58,8 +60,11 @@ export interface FitServiceOptions {
 export class FitService {
   private readonly structures = new Map<string, Promise<{ structure: ModelStructure; from: "file" | "catalog" }>>();
   private measured: Record<string, number> | undefined;
+  readonly #measuredFile: JsonStateFile<Record<string, number>> | undefined;
 
-  constructor(private readonly options: FitServiceOptions) {}
+  constructor(private readonly options: FitServiceOptions) {
+    this.#measuredFile = options.measuredSpeedFile ? new JsonStateFile(options.measuredSpeedFile, MeasuredSpeeds, { indent: 2 }) : undefined;
+  }
 
   /** Drops cached structures (the catalog changed or a file arrived). */
   forget(variantId?: string): void {
@@ -122,21 +127,9 @@ export class FitService {
   }
 
   private async measuredSpeeds(): Promise<Record<string, number>> {
-    if (this.measured) return this.measured;
-    const file = this.options.measuredSpeedFile;
-    let loaded: Record<string, number> = {};
-    if (file) {
-      try {
-        const raw = JSON.parse(await readFile(file, "utf8")) as unknown;
-        if (raw && typeof raw === "object") {
-          loaded = Object.fromEntries(Object.entries(raw).filter((e): e is [string, number] => typeof e[1] === "number" && e[1] > 0));
-        }
-      } catch {
-        // No speeds measured yet.
-      }
-    }
-    this.measured = loaded;
-    return loaded;
+    // A damaged file only loses measured speeds: the estimates stand in until the next run.
+    this.measured ??= (await this.#measuredFile?.read().catch(() => undefined))?.value ?? {};
+    return this.measured;
   }
 
   /** A generation on this machine measured this speed: it replaces the estimate from now on. */
@@ -144,10 +137,6 @@ export class FitService {
     if (!(tokensPerSecond > 0) || !Number.isFinite(tokensPerSecond)) return;
     const speeds = await this.measuredSpeeds();
     speeds[variantId] = Math.round(tokensPerSecond * 10) / 10;
-    const file = this.options.measuredSpeedFile;
-    if (file) {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, JSON.stringify(speeds, null, 2));
-    }
+    await this.#measuredFile?.write(speeds);
   }
 }

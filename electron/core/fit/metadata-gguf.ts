@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from "node:crypto";
-import { mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Architecture, QuantRecipeName } from "../catalog/catalog-schema.js";
 import { ggmlTypeName } from "../gguf/ggml-types.js";
 import { encodeGgufHeader, gguf, type GgufMetadata, type GgufTensorInfo } from "../gguf/writer.js";
+import { writeFileAtomic } from "../kernel/atomic-file.js";
 import { planTensors } from "./tensor-plan.js";
 
 /**
@@ -90,9 +91,6 @@ export async function ensureMetadataOnlyGguf(
   const file = path.join(cacheDir, `${modelId}.${recipe}.${key}.gguf`);
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isFile()) return file;
-  await mkdir(cacheDir, { recursive: true });
-  const temp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temp, metadataOnlyGguf(architecture, name, recipe));
-  await rename(temp, file);
+  await writeFileAtomic(file, metadataOnlyGguf(architecture, name, recipe), 0o644);
   return file;
 }

@@ -4,6 +4,7 @@
 // reported with a reason a person can read, and good files come back with the facts the app shows.
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { parseSplitFileName } from "./split-names.js";
 import { GGML_TYPES, ggmlTypeName, tensorByteSize } from "./ggml-types.js";
 import type { GgmlTypeName } from "./ggml-types.js";
 import { GgufReadError, readGgufHeader } from "./reader.js";
@@ -75,17 +76,6 @@ const FILE_TYPES: Record<number, string> = {
   26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S", 29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16",
   36: "TQ1_0", 37: "TQ2_0", 38: "MXFP4_MOE",
 };
-
-/** `name-00001-of-00003.gguf` → its part number, count and the name of every part. */
-export function parseSplitFileName(file: string): { part: number; count: number; partNames: string[] } | undefined {
-  const match = /^(.*)-(\d{5})-of-(\d{5})\.gguf$/i.exec(path.basename(file));
-  if (!match) return undefined;
-  const [, stem, part, count] = match;
-  const total = Number(count);
-  if (total < 1 || Number(part) < 1 || Number(part) > total) return undefined;
-  const partNames = Array.from({ length: total }, (_, i) => `${stem}-${String(i + 1).padStart(5, "0")}-of-${count}.gguf`);
-  return { part: Number(part), count: total, partNames };
-}
 
 /** A stored type: a scalar type, "array" (of anything) or "array of <type>". */
 type KeyType = GgufValueTypeName | `array of ${GgufValueTypeName}`;

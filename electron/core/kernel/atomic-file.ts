@@ -7,7 +7,8 @@ let tempCounter = 0;
 function tempNameFor(target: string): string {
   return `${target}.${process.pid}-${(tempCounter++).toString(36)}.tmp`;
 }
-const TEMP_SUFFIX = /\.\d+-[0-9a-z]+\.tmp$/;
+// `<pid>.tmp` is what earlier builds left behind; they are cleaned up too.
+const TEMP_SUFFIX = /\.\d+(?:-[0-9a-z]+)?\.tmp$/;
 
 /**
  * Replaces a file so that a crash at any instant leaves either the old or the new content, never

@@ -1,7 +1,7 @@
 import { opendir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { DiscoveredModel } from "../../shared/contract/downloads.js";
-import { quantizationFromName, splitPartNames } from "../downloads/sources.js";
+import { quantizationFromName, splitPartNames, wholeModelName } from "../gguf/split-names.js";
 
 type Tool = DiscoveredModel["tool"];
 
@@ -42,7 +42,7 @@ export async function discoverModels(home: string, isInLibrary: (path: string) =
       found.set(file, {
         path: file,
         files: partPaths,
-        name: basename(file).replace(/-\d{5}-of-\d{5}\.gguf$/i, ".gguf"),
+        name: wholeModelName(basename(file)),
         sizeBytes,
         quantization: quantizationFromName(basename(file)),
         tool,

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { copyFile, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import type { LibraryModel } from "../../shared/contract/downloads.js";
-import { quantizationFromName, splitPartNames } from "../downloads/sources.js";
-import { UserFacingError } from "../transport/dispatcher.js";
+import { quantizationFromName, splitPartNames, wholeModelName } from "../gguf/split-names.js";
+import { AppError } from "../kernel/errors.js";
+import { JsonStateFile } from "../kernel/state-file.js";
 
 /** What the GGUF validator says about a file (electron/core/gguf/validate.ts). */
 export type GgufCheck = { ok: true; architecture?: string; quantization?: string } | { ok: false; reason: string };
@@ -27,6 +28,7 @@ const Entry = z.object({
 });
 type Entry = z.infer<typeof Entry>;
 const LibraryFile = z.object({ version: z.literal(1), models: z.array(Entry) });
+type LibraryFile = z.infer<typeof LibraryFile>;
 
 export interface LibraryOptions {
   /** library.json in the data dir. */
@@ -42,20 +44,18 @@ export interface LibraryOptions {
  */
 export class ModelLibrary {
   private entries: Entry[] = [];
-  private chain: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(models: LibraryModel[]) => void>();
+  readonly #file: JsonStateFile<LibraryFile>;
 
-  constructor(private readonly options: LibraryOptions) {}
+  constructor(private readonly options: LibraryOptions) {
+    this.#file = new JsonStateFile(options.file, LibraryFile);
+  }
 
-  async init(): Promise<void> {
-    try {
-      this.entries = LibraryFile.parse(JSON.parse(await readFile(this.options.file, "utf8"))).models;
-    } catch (err) {
-      if ((err as { code?: string }).code !== "ENOENT") {
-        await rename(this.options.file, `${this.options.file}.damaged-${Date.now()}`).catch(() => undefined);
-      }
-      this.entries = [];
-    }
+  /** Reads library.json; a damaged one is set aside (named in the returned notice) and the library starts empty. */
+  async init(): Promise<{ notice?: string }> {
+    const { value, damaged } = await this.#file.read();
+    this.entries = value?.models ?? [];
+    return damaged ? { notice: `The model library list was damaged (${damaged.problem}); it was saved as ${basename(damaged.backup)} and the list starts empty. Your model files were not touched.` } : {};
   }
 
   onChange(listener: (models: LibraryModel[]) => void): () => void {
@@ -99,17 +99,17 @@ export class ModelLibrary {
   async import(path: string, mode: "in-place" | "copy"): Promise<LibraryModel> {
     const source = resolve(path);
     const info = await stat(source).catch(() => undefined);
-    if (!info) throw new UserFacingError(`No file at ${source}.`, "bad-request");
-    if (!info.isFile()) throw new UserFacingError(`${source} is a folder, not a GGUF file.`, "bad-request");
+    if (!info) throw new AppError("bad-request", `No file at ${source}.`);
+    if (!info.isFile()) throw new AppError("bad-request", `${source} is a folder, not a GGUF file.`);
     const names = splitPartNames(basename(source));
     const files = names.map((n) => join(dirname(source), n));
     for (const file of files) {
-      if (!(await exists(file))) throw new UserFacingError(`${basename(source)} is one part of a split model, and the part ${basename(file)} is missing next to it.`, "bad-request");
+      if (!(await exists(file))) throw new AppError("bad-request", `${basename(source)} is one part of a split model, and the part ${basename(file)} is missing next to it.`);
     }
     // The validator checks a split model as a whole, given its first part.
     const first = await this.options.validate(files[0]!);
-    if (!first.ok) throw new UserFacingError(`${basename(source)} cannot be used: ${first.reason}`, "bad-request");
-    if (this.has(files[0]!)) throw new UserFacingError(`${basename(source)} is already in the library.`, "bad-request");
+    if (!first.ok) throw new AppError("bad-request", `${basename(source)} cannot be used: ${first.reason}`);
+    if (this.has(files[0]!)) throw new AppError("bad-request", `${basename(source)} is already in the library.`);
 
     let stored = files;
     if (mode === "copy") {
@@ -117,7 +117,7 @@ export class ModelLibrary {
       await mkdir(target, { recursive: true });
       stored = files.map((f) => join(target, basename(f)));
       for (const [i, file] of files.entries()) {
-        if (await exists(stored[i]!)) throw new UserFacingError(`${stored[i]} already exists in the models folder.`, "bad-request");
+        if (await exists(stored[i]!)) throw new AppError("bad-request", `${stored[i]} already exists in the models folder.`);
         // Copy under a temporary name so a half-copied file never looks like a model.
         await copyFile(file, `${stored[i]}.part`);
         await rename(`${stored[i]}.part`, stored[i]!);
@@ -125,7 +125,7 @@ export class ModelLibrary {
     }
     const entry: Entry = {
       id: `m-${randomUUID().slice(0, 8)}`,
-      name: basename(source).replace(/-\d{5}-of-\d{5}\.gguf$/i, ".gguf"),
+      name: wholeModelName(basename(source)),
       path: stored[0]!,
       files: stored,
       sizeBytes: await totalSize(stored),
@@ -152,7 +152,7 @@ export class ModelLibrary {
           await unlink(file);
           freedBytes += size;
         } catch (err) {
-          if ((err as { code?: string }).code !== "ENOENT") throw new UserFacingError(`Could not delete ${file}: ${(err as Error).message}`);
+          if ((err as { code?: string }).code !== "ENOENT") throw new AppError("failed", `Could not delete ${file}: ${(err as Error).message}`);
         }
       }
     }
@@ -170,17 +170,10 @@ export class ModelLibrary {
     await this.save();
   }
 
-  private save(): Promise<void> {
-    const text = JSON.stringify({ version: 1, models: this.entries }, null, 1);
-    this.chain = this.chain.then(async () => {
-      await mkdir(dirname(this.options.file), { recursive: true });
-      await writeFile(`${this.options.file}.tmp`, text);
-      await rename(`${this.options.file}.tmp`, this.options.file);
-    });
-    return this.chain.then(async () => {
-      const models = await this.list();
-      for (const listener of this.listeners) listener(models);
-    });
+  private async save(): Promise<void> {
+    await this.#file.write({ version: 1, models: this.entries });
+    const models = await this.list();
+    for (const listener of this.listeners) listener(models);
   }
 }
 

@@ -2,8 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { Settings, SettingsPatch } from "../../shared/contract/settings.js";
-import { datedBackupName, removeStaleTempFiles, writeFileAtomicSync } from "../kernel/atomic-file.js";
-import { UserFacingError, describeIssues } from "../transport/dispatcher.js";
+import { datedBackupName, removeStaleTempFiles } from "../kernel/atomic-file.js";
+import { describeIssues } from "../kernel/dispatcher.js";
+import { AppError } from "../kernel/errors.js";
+import { JsonStateFile } from "../kernel/state-file.js";
 
 export const SETTINGS_VERSION = 1;
 
@@ -23,12 +25,17 @@ export interface SettingsService {
   onChange(listener: (settings: Settings) => void): () => void;
 }
 
+/** Where models go unless the person chose another folder: the one place this is decided. */
+export function defaultModelsDir(dataDir: string): string {
+  return path.join(dataDir, "models");
+}
+
 /** Defaults that depend on where the app runs: the data dir and HF_ENDPOINT / HF_TOKEN. */
 export function defaultSettings(dataDir: string, env: Record<string, string | undefined>): Settings {
   const envEndpoint = env.HF_ENDPOINT?.trim();
   return {
     version: SETTINGS_VERSION,
-    modelsDir: path.join(dataDir, "models"),
+    modelsDir: defaultModelsDir(dataDir),
     hub: {
       endpoint: envEndpoint && Settings.shape.hub.shape.endpoint.safeParse(envEndpoint).success ? envEndpoint.replace(/\/+$/, "") : "https://huggingface.co",
       token: env.HF_TOKEN?.trim() || null,
@@ -58,6 +65,7 @@ export class SettingsStore implements SettingsService {
   private readonly listeners = new Set<(settings: Settings) => void>();
   readonly notices: string[] = [];
   readonly file: string;
+  readonly #stateFile: JsonStateFile<Overrides>;
 
   constructor(
     dataDir: string,
@@ -65,6 +73,7 @@ export class SettingsStore implements SettingsService {
     private readonly migrations: Record<number, SettingsMigration> = SETTINGS_MIGRATIONS,
   ) {
     this.file = path.join(dataDir, "settings.json");
+    this.#stateFile = new JsonStateFile(this.file, z.record(z.string(), z.unknown()), { indent: 2 });
     this.current = defaults;
   }
 
@@ -110,10 +119,10 @@ export class SettingsStore implements SettingsService {
 
   async update(patch: SettingsPatch): Promise<Settings> {
     const parsed = SettingsPatch.safeParse(patch);
-    if (!parsed.success) throw new UserFacingError(`Invalid settings: ${describeIssues(parsed.error)}`, "bad-request");
+    if (!parsed.success) throw new AppError("bad-request", `Invalid settings: ${describeIssues(parsed.error)}`);
     const overrides = mergeDeep(this.overrides, parsed.data as Overrides);
     const next = Settings.safeParse(applyOverrides(this.defaults, overrides));
-    if (!next.success) throw new UserFacingError(`Invalid settings: ${describeIssues(next.error)}`, "bad-request");
+    if (!next.success) throw new AppError("bad-request", `Invalid settings: ${describeIssues(next.error)}`);
     this.overrides = overrides;
     this.current = next.data;
     this.persist();
@@ -127,7 +136,7 @@ export class SettingsStore implements SettingsService {
   }
 
   private persist(): void {
-    writeFileAtomicSync(this.file, `${JSON.stringify({ ...this.overrides, version: SETTINGS_VERSION }, null, 2)}\n`);
+    this.#stateFile.writeSync({ ...this.overrides, version: SETTINGS_VERSION });
   }
 
   private backUp(): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ConversationArchive, type Conversation } from "../../shared/contract/conversations.js";
-import { UserFacingError, describeIssues } from "../transport/dispatcher.js";
+import { describeIssues } from "../kernel/dispatcher.js";
+import { AppError } from "../kernel/errors.js";
 
 /** The JSON export: every field of every message, so an import gives back the same conversations. */
 export function toJsonArchive(conversations: Conversation[], exportedAt: number): string {
@@ -17,10 +18,10 @@ export function fromJsonArchive(content: string, isTaken: { conversation: (id: s
   try {
     raw = JSON.parse(content);
   } catch {
-    throw new UserFacingError("This file is not a conversation export (it is not JSON). Export from R1 Local as JSON to import.", "bad-request");
+    throw new AppError("bad-request", "This file is not a conversation export (it is not JSON). Export from R1 Local as JSON to import.");
   }
   const parsed = ConversationArchive.safeParse(raw);
-  if (!parsed.success) throw new UserFacingError(`This file is not an R1 Local conversation export: ${describeIssues(parsed.error)}`, "bad-request");
+  if (!parsed.success) throw new AppError("bad-request", `This file is not an R1 Local conversation export: ${describeIssues(parsed.error)}`);
   const notices: string[] = [];
   const seen = new Set<string>();
   const conversations = parsed.data.conversations.map((conversation) => {

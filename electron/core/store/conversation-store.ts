@@ -10,7 +10,7 @@ import type {
   SearchHit,
   UserMessage,
 } from "../../shared/contract/conversations.js";
-import { UserFacingError } from "../transport/dispatcher.js";
+import { AppError } from "../kernel/errors.js";
 import { ConversationLog } from "./conversation-log.js";
 import type { LogRecord } from "./records.js";
 import { haystackOf, searchConversations, type Searchable } from "./search.js";
@@ -261,9 +261,9 @@ export class ConversationStore implements ConversationsService {
 
   restore(conversationId: string): ConversationSummary {
     const stored = this.conversations.get(conversationId);
-    if (!stored) throw new UserFacingError("That conversation no longer exists.");
+    if (!stored) throw new AppError("not-found", "That conversation no longer exists.");
     if (stored.deletedAt === null) return summarize(stored);
-    if (stored.deletedAt + this.undoWindowMs < this.now()) throw new UserFacingError("That conversation was deleted too long ago to restore.");
+    if (stored.deletedAt + this.undoWindowMs < this.now()) throw new AppError("failed", "That conversation was deleted too long ago to restore.");
     stored.deletedAt = null;
     this.log.append([{ k: "undel", id: conversationId }]);
     this.changed(conversationId, "restored");
@@ -274,7 +274,7 @@ export class ConversationStore implements ConversationsService {
   rewind(conversationId: string, fromMessageId: string): void {
     const stored = this.live(conversationId);
     const index = stored.messages.findIndex((m) => m.id === fromMessageId);
-    if (index === -1) throw new UserFacingError("That message is not in this conversation.", "bad-request");
+    if (index === -1) throw new AppError("bad-request", "That message is not in this conversation.");
     for (const dropped of stored.messages.splice(index)) {
       this.pendingStream.delete(dropped.id);
       this.messageOwner.delete(dropped.id);
@@ -457,7 +457,7 @@ export class ConversationStore implements ConversationsService {
 
   private live(conversationId: string): StoredConversation {
     const stored = this.conversations.get(conversationId);
-    if (!stored || stored.deletedAt !== null) throw new UserFacingError("That conversation does not exist (it may have been deleted).");
+    if (!stored || stored.deletedAt !== null) throw new AppError("not-found", "That conversation does not exist (it may have been deleted).");
     return stored;
   }
 
@@ -481,8 +481,8 @@ export class ConversationStore implements ConversationsService {
 
   private unfinished(messageId: string): AssistantMessage {
     const message = this.findAssistant(messageId);
-    if (!message) throw new UserFacingError("That answer is not in the store.");
-    if (message.finishedAt !== null) throw new UserFacingError("That answer is already finished.");
+    if (!message) throw new AppError("not-found", "That answer is not in the store.");
+    if (message.finishedAt !== null) throw new AppError("failed", "That answer is already finished.");
     return message;
   }
 }

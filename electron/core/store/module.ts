@@ -1,14 +1,7 @@
 import path from "node:path";
-import type { CoreContext, CoreModule } from "../core-context.js";
+import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { exportFileName, fromJsonArchive, toJsonArchive, toMarkdown } from "./archive.js";
 import { ConversationStore, type ConversationsService } from "./conversation-store.js";
-
-declare module "../services.js" {
-  interface CoreServices {
-    /** The conversation store; see ConversationsService for the streaming-save API chat uses. */
-    conversations: ConversationsService;
-  }
-}
 
 /**
  * Conversations: an append-only log in <dataDir>/conversations/ with everything served from memory.
@@ -22,18 +15,16 @@ declare module "../services.js" {
  * whole log (~0.2 s at 1,000 conversations, 1–3 s at 10,000), and the heap holds about the log's
  * size (~1.8× once a search has built its lower-cased text).
  */
-export async function createStoreModule(ctx: CoreContext): Promise<CoreModule> {
+export function createStoreModule(ctx: CoreContext): CapabilityModule<ConversationsService> {
   const { store, report } = ConversationStore.open(path.join(ctx.dataDir, "conversations"));
   store.onChange = (conversationId, kind) => ctx.emit("conversations.changed", { conversationId, kind });
-  ctx.services.provide("conversations", store);
   if (report.notices.length) {
-    // After start-up, so the transports are listening; the backup is named in the message.
-    setImmediate(() => {
-      for (const message of report.notices) ctx.emit("app.notice", { level: "warning", message });
-      ctx.emit("conversations.changed", { conversationId: null, kind: "repaired" });
-    });
+    // The event bus keeps these for the first listener; the backup is named in the message.
+    for (const message of report.notices) ctx.emit("app.notice", { level: "warning", message });
+    ctx.emit("conversations.changed", { conversationId: null, kind: "repaired" });
   }
   return {
+    service: store,
     handlers: {
       "conversations.list": ({ offset, limit }) => store.list(offset, limit),
       "conversations.get": ({ id }) => store.get(id),
@@ -55,7 +46,6 @@ export async function createStoreModule(ctx: CoreContext): Promise<CoreModule> {
         return { imported: store.insert(conversations), notices };
       },
       "conversations.health": () => ({ notices: report.notices, backupFile: report.backup, interruptedMessages: report.interruptedMessages }),
-      "conversations.appendUserMessage": ({ conversationId, text }) => store.appendUserMessage(conversationId, text),
     },
     close: async () => store.close(),
   };

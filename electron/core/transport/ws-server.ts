@@ -5,15 +5,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import { WireCall, type WireEvent, type WireResult } from "../../shared/contract/wire.js";
-import type { AppCore } from "../app-core.js";
-import { describeIssues } from "./dispatcher.js";
+import { describeIssues } from "../kernel/dispatcher.js";
+import type { CoreEndpoint } from "../kernel/endpoint.js";
 import { checkRequest, isLoopback, TOKEN_COOKIE, type GuardConfig } from "./serve-guard.js";
 import { servePageCsp } from "./csp.js";
 
 export const DEFAULT_PORT = 41741;
 
 export interface ServeOptions {
-  core: AppCore;
+  core: CoreEndpoint;
   /** Built renderer (index.html and assets). */
   staticDir: string;
   host?: string;
@@ -86,7 +86,7 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
   };
 }
 
-function attachClient(ws: WebSocket, core: AppCore): void {
+function attachClient(ws: WebSocket, core: CoreEndpoint): void {
   const send = (message: WireResult | WireEvent) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };

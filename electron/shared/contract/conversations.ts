@@ -124,7 +124,6 @@ export const conversationsCalls = {
     z.object({}).strict(),
     z.object({ notices: z.array(z.string()), backupFile: z.string().nullable(), interruptedMessages: z.number().int() }),
   ),
-  "conversations.appendUserMessage": call(z.object({ conversationId: ConversationId, text: z.string().min(1).max(1_000_000) }).strict(), UserMessage),
 } satisfies Record<string, ReturnType<typeof call>>;
 
 export const conversationsEvents = {

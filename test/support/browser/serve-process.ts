@@ -21,7 +21,7 @@ export interface ServeProcess {
  */
 export async function startServeProcess(options: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "r1-serve-")));
-  const child = spawn(process.execPath, ["--import", "tsx", "electron/core/serve-cli.ts", "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ["--import", "tsx", "electron/core/composition/serve-cli.ts", "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])], {
     cwd: root,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,26 +1,17 @@
-import type { CoreContext } from "../../../electron/core/core-context.js";
-import { JobRegistry } from "../../../electron/core/jobs/job-registry.js";
-import { ServiceRegistry } from "../../../electron/core/services.js";
+import type { CoreContext } from "../../../electron/core/kernel/context.js";
+import { JobRegistry } from "../../../electron/core/kernel/jobs.js";
+import type { EventName } from "../../../electron/shared/contract/index.js";
 
 /** A core context for testing capability modules on their own; every emitted event is recorded. */
-export function moduleContext(dataDir: string, env: Record<string, string | undefined> = {}): { ctx: CoreContext; events: Array<{ name: string; payload: unknown }> } {
-  const events: Array<{ name: string; payload: unknown }> = [];
-  const listeners = new Set<(name: never, payload: unknown) => void>();
+export function moduleContext(dataDir: string, env: Record<string, string | undefined> = {}): { ctx: CoreContext; events: Array<{ name: EventName; payload: unknown }> } {
+  const events: Array<{ name: EventName; payload: unknown }> = [];
   const ctx: CoreContext = {
     dataDir,
     mode: "serve",
     version: "test",
     env,
     jobs: new JobRegistry(),
-    services: new ServiceRegistry(),
-    emit: (name, payload) => {
-      events.push({ name, payload });
-      for (const listener of listeners) listener(name as never, payload);
-    },
-    observe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    emit: (name, payload) => void events.push({ name, payload }),
   };
   return { ctx, events };
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { AppCore } from "../../../electron/core/app-core.js";
+import { AppCore } from "../../../electron/core/composition/app-core.js";
 
 /** A real core over a fresh data directory, removed again by `dispose`. */
 export async function createTempCore(env: Record<string, string | undefined> = {}): Promise<{ core: AppCore; dataDir: string; dispose: () => Promise<void> }> {

@@ -1,4 +1,4 @@
-import type { AppCore } from "../../../electron/core/app-core.js";
+import type { AppCore } from "../../../electron/core/composition/app-core.js";
 import type { CallName, CallRequest, CallResponse, EventName, EventPayload } from "../../../electron/shared/contract/index.js";
 
 /** Resolves with the first `name` event whose payload matches, or rejects after `timeoutMs`. */

@@ -3,12 +3,15 @@ import os from "node:os";
 import path from "node:path";
 import { createAppModule } from "../../../electron/core/app/app-module.js";
 import { createChatModule } from "../../../electron/core/chat/module.js";
-import type { CoreContext, CoreModule } from "../../../electron/core/core-context.js";
-import { createEngineModule } from "../../../electron/core/engine/module.js";
+import { gpusFromEngineStatus } from "../../../electron/core/engine/engine-gpus.js";
 import type { ModelFileCheck } from "../../../electron/core/engine/engine-service.js";
-import { JobRegistry } from "../../../electron/core/jobs/job-registry.js";
-import { ServiceRegistry } from "../../../electron/core/services.js";
-import { Dispatcher, type Handlers } from "../../../electron/core/transport/dispatcher.js";
+import { NodeEngineLauncher } from "../../../electron/core/engine/launcher.js";
+import { createEngineModule } from "../../../electron/core/engine/module.js";
+import { createHardwareModule } from "../../../electron/core/hardware/module.js";
+import type { CoreContext, CoreModule } from "../../../electron/core/kernel/context.js";
+import { Dispatcher, type Handlers } from "../../../electron/core/kernel/dispatcher.js";
+import { JobRegistry } from "../../../electron/core/kernel/jobs.js";
+import { createSettingsModule } from "../../../electron/core/settings/module.js";
 import type { EngineService } from "../../../electron/core/engine/engine-service.js";
 import type { GenerateEvent, GenerateRequest } from "../../../electron/core/engine/engine-client.js";
 import type { EventName, EventPayload } from "../../../electron/shared/contract/index.js";
@@ -28,12 +31,12 @@ export interface RecordedEvent {
  */
 export class CoreHarness {
   readonly events: RecordedEvent[] = [];
-  readonly services = new ServiceRegistry();
   readonly jobs = new JobRegistry();
   private waiters: Array<() => void> = [];
   private readonly listeners = new Set<(event: RecordedEvent) => void>();
   private modules: CoreModule[] = [];
   private dispatcher!: Dispatcher;
+  #engine!: EngineService;
 
   private constructor(readonly dataDir: string) {}
 
@@ -46,8 +49,6 @@ export class CoreHarness {
       version: "test",
       env: {},
       jobs: harness.jobs,
-      services: harness.services,
-      observe: (listener) => harness.onEvent((event) => listener(event.name, event.payload)),
       emit: (name, payload) => {
         const event = { name, payload };
         harness.events.push(event);
@@ -55,7 +56,14 @@ export class CoreHarness {
         for (const wake of harness.waiters.splice(0)) wake();
       },
     };
-    harness.modules = [createAppModule(ctx), await createEngineModule(ctx, options), await createChatModule(ctx)];
+    const settings = createSettingsModule(ctx);
+    // The engine's context default before settings existed here; tests that care pass their own.
+    await settings.service.update({ contextSize: 4096 });
+    const engine = createEngineModule(ctx, { settings: settings.service, launcher: new NodeEngineLauncher(), checkFile: options.checkFile });
+    const hardware = createHardwareModule({ modelsDir: () => dataDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) });
+    const chat = createChatModule(ctx, { engine: engine.service, settings: settings.service });
+    harness.modules = [settings, engine, hardware, chat, createAppModule(ctx, { hardware: hardware.service })];
+    harness.#engine = engine.service;
     harness.dispatcher = new Dispatcher(Object.assign({}, ...harness.modules.map((m) => m.handlers)) as Handlers);
     return harness;
   }
@@ -67,7 +75,7 @@ export class CoreHarness {
   }
 
   get engine(): EngineService {
-    return this.services.get("engine");
+    return this.#engine;
   }
 
   /** Calls through the dispatcher, as a transport does; throws the call's error message. */

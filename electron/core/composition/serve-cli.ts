@@ -2,8 +2,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { AppCore } from "./app-core.js";
-import { defaultDataDir } from "./app/data-dir.js";
-import { startServeServer } from "./transport/ws-server.js";
+import { defaultDataDir } from "./data-dir.js";
+import { startServeServer } from "../transport/ws-server.js";
 
 /** `npm run serve -- --port N --data-dir DIR`: the app core and the built renderer, without Electron. */
 async function main(): Promise<void> {
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   }
   const dataDir = path.resolve(values["data-dir"] ?? defaultDataDir());
   const core = await AppCore.create({ dataDir, mode: "serve" });
-  const staticDir = fileURLToPath(new URL("../../out/renderer", import.meta.url));
+  const staticDir = fileURLToPath(new URL("../../../out/renderer", import.meta.url));
   const server = await startServeServer({ core, staticDir, host: values.host, port, allowRemote: values["allow-remote"] });
   if (values["allow-remote"] && !["127.0.0.1", "::1", "localhost"].includes(server.host)) {
     console.warn(`WARNING: R1 Local is reachable from your network on ${server.host}:${server.port}. Anyone with the token can use your models.`);

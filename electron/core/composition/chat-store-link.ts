@@ -1,14 +1,14 @@
-import type { ChatHistorySource, ChatPersistence, ChatService } from "./chat-service.js";
-import type { ConversationsService } from "../store/conversation-store.js";
+import type { ChatHistorySource, ChatPersistence } from "../chat/chat-service.js";
 import type { EngineService } from "../engine/engine-service.js";
+import type { ConversationsService } from "../store/conversation-store.js";
 
 /**
- * Connects responses to the conversation store: a send in a conversation takes its earlier turns
- * from the store (answers only, never reasoning), saves the question, streams the reply into the
- * store as it arrives, and closes it with the stop reason and metrics — marked interrupted when it
- * was stopped, crashed or failed, with everything streamed so far kept.
+ * Chat's side of the conversation store: a send in a conversation takes its earlier turns from the
+ * store (answers only, never reasoning), saves the question, streams the reply into the store as
+ * it arrives, and closes it with the stop reason and metrics — marked interrupted when it was
+ * stopped, crashed or failed, with everything streamed so far kept.
  */
-export function connectChatToStore(chat: ChatService, store: ConversationsService, engine: () => EngineService): void {
+export function chatStoreLink(store: ConversationsService, engine: Pick<EngineService, "loadedModel">): { history: ChatHistorySource; persistence: ChatPersistence } {
   const history: ChatHistorySource = {
     turns: (conversationId) => store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text })),
     rewind: (conversationId, fromMessageId) => store.rewind(conversationId, fromMessageId),
@@ -19,8 +19,7 @@ export function connectChatToStore(chat: ChatService, store: ConversationsServic
       if (!conversationId) return;
       const question = turns.at(-1);
       if (question?.role === "user") store.appendUserMessage(conversationId, question.content);
-      const model = engine().loadedModel;
-      messageIds.set(jobId, store.beginAssistantMessage(conversationId, { model: model?.name ?? null }));
+      messageIds.set(jobId, store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null }));
     },
     onStreamSave: ({ jobId, thought, answer }) => {
       const messageId = messageIds.get(jobId);
@@ -34,6 +33,5 @@ export function connectChatToStore(chat: ChatService, store: ConversationsServic
       store.finishMessage(messageId, { stopReason: done.stopReason, metrics: done.metrics ?? null, interrupted });
     },
   };
-  chat.setHistorySource(history);
-  chat.setPersistence(persistence);
+  return { history, persistence };
 }

@@ -6,26 +6,26 @@ export interface Job {
   signal: AbortSignal;
 }
 
-/** Long work (download, model load, generation) is a job: an id at once, then events, and cancel. */
+/** Long work (model load, generation) is a job: an id at once, then events, and cancel. */
 export class JobRegistry {
-  private readonly controllers = new Map<string, { kind: string; controller: AbortController }>();
+  readonly #controllers = new Map<string, { kind: string; controller: AbortController }>();
 
   start(kind: string, run: (job: Job) => Promise<void>): string {
     const id = `${kind}-${randomUUID().slice(0, 8)}`;
     const controller = new AbortController();
-    this.controllers.set(id, { kind, controller });
-    void run({ id, kind, signal: controller.signal }).finally(() => this.controllers.delete(id));
+    this.#controllers.set(id, { kind, controller });
+    void run({ id, kind, signal: controller.signal }).finally(() => this.#controllers.delete(id));
     return id;
   }
 
   cancel(id: string): boolean {
-    const entry = this.controllers.get(id);
+    const entry = this.#controllers.get(id);
     if (!entry) return false;
     entry.controller.abort(new Error("Cancelled"));
     return true;
   }
 
   running(kind?: string): string[] {
-    return [...this.controllers].filter(([, e]) => !kind || e.kind === kind).map(([id]) => id);
+    return [...this.#controllers].filter(([, e]) => !kind || e.kind === kind).map(([id]) => id);
   }
 }

@@ -1,26 +1,28 @@
-import { z } from "zod";
-import { calls, isCallName, type CallName, type CallRequest, type CallResponse, type EventName, type EventPayload } from "../../shared/contract/index.js";
-import type { CallError } from "../../shared/contract/wire.js";
+import type { z } from "zod";
+import { calls, callNames, isCallName, type CallName, type CallResponse } from "../../shared/contract/index.js";
+import { toCallError, type CallOutcome } from "./errors.js";
 
 export type Handler<K extends CallName> = (request: z.output<(typeof calls)[K]["request"]>) => Promise<CallResponse<K>> | CallResponse<K>;
 export type Handlers = { [K in CallName]: Handler<K> };
 export type PartialHandlers = Partial<Handlers>;
-
-export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: CallError };
-
-/** Raised by handlers for failures a person should read as-is (not a bug). */
-export class UserFacingError extends Error {
-  constructor(message: string, readonly code: CallError["code"] = "failed") {
-    super(message);
-  }
-}
 
 /**
  * The core's single entry point for untrusted calls from any transport: the name must be in the
  * contract and the payload must parse, or the caller gets a clear error and nothing runs.
  */
 export class Dispatcher {
-  constructor(private readonly handlers: Handlers) {}
+  readonly #handlers: Handlers;
+
+  constructor(handlers: Handlers) {
+    this.#handlers = handlers;
+  }
+
+  /** The whole app's dispatcher: refuses to exist when a contract call has no handler, so a gap shows at start. */
+  static complete(handlers: PartialHandlers): Dispatcher {
+    const missing = callNames.filter((name) => !handlers[name]);
+    if (missing.length) throw new Error(`No handler for: ${missing.join(", ")}`);
+    return new Dispatcher(handlers as Handlers);
+  }
 
   async dispatch(name: unknown, payload: unknown): Promise<CallOutcome> {
     if (!isCallName(name)) {
@@ -31,23 +33,18 @@ export class Dispatcher {
       return { ok: false, error: { code: "bad-request", message: `Malformed "${name}" request: ${describeIssues(parsed.error)}` } };
     }
     try {
-      const handler = this.handlers[name] as (req: unknown) => unknown;
-      const value = await handler(parsed.data);
-      return { ok: true, value };
+      const handler = this.#handlers[name] as (req: unknown) => unknown;
+      return { ok: true, value: await handler(parsed.data) };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const code = err instanceof UserFacingError ? err.code : "failed";
-      return { ok: false, error: { code, message } };
+      return { ok: false, error: toCallError(err) };
     }
   }
 }
 
+/** A zod error as one readable line: the first few problems with their paths. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length ? issue.path.join(".") : "(payload)"}: ${issue.message}`)
     .join("; ");
 }
-
-export type EventSink = <K extends EventName>(name: K, payload: EventPayload<K>) => void;
-export type { CallRequest };

@@ -1,0 +1,77 @@
+import { mkdir } from "node:fs/promises";
+import { NodeEngineLauncher, type EngineLauncher } from "../engine/launcher.js";
+import type { CoreContext, CoreModule } from "../kernel/context.js";
+import { Dispatcher } from "../kernel/dispatcher.js";
+import type { CoreEndpoint } from "../kernel/endpoint.js";
+import { EventBus, type EventListener } from "../kernel/event-bus.js";
+import { JobRegistry } from "../kernel/jobs.js";
+import { closeModules, composeCapabilities } from "./capabilities.js";
+import { lockDataDir } from "./data-dir-lock.js";
+import { appVersion } from "./version.js";
+
+export interface AppCoreOptions {
+  dataDir: string;
+  mode: "electron" | "serve";
+  env?: Record<string, string | undefined>;
+  /** Electron main passes one built on utilityProcess.fork; Node uses child_process.fork. */
+  engineLauncher?: EngineLauncher;
+}
+
+interface Parts {
+  dispatcher: Dispatcher;
+  bus: EventBus;
+  jobs: JobRegistry;
+  modules: readonly CoreModule[];
+  unlock: () => void;
+}
+
+/** The composed app core: every capability behind one dispatcher and one event bus. */
+export class AppCore implements CoreEndpoint {
+  readonly #parts: Parts;
+
+  private constructor(parts: Parts) {
+    this.#parts = parts;
+  }
+
+  static async create(options: AppCoreOptions): Promise<AppCore> {
+    await mkdir(options.dataDir, { recursive: true });
+    const unlock = lockDataDir(options.dataDir);
+    const bus = new EventBus();
+    const jobs = new JobRegistry();
+    const ctx: CoreContext = { dataDir: options.dataDir, mode: options.mode, version: appVersion(), env: options.env ?? process.env, jobs, emit: bus.emit };
+    let node: NodeEngineLauncher | undefined;
+    // Resolved on first launch: the core starts (and its tests run) without a built engine.
+    const engineLauncher = options.engineLauncher ?? { launch: () => (node ??= new NodeEngineLauncher()).launch() };
+    try {
+      const modules = await composeCapabilities(ctx, { bus, engineLauncher });
+      try {
+        const dispatcher = Dispatcher.complete(Object.assign({}, ...modules.map((m) => m.handlers)));
+        return new AppCore({ dispatcher, bus, jobs, modules, unlock });
+      } catch (err) {
+        await closeModules(modules);
+        throw err;
+      }
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  dispatch(name: unknown, payload: unknown) {
+    return this.#parts.dispatcher.dispatch(name, payload);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    return this.#parts.bus.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    const { jobs, modules, unlock } = this.#parts;
+    for (const id of jobs.running()) jobs.cancel(id);
+    try {
+      await closeModules(modules);
+    } finally {
+      unlock();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { createApiModule } from "../api/module.js";
+import { createAppModule } from "../app/app-module.js";
+import { createCatalogModule } from "../catalog/module.js";
+import { createChatModule } from "../chat/module.js";
+import { createDownloadsModule } from "../downloads/module.js";
+import { gpusFromEngineStatus } from "../engine/engine-gpus.js";
+import type { EngineLauncher } from "../engine/launcher.js";
+import { createEngineModule } from "../engine/module.js";
+import { createFitModule } from "../fit/module.js";
+import { createHardwareModule } from "../hardware/module.js";
+import type { CoreContext, CoreModule } from "../kernel/context.js";
+import type { EventBus } from "../kernel/event-bus.js";
+import { createLibraryModule } from "../library/module.js";
+import { createSettingsModule } from "../settings/module.js";
+import { createStoreModule } from "../store/module.js";
+import { chatStoreLink } from "./chat-store-link.js";
+import { linkModelUsage } from "./model-usage-link.js";
+
+/**
+ * The one place the capabilities are built and wired, in dependency order: each gets the
+ * collaborators it declares as typed parameters. Reading this function top to bottom is reading
+ * the core's dependency graph.
+ */
+export async function composeCapabilities(ctx: CoreContext, wiring: { bus: EventBus; engineLauncher: EngineLauncher }): Promise<CoreModule[]> {
+  const modules: CoreModule[] = [];
+  // Built modules are kept as they come, so a failure half-way still closes what was started.
+  const add = <M extends CoreModule>(module: M): M => (modules.push(module), module);
+  try {
+    const settings = add(createSettingsModule(ctx));
+    const store = add(createStoreModule(ctx));
+    const modelsDir = () => settings.service.get().modelsDir;
+    const engine = add(createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher }));
+    const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
+    const library = add(await createLibraryModule(ctx, { modelsDir }));
+    const catalog = add(createCatalogModule(ctx, { settings: settings.service }));
+    const fit = add(createFitModule(ctx, { catalog: catalog.service, hardware: hardware.service, library: library.service }));
+    add(await createDownloadsModule(ctx, { settings: settings.service, library: library.service, catalog: catalog.service }));
+    add(createChatModule(ctx, { engine: engine.service, settings: settings.service, ...chatStoreLink(store.service, engine.service) }));
+    add(await createApiModule(ctx, { engine: engine.service, settings: settings.service }));
+    add(createAppModule(ctx, { hardware: hardware.service }));
+    const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);
+    add({ handlers: {}, close: async () => stopUsage() });
+    return modules;
+  } catch (err) {
+    await closeModules(modules);
+    throw err;
+  }
+}
+
+/** Closes in reverse start order: what was started last may depend on what came before. */
+export async function closeModules(modules: readonly CoreModule[]): Promise<void> {
+  for (const module of [...modules].reverse()) await module.close?.();
+}

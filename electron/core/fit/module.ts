@@ -1,0 +1,63 @@
+import path from "node:path";
+import type { MachineProfile, UseCase } from "../../shared/contract/catalog.js";
+import type { CatalogService } from "../catalog/module.js";
+import type { HardwareService } from "../hardware/module.js";
+import { MACHINE_PRESETS, presetById, profileFromCustom, profileFromHardware } from "../hardware/presets.js";
+import type { CapabilityModule, CoreContext } from "../kernel/context.js";
+import { AppError } from "../kernel/errors.js";
+import type { ModelLibrary } from "../library/library.js";
+import { FitService } from "./fit-service.js";
+import { recommend } from "./recommend.js";
+
+export interface FitEstimatorService {
+  /** Replaces the speed estimate with what a generation on this machine measured. */
+  recordMeasuredSpeed(variantId: string, tokensPerSecond: number): Promise<void>;
+}
+
+export interface FitDeps {
+  catalog: CatalogService;
+  hardware: HardwareService;
+  /** A downloaded variant's file: the estimate then follows its real header. */
+  library: Pick<ModelLibrary, "list" | "onChange">;
+}
+
+/** The fit estimator: what runs on this machine (or a planned one), how fast, and what to pick. */
+export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModule<FitEstimatorService> {
+  const fit = new FitService({
+    cacheDir: path.join(ctx.dataDir, "cache", "fit-metadata"),
+    measuredSpeedFile: path.join(ctx.dataDir, "catalog", "measured-speed.json"),
+    localFileOf: async (variantId) => {
+      const entry = (await deps.library.list()).find((m) => m.variantId === variantId && !m.missing);
+      return entry?.path ?? null;
+    },
+  });
+  // Structures come from the catalog or from a downloaded file: either changing makes them stale.
+  deps.catalog.onChange(() => fit.forget());
+  deps.library.onChange(() => fit.forget());
+
+  const resolveMachine = async (choice: unknown): Promise<MachineProfile> => {
+    if (choice === "this") return profileFromHardware(await deps.hardware.probe({ measureBandwidth: true }));
+    if (typeof choice === "string") {
+      const preset = presetById(choice);
+      if (!preset) throw new AppError("not-found", `There is no machine preset "${choice}".`);
+      return preset.machine;
+    }
+    return profileFromCustom(choice as Parameters<typeof profileFromCustom>[0]);
+  };
+
+  return {
+    service: { recordMeasuredSpeed: (id, tps) => fit.recordMeasuredSpeed(id, tps) },
+    handlers: {
+      "fit.presets": () => ({ presets: MACHINE_PRESETS }),
+      "fit.evaluate": async ({ contextSize, machine, variantIds }) => {
+        const profile = await resolveMachine(machine);
+        return { machine: profile, results: await fit.evaluate(deps.catalog.models(), contextSize, profile, variantIds) };
+      },
+      "catalog.recommend": async ({ use, contextSize, machine }) => {
+        const profile = await resolveMachine(machine);
+        const fits = await fit.evaluate(deps.catalog.models(), contextSize, profile);
+        return { machine: profile, ...recommend(use as UseCase, deps.catalog.models(), fits) };
+      },
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { Settings } from "../../shared/contract/settings.js";
+
+/** The configured hub: huggingface.co or a mirror, and its token (sent to that host only). */
+export interface HubConfig {
+  /** No trailing slash. */
+  endpoint: string;
+  token?: string;
+}
+
+/**
+ * The hub every request uses, from the settings. HF_ENDPOINT and HF_TOKEN are read once, as the
+ * settings' defaults (settings-service.ts), so this is the one place a hub address is resolved.
+ */
+export function hubFromSettings(settings: Settings): HubConfig {
+  return { endpoint: settings.hub.endpoint.replace(/\/+$/, ""), token: settings.hub.token ?? undefined };
+}
