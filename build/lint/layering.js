@@ -8,7 +8,7 @@ export const LAYERS = {
   "electron/shared": { folders: ["electron/shared"], packages: ["zod"] },
   "electron/core": { folders: ["electron/shared", "electron/core"], packages: ["*"], forbiddenPackages: ["electron"] },
   "electron/engine": { folders: ["electron/shared", "electron/engine"], packages: ["node-llama-cpp", "zod"] },
-  "electron/main": { folders: ["electron/shared", "electron/core", "electron/main"], packages: ["*"] },
+  "electron/main": { folders: ["electron/shared", "electron/core", "electron/main"], packages: ["*"], forbiddenPackages: ["node-llama-cpp"] },
   "electron/preload": { folders: ["electron/shared", "electron/preload"], packages: ["electron", "zod"] },
   renderer: { folders: ["electron/shared", "renderer"], packages: ["*"], forbiddenPackages: ["electron", "node-llama-cpp", "ws"], noNodeBuiltins: true },
 };

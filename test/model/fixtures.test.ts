@@ -14,7 +14,7 @@ import {
 } from "node-llama-cpp";
 import type { Llama, LlamaModel, Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeGgufHeaderOnlyFile } from "../../electron/core/gguf/writer.js";
+import { writeGgufHeaderOnlyFile } from "../support/gguf/tensor-writer.js";
 import { buildBenchModel } from "../fixtures/bench-model.js";
 import {
   BAD_FIXTURES,

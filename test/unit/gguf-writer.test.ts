@@ -3,14 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  float32ToFloat16Bits,
-  gguf,
-  ggufFileSize,
-  writeGgufFile,
-  writeGgufHeaderOnlyFile,
-} from "../../electron/core/gguf/writer.js";
-import type { GgufMetadata, GgufTensor } from "../../electron/core/gguf/writer.js";
+import { gguf } from "../../electron/core/gguf/header-writer.js";
+import type { GgufMetadata } from "../../electron/core/gguf/header-writer.js";
+import { float32ToFloat16Bits } from "../support/gguf/quant-encoders.js";
+import { ggufFileSize, writeGgufFile, writeGgufHeaderOnlyFile } from "../support/gguf/tensor-writer.js";
+import type { GgufTensor } from "../support/gguf/tensor-writer.js";
 
 let directory: string;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Architecture, QuantRecipeName } from "../catalog/catalog-schema.js";
 import { ggmlTypeName } from "../gguf/ggml-types.js";
-import { encodeGgufHeader, gguf, type GgufMetadata, type GgufTensorInfo } from "../gguf/writer.js";
+import { encodeGgufHeader, gguf, type GgufMetadata, type GgufTensorInfo } from "../gguf/header-writer.js";
 import { writeFileAtomic } from "../kernel/atomic-file.js";
 import { planTensors } from "./tensor-plan.js";
 

@@ -1,7 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { MlaMoeArchitecture } from "../../../electron/core/catalog/catalog-schema.js";
-import { gguf, writeGgufFile, type GgufMetadata, type GgufTensor } from "../../../electron/core/gguf/writer.js";
+import { gguf, type GgufMetadata } from "../../../electron/core/gguf/header-writer.js";
+import { writeGgufFile, type GgufTensor } from "../gguf/tensor-writer.js";
 import { R1_DISTILL_QWEN_TEMPLATE } from "../../fixtures/chat-templates.js";
 import { modelMetadata } from "../../fixtures/model-metadata.js";
 import { buildVocabulary } from "../../fixtures/vocabulary.js";
