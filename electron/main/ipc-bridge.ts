@@ -1,5 +1,6 @@
 import type { IpcMainInvokeEvent, WebContents } from "electron";
 import type { AppCore } from "../core/app-core.js";
+import { events, type EventName, type EventPayload } from "../shared/contract/index.js";
 import { isAppUrl } from "./window-options.js";
 
 export const CALL_CHANNEL = "r1:call";
@@ -24,4 +25,10 @@ export function forwardEvents(core: AppCore, target: () => WebContents | undefin
     const contents = target();
     if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNEL, name, payload);
   });
+}
+
+/** An event from the shell itself (the menu, say) to the window, checked against the contract first. */
+export function sendEvent<K extends EventName>(contents: WebContents | undefined, name: K, payload: EventPayload<K>): void {
+  const checked = events[name].parse(payload);
+  if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNEL, name, checked);
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { AppCore } from "../core/app-core.js";
 import { useEngineLauncher } from "../core/engine/module.js";
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from "./app-protocol.js";
-import { CALL_CHANNEL, createCallHandler, forwardEvents } from "./ipc-bridge.js";
+import { CALL_CHANNEL, createCallHandler, forwardEvents, sendEvent } from "./ipc-bridge.js";
 import { menuTemplate } from "./menu.js";
 import { UtilityEngineLauncher } from "./utility-engine-launcher.js";
 import { isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "./window-options.js";
@@ -55,7 +55,7 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(process.platform, {
-        newChat: () => mainWindow?.webContents.send("r1:event", "app.notice", { level: "info", message: "new-chat" }),
+        newChat: () => sendEvent(mainWindow?.webContents, "app.command", { command: "new-chat" }),
         openDataFolder: () => void shell.openPath(userData),
       }),
     ),

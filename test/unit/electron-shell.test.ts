@@ -3,6 +3,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy } from "../../electron/core/transport/csp.js";
+import type { WebContents } from "electron";
+import { eventNames } from "../../electron/shared/contract/index.js";
+import { EVENT_CHANNEL, sendEvent } from "../../electron/main/ipc-bridge.js";
 import { menuTemplate } from "../../electron/main/menu.js";
 import { DEFAULT_BOUNDS, isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "../../electron/main/window-options.js";
 
@@ -63,6 +66,18 @@ describe("the native menu", () => {
     for (const role of ["editMenu", "windowMenu", "reload", "togglefullscreen", "quit"]) expect(roles).toContain(`"${role}"`);
     expect(roles).toContain("CmdOrCtrl+N");
     expect(JSON.stringify(menuTemplate("darwin", { newChat: () => {}, openDataFolder: () => {} }))).toContain('"appMenu"');
+  });
+});
+
+describe("File → New Chat", () => {
+  it("sends the window the contract's app.command event, which the preload lets through", () => {
+    const sent: unknown[][] = [];
+    const contents = { isDestroyed: () => false, send: (...args: unknown[]) => void sent.push(args) } as unknown as WebContents;
+    sendEvent(contents, "app.command", { command: "new-chat" });
+    expect(sent).toEqual([[EVENT_CHANNEL, "app.command", { command: "new-chat" }]]);
+    expect(eventNames).toContain("app.command");
+    expect(() => sendEvent(contents, "app.command", { command: "format-disk" } as never)).toThrow();
+    expect(() => sendEvent(undefined, "app.command", { command: "new-chat" })).not.toThrow();
   });
 });
 
