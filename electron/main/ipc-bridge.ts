@@ -20,11 +20,45 @@ export function createCallHandler(core: AppCore, devServerUrl?: string) {
   };
 }
 
-export function forwardEvents(core: AppCore, target: () => WebContents | undefined): () => void {
-  return core.subscribe((name, payload) => {
+/**
+ * Sends the core's events to the window. Those from before the first window has loaded (the core's
+ * start-up notices: a repaired settings file, a damaged store) wait for it, or they would be lost.
+ */
+export function forwardEvents(core: AppCore, target: () => WebContents | undefined, retryMs = 250): () => void {
+  let waiting: [string, unknown][] | undefined = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watched = new WeakSet<WebContents>();
+  const flush = () => {
+    timer = undefined;
+    const contents = target();
+    if (!waiting || !contents || contents.isDestroyed()) {
+      if (waiting) timer = setTimeout(flush, retryMs);
+      return;
+    }
+    if (contents.isLoading() || !contents.getURL()) {
+      if (!watched.has(contents)) contents.once("did-finish-load", flush);
+      watched.add(contents);
+      return;
+    }
+    const queued = waiting;
+    waiting = undefined;
+    for (const [name, payload] of queued) contents.send(EVENT_CHANNEL, name, payload);
+  };
+  const unsubscribe = core.subscribe((name, payload) => {
+    if (waiting) {
+      if (waiting.length < 100) waiting.push([name, payload]);
+      if (!timer) flush();
+      return;
+    }
     const contents = target();
     if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNEL, name, payload);
   });
+  flush();
+  return () => {
+    clearTimeout(timer);
+    waiting = undefined;
+    unsubscribe();
+  };
 }
 
 /** An event from the shell itself (the menu, say) to the window, checked against the contract first. */

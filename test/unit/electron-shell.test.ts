@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy } from "../../electron/core/transport/csp.js";
 import type { WebContents } from "electron";
 import { eventNames } from "../../electron/shared/contract/index.js";
-import { EVENT_CHANNEL, sendEvent } from "../../electron/main/ipc-bridge.js";
+import type { AppCore } from "../../electron/core/app-core.js";
+import { EVENT_CHANNEL, forwardEvents, sendEvent } from "../../electron/main/ipc-bridge.js";
 import { menuTemplate } from "../../electron/main/menu.js";
 import { DEFAULT_BOUNDS, isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "../../electron/main/window-options.js";
 
@@ -78,6 +79,43 @@ describe("File → New Chat", () => {
     expect(eventNames).toContain("app.command");
     expect(() => sendEvent(contents, "app.command", { command: "format-disk" } as never)).toThrow();
     expect(() => sendEvent(undefined, "app.command", { command: "new-chat" })).not.toThrow();
+  });
+});
+
+describe("events to the window", () => {
+  /** A window that records what it was sent; `load()` finishes its page load. */
+  function fakeWindow() {
+    const sent: unknown[][] = [];
+    let loading = true;
+    let finished: () => void = () => {};
+    const contents = {
+      sent,
+      isDestroyed: () => false,
+      isLoading: () => loading,
+      getURL: () => "app://r1/index.html",
+      once: (_event: string, listener: () => void) => void (finished = listener),
+      send: (...args: unknown[]) => void sent.push(args),
+      load: () => ((loading = false), finished()),
+    };
+    return contents;
+  }
+
+  it("keeps the core's start-up notices until the first window has loaded, then sends them in order", async () => {
+    let listener: (name: string, payload: unknown) => void = () => {};
+    const core = { subscribe: (l: typeof listener) => ((listener = l), () => {}) } as unknown as AppCore;
+    const shell: { window?: ReturnType<typeof fakeWindow> } = {};
+    const stop = forwardEvents(core, () => shell.window as unknown as WebContents | undefined, 5);
+    const repaired = { level: "warning", message: "Settings were repaired." };
+    listener("app.notice", repaired); // before any window exists, as the core's early buffer is handed over
+    const window = (shell.window = fakeWindow());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    listener("conversations.changed", { conversationId: null, kind: "repaired" }); // while the page loads
+    expect(window.sent).toEqual([]);
+    window.load();
+    listener("app.notice", { level: "info", message: "later" });
+    expect(window.sent.map((args) => args[1])).toEqual(["app.notice", "conversations.changed", "app.notice"]);
+    expect(window.sent[0]).toEqual([EVENT_CHANNEL, "app.notice", repaired]);
+    stop();
   });
 });
 
