@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AppCore } from "../core/composition/app-core.js";
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from "./app-protocol.js";
-import { CALL_CHANNEL, createCallHandler, forwardEvents } from "./ipc-bridge.js";
+import { CALL_CHANNEL, createCallHandler, forwardEvents, sendEvent } from "./ipc-bridge.js";
 import { menuTemplate } from "./menu.js";
 import { UtilityEngineLauncher } from "./utility-engine-launcher.js";
 import { isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "./window-options.js";
@@ -49,17 +49,18 @@ async function start(): Promise<void> {
   const engineLauncher = new UtilityEngineLauncher(path.join(here, "../engine/engine.js"));
   const core = await AppCore.create({ dataDir: userData, mode: "electron", engineLauncher });
   ipcMain.handle(CALL_CHANNEL, createCallHandler(core, devServerUrl));
-  forwardEvents(core, () => mainWindow?.webContents);
 
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(process.platform, {
-        newChat: () => mainWindow?.webContents.send("r1:event", "app.notice", { level: "info", message: "new-chat" }),
+        newChat: () => sendEvent(mainWindow?.webContents, "app.command", { command: "new-chat" }),
         openDataFolder: () => void shell.openPath(userData),
       }),
     ),
   );
   createWindow(userData);
+  // Subscribing after the first page load hands it the core's start-up notices too.
+  mainWindow?.webContents.once("did-finish-load", () => forwardEvents(core, () => mainWindow?.webContents));
   app.on("activate", () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(userData);
   });

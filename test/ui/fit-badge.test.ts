@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
+import { contrast } from "./support/contrast.js";
 import { startHarness, type HarnessPage } from "./support/harness-page.js";
 
 declare const harness: { set(next: { verdict: string; reason: string; label?: string }): void };
@@ -14,19 +15,6 @@ beforeAll(async () => {
 afterAll(async () => ui?.close());
 
 const badge = () => page.getByTestId("fit-badge");
-
-/** WCAG relative-luminance contrast of two CSS rgb() colours. */
-function contrast(a: string, b: string): number {
-  const lum = (css: string) => {
-    const [r, g, bl] = css.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => {
-      const c = Number(v) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
-}
 
 describe("fit badge", () => {
   test.each([

@@ -3,6 +3,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy } from "../../electron/core/transport/csp.js";
+import type { WebContents } from "electron";
+import { eventNames } from "../../electron/shared/contract/index.js";
+import { EventBus } from "../../electron/core/kernel/event-bus.js";
+import { EVENT_CHANNEL, forwardEvents, sendEvent } from "../../electron/main/ipc-bridge.js";
 import { menuTemplate } from "../../electron/main/menu.js";
 import { DEFAULT_BOUNDS, isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "../../electron/main/window-options.js";
 
@@ -63,6 +67,35 @@ describe("the native menu", () => {
     for (const role of ["editMenu", "windowMenu", "reload", "togglefullscreen", "quit"]) expect(roles).toContain(`"${role}"`);
     expect(roles).toContain("CmdOrCtrl+N");
     expect(JSON.stringify(menuTemplate("darwin", { newChat: () => {}, openDataFolder: () => {} }))).toContain('"appMenu"');
+  });
+});
+
+describe("File → New Chat", () => {
+  it("sends the window the contract's app.command event, which the preload lets through", () => {
+    const sent: unknown[][] = [];
+    const contents = { isDestroyed: () => false, send: (...args: unknown[]) => void sent.push(args) } as unknown as WebContents;
+    sendEvent(contents, "app.command", { command: "new-chat" });
+    expect(sent).toEqual([[EVENT_CHANNEL, "app.command", { command: "new-chat" }]]);
+    expect(eventNames).toContain("app.command");
+    expect(() => sendEvent(contents, "app.command", { command: "format-disk" } as never)).toThrow();
+    expect(() => sendEvent(undefined, "app.command", { command: "new-chat" })).not.toThrow();
+  });
+});
+
+describe("events to the window", () => {
+  it("hands the core's start-up notices to the window that subscribes after its first load, then the rest in order", () => {
+    // Main subscribes once the first page has loaded; the core's bus keeps what came before.
+    const bus = new EventBus();
+    const repaired = { level: "warning" as const, message: "Settings were repaired." };
+    bus.emit("app.notice", repaired);
+    bus.emit("conversations.changed", { conversationId: null, kind: "repaired" });
+    const sent: unknown[][] = [];
+    const contents = { isDestroyed: () => false, send: (...args: unknown[]) => void sent.push(args) };
+    const stop = forwardEvents({ subscribe: (listener) => bus.subscribe(listener), dispatch: async () => ({ ok: true, value: null }) }, () => contents as unknown as WebContents);
+    bus.emit("app.notice", { level: "info", message: "later" });
+    expect(sent.map((args) => args[1])).toEqual(["app.notice", "conversations.changed", "app.notice"]);
+    expect(sent[0]).toEqual([EVENT_CHANNEL, "app.notice", repaired]);
+    stop();
   });
 });
 

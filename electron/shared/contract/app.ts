@@ -30,4 +30,6 @@ export const appCalls = {
 export const appEvents = {
   /** A job ended in failure that no call is waiting for; the text is for people. */
   "app.notice": z.object({ level: z.enum(["info", "warning", "error"]), message: z.string() }),
+  /** A command from the native shell (the Electron menu) for the window; the core never emits it. */
+  "app.command": z.object({ command: z.enum(["new-chat"]) }),
 };

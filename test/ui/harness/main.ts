@@ -12,6 +12,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   markdown: () => import("./fixtures/markdown.svelte.js"),
   settings: () => import("./fixtures/settings.svelte.js"),
   "first-run": () => import("./fixtures/first-run.svelte.js"),
+  notices: () => import("./fixtures/notices.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);

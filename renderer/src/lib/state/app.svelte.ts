@@ -1,3 +1,5 @@
+import type { EventPayload } from "../../../../electron/shared/contract/index.js";
+import { api } from "../api/client.js";
 import { CatalogState, type CatalogGateway } from "./catalog.svelte.js";
 import { ChatSession, type ChatGateway } from "./chat-session.svelte.js";
 import { Conversations, type ConversationsGateway } from "./conversations.svelte.js";
@@ -5,6 +7,7 @@ import { DownloadsState, type DownloadsGateway } from "./downloads.svelte.js";
 import { EngineState, type EngineGateway } from "./engine.svelte.js";
 import { ModelActions } from "./model-actions.svelte.js";
 import { navigation, type View } from "./navigation.svelte.js";
+import { Notices, type NoticesGateway } from "./notices.svelte.js";
 import { SettingsState, type SettingsGateway } from "./settings.svelte.js";
 
 /** Where each area reaches the core; all default to the real API client. */
@@ -15,7 +18,18 @@ export interface Gateways {
   engine: EngineGateway;
   catalog: CatalogGateway;
   downloads: DownloadsGateway;
+  notices: NoticesGateway;
+  commands: CommandsGateway;
 }
+
+/** Commands from the native shell, e.g. File → New Chat in the Electron menu. */
+export interface CommandsGateway {
+  onCommand(listener: (e: EventPayload<"app.command">) => void): () => void;
+}
+
+export const coreCommandsGateway: CommandsGateway = {
+  onCommand: (listener) => api.on("app.command", listener),
+};
 
 /** The renderer's state, one small object per contract area, wired together once. */
 export class AppState {
@@ -26,6 +40,8 @@ export class AppState {
   readonly catalog: CatalogState;
   readonly downloads: DownloadsState;
   readonly actions: ModelActions;
+  readonly notices: Notices;
+  readonly #commands: CommandsGateway;
   started = $state(false);
 
   constructor(gateways: Partial<Gateways> = {}) {
@@ -36,6 +52,8 @@ export class AppState {
     this.catalog = new CatalogState(gateways.catalog);
     this.downloads = new DownloadsState(gateways.downloads);
     this.actions = new ModelActions(this.catalog, this.downloads, this.engine);
+    this.notices = new Notices(gateways.notices);
+    this.#commands = gateways.commands ?? coreCommandsGateway;
   }
 
   /** No model loaded, none on disk and none coming: the first-run card leads the way. */
@@ -47,7 +65,18 @@ export class AppState {
     navigation.show(view);
   }
 
+  /** Starts a new chat exactly as the sidebar's "New chat" button does, and shows the chat. */
+  async newChat(): Promise<void> {
+    navigation.show("chat");
+    await this.conversations.create();
+  }
+
   async start(): Promise<void> {
+    // Notices first: the core hands notices from its start-up to the first listener.
+    this.notices.connect();
+    this.#commands.onCommand((e) => {
+      if (e.command === "new-chat") void this.newChat();
+    });
     for (const area of [this.settings, this.conversations, this.session, this.engine, this.catalog, this.downloads]) area.connect();
     this.session.createConversation = async () => (await this.conversations.create())?.id;
     await this.settings.load();
