@@ -1,11 +1,10 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomUUID, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, stat, statfs, truncate, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { formatBytes } from "../../shared/format.js";
 import { DownloadError, diskError, httpStatusError, networkError } from "./errors.js";
 import { send, sendForDownload, unquote, type DownloadResult } from "./http.js";
-import { HashWorker, inlineHash, type RunningHash } from "./hasher.js";
 import { PartWriter } from "./part-writer.js";
 import type { DownloadBody } from "./raw-get.js";
 import { hubAuth, sha256FromTree, type DownloadPlan, type HubConfig } from "./sources.js";
@@ -49,12 +48,6 @@ export interface DownloadManagerOptions {
   progressIntervalMs?: number;
   /** Called once per finished download, after every file is verified and renamed. */
   onDone?: (record: DownloadRecord, paths: string[]) => void | Promise<void>;
-  /**
-   * Hash on a worker thread (default false). In-thread hashing of bytes still in the CPU's cache
-   * (SHA-NI, about 0.5 s/GB) measured cheaper overall than handing blocks to a worker, and on a
-   * busy machine no faster core is free to overlap with anyway.
-   */
-  hashInWorker?: boolean;
   /** Disk behaviour for tests: a byte quota over all writes, or a fake free-space figure. */
   disk?: { quotaBytes?: number; freeSpace?: (dir: string) => Promise<number> };
 }
@@ -88,8 +81,7 @@ export class DownloadManager {
   private records: DownloadRecord[] = [];
   private readonly live = new Map<string, Live>();
   private readonly active = new Map<string, ActiveRun>();
-  private readonly hashes = new Map<string, { hash: RunningHash; upTo: number }>();
-  private readonly hashWorker = new HashWorker();
+  private readonly hashes = new Map<string, { hash: Hash; upTo: number }>();
   private readonly listeners = new Set<Listener>();
   private readonly store: DownloadStateFile;
   private ticker?: NodeJS.Timeout;
@@ -258,9 +250,7 @@ export class DownloadManager {
       run.controller.abort(new Error("closing"));
     }
     await Promise.all(runs.map((r) => r.settled));
-    for (const state of this.hashes.values()) state.hash.dispose();
     this.hashes.clear();
-    await this.hashWorker.close();
     await this.persist();
   }
 
@@ -431,7 +421,6 @@ export class DownloadManager {
       if (err instanceof DownloadError && err.code === "range-not-satisfiable") {
         // The part does not fit the file on the server any more: it is of no use.
         await unlink(part).catch(() => undefined);
-        this.hashes.get(part)?.hash.dispose();
         this.hashes.delete(part);
       }
       throw err;
@@ -439,11 +428,10 @@ export class DownloadManager {
 
     let hashState = this.hashes.get(part);
     if (offset === 0 || hashState?.upTo !== offset) {
-      hashState?.hash.dispose();
       this.hashes.delete(part);
       // From byte zero the hash runs alongside the transfer; a resume without the running hash
       // (after a restart) is verified by reading the file back at the end.
-      hashState = offset === 0 ? { hash: this.newHash(file.size), upTo: 0 } : undefined;
+      hashState = offset === 0 ? { hash: createHash("sha256"), upTo: 0 } : undefined;
       if (hashState) this.hashes.set(part, hashState);
     }
 
@@ -475,7 +463,6 @@ export class DownloadManager {
       await handle.close().catch(() => undefined);
       if (!writer.hashValid && hashState) {
         // The hash ran ahead of a write that failed: verification reads the file back instead.
-        hashState.hash.dispose();
         if (this.hashes.get(part) === hashState) this.hashes.delete(part);
       }
     }
@@ -485,11 +472,6 @@ export class DownloadManager {
     }
     file.size ??= writer.position;
     return writer.position > startedAt;
-  }
-
-  private newHash(size: number | undefined): RunningHash {
-    const small = size !== undefined && size < 16 * 1024 * 1024;
-    return this.options.hashInWorker !== true || small ? inlineHash() : this.hashWorker.hash();
   }
 
   private gateWrite(bytes: number): void {
@@ -511,10 +493,9 @@ export class DownloadManager {
     const hashState = this.hashes.get(part);
     this.hashes.delete(part);
     if (hashState && hashState.upTo === size) {
-      digest = await hashState.hash.digest();
+      digest = hashState.hash.digest("hex");
       live.verifiedBytes = size;
     }
-    hashState?.hash.dispose();
     if (digest === undefined) {
       // After a restart the running hash is gone: read the file back, with progress.
       const hash = createHash("sha256");
@@ -575,7 +556,6 @@ export class DownloadManager {
   private async removePartialData(record: DownloadRecord): Promise<void> {
     for (const file of record.files) {
       const part = this.partPath(record, file);
-      this.hashes.get(part)?.hash.dispose();
       this.hashes.delete(part);
       await unlink(part).catch(() => undefined);
       // Verified parts of a model that will never be complete are partial data too.
