@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { calls, isCallName, type CallName, type CallRequest, type CallResponse, type EventName, type EventPayload } from "../../shared/contract/index.js";
-import type { CallError } from "../../shared/contract/wire.js";
+import { AppError, type CallError } from "../../shared/errors.js";
 
 export type Handler<K extends CallName> = (request: z.output<(typeof calls)[K]["request"]>) => Promise<CallResponse<K>> | CallResponse<K>;
 export type Handlers = { [K in CallName]: Handler<K> };
@@ -35,6 +35,8 @@ export class Dispatcher {
       const value = await handler(parsed.data);
       return { ok: true, value };
     } catch (err) {
+      // AppErrors carry their own code and a message written for people.
+      if (err instanceof AppError) return { ok: false, error: err.toWire() };
       const message = err instanceof Error ? err.message : String(err);
       const code = err instanceof UserFacingError ? err.code : "failed";
       return { ok: false, error: { code, message } };
