@@ -3,7 +3,8 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, rename, stat, statfs, truncate, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { formatBytes } from "../../shared/format.js";
-import { DownloadError, diskError, httpStatusError, networkError } from "./errors.js";
+import { AppError } from "../../shared/errors.js";
+import { diskError, downloadError, httpStatusError, networkError } from "./errors.js";
 import { send, sendForDownload, unquote, type DownloadResult } from "./http.js";
 import { PartWriter } from "./part-writer.js";
 import type { DownloadBody } from "./raw-get.js";
@@ -143,7 +144,7 @@ export class DownloadManager {
 
   /** Queues a planned download; it starts when a slot is free. */
   async add(plan: DownloadPlan, opts: { id?: string } = {}): Promise<DownloadRecord> {
-    if (this.closed) throw new Error("The download manager is closed.");
+    if (this.closed) throw downloadError("closed", "The download manager is closed.");
     const destinationDir = join(this.options.modelsDir(), ...plan.subdir.split("/").filter((p) => p && p !== ".." && p !== "."));
     const existing = this.records.find(
       (r) => r.destinationDir === destinationDir && r.files[0]?.fileName === plan.files[0]?.fileName && !SETTLED.includes(r.state),
@@ -203,7 +204,7 @@ export class DownloadManager {
   /** Stops the download and deletes its partial data; finished files of a done model are left alone. */
   async cancel(id: string): Promise<void> {
     const record = this.mustGet(id);
-    if (record.state === "done") throw new DownloadError("This download is finished; delete the model from the library instead.", false, "done");
+    if (record.state === "done") throw downloadError("done", "This download is finished; delete the model from the library instead.");
     const run = this.active.get(id);
     if (run) {
       run.stop = "cancel";
@@ -351,10 +352,9 @@ export class DownloadManager {
       ? await this.options.disk.freeSpace(record.destinationDir)
       : await statfs(record.destinationDir).then((s) => s.bavail * s.bsize);
     if (needed + margin > free) {
-      throw new DownloadError(
-        `Not enough free disk space in ${record.destinationDir}: this download needs ${formatBytes(needed)} plus a ${formatBytes(margin)} margin, and ${formatBytes(free)} is free.`,
-        false,
+      throw downloadError(
         "no-space",
+        `Not enough free disk space in ${record.destinationDir}: this download needs ${formatBytes(needed)} plus a ${formatBytes(margin)} margin, and ${formatBytes(free)} is free.`,
       );
     }
   }
@@ -414,11 +414,11 @@ export class DownloadManager {
       if (file.size === undefined) file.size = res.status === 206 && Number.isSafeInteger(rangeTotal) ? rangeTotal : res.status === 200 && Number.isSafeInteger(length) ? length : undefined;
       if (file.size !== undefined && Number.isSafeInteger(length) && offset + length !== file.size) {
         res.body.destroy();
-        throw new DownloadError(`${file.fileName} changed on the server (it now has a different size); start the download again.`, false, "changed");
+        throw downloadError("changed", `${file.fileName} changed on the server (it now has a different size); start the download again.`);
       }
     } catch (err) {
       await handle.close().catch(() => undefined);
-      if (err instanceof DownloadError && err.code === "range-not-satisfiable") {
+      if (err instanceof AppError && err.reason === "range-not-satisfiable") {
         // The part does not fit the file on the server any more: it is of no use.
         await unlink(part).catch(() => undefined);
         this.hashes.delete(part);
@@ -450,7 +450,7 @@ export class DownloadManager {
     live.bytesDone = doneBefore + offset;
     // No byte for a while counts as a dropped connection (the body is destroyed, then resumed).
     const stallTimer = setTimeout(() => {
-      res.body.destroy(new DownloadError(`No data from ${new URL(file.url).host} for ${Math.round(this.opts.stallTimeoutMs / 1000)} s: the connection stalled.`, true, "stalled"));
+      res.body.destroy(downloadError("stalled", `No data from ${new URL(file.url).host} for ${Math.round(this.opts.stallTimeoutMs / 1000)} s: the connection stalled.`, { retryable: true }));
     }, this.opts.stallTimeoutMs);
     try {
       await transfer(res.body, writer, signal, () => stallTimer.refresh());
@@ -467,7 +467,7 @@ export class DownloadManager {
       }
     }
     if (file.size !== undefined && writer.position < file.size) {
-      const error = new DownloadError(`The connection to ${new URL(file.url).host} closed early.`, true, "short-body");
+      const error = downloadError("short-body", `The connection to ${new URL(file.url).host} closed early.`, { retryable: true });
       throw Object.assign(error, { progressed: writer.position > startedAt });
     }
     file.size ??= writer.position;
@@ -487,7 +487,7 @@ export class DownloadManager {
     const size = await sizeOf(part);
     if (file.size !== undefined && size !== file.size) {
       await unlink(part).catch(() => undefined);
-      throw new DownloadError(`${file.fileName} has ${size} bytes, the server said ${file.size}; the data was deleted. Start the download again.`, false, "size-mismatch");
+      throw downloadError("size-mismatch", `${file.fileName} has ${size} bytes, the server said ${file.size}; the data was deleted. Start the download again.`);
     }
     let digest: string | undefined;
     const hashState = this.hashes.get(part);
@@ -508,10 +508,9 @@ export class DownloadManager {
     }
     if (file.sha256 && digest !== file.sha256) {
       await unlink(part).catch(() => undefined);
-      throw new DownloadError(
-        `Checksum mismatch for ${file.fileName}: expected sha256 ${file.sha256.slice(0, 16)}…, got ${digest.slice(0, 16)}…. The damaged data was deleted. Start the download again; if it repeats, the server or mirror is serving a bad copy.`,
-        false,
+      throw downloadError(
         "checksum-mismatch",
+        `Checksum mismatch for ${file.fileName}: expected sha256 ${file.sha256.slice(0, 16)}…, got ${digest.slice(0, 16)}…. The damaged data was deleted. Start the download again; if it repeats, the server or mirror is serving a bad copy.`,
       );
     }
     await rename(part, join(record.destinationDir, file.fileName));
@@ -535,12 +534,12 @@ export class DownloadManager {
         return;
       } catch (err) {
         if (signal.aborted) throw signal.reason;
-        const error = err instanceof DownloadError ? err : networkError(err, record.files[0]?.url ?? "");
+        const error = networkError(err, record.files[0]?.url ?? "");
         if (!error.retryable) throw error;
         const progressed = (err as { progressed?: boolean }).progressed;
         failures = progressed ? 1 : failures + 1;
         if (failures >= this.opts.retry.maxAttempts) {
-          throw new DownloadError(`${error.message} Gave up after ${failures} attempts; press Resume to try again.`, false, error.code);
+          throw new AppError(error.code, `${error.message} Gave up after ${failures} attempts; press Resume to try again.`, { reason: error.reason, cause: error });
         }
         const delay = Math.min(this.opts.retry.maxDelayMs, this.opts.retry.baseDelayMs * 2 ** (failures - 1)) * (0.75 + Math.random() * 0.5);
         live.attempt = failures + 1;
@@ -639,7 +638,7 @@ export class DownloadManager {
 
   private mustGet(id: string): DownloadRecord {
     const record = this.records.find((r) => r.id === id);
-    if (!record) throw new DownloadError(`No download with id ${id}.`, false, "unknown");
+    if (!record) throw downloadError("unknown", `No download with id ${id}.`);
     return record;
   }
 }

@@ -7,7 +7,6 @@ import { ModelLibrary, type GgufValidator } from "../library/library.js";
 import { validateGguf } from "../library/validator.js";
 import { UserFacingError } from "../transport/dispatcher.js";
 import { planFromCatalog } from "./catalog-source.js";
-import { DownloadError } from "./errors.js";
 import { DownloadManager, type DownloadManagerOptions, type DownloadProgress } from "./manager.js";
 import { planFromSource, type HubConfig } from "./sources.js";
 
@@ -81,20 +80,20 @@ export async function createDownloadsModule(ctx: CoreContext, overrides: Downloa
   return {
     handlers: {
       "downloads.start": async ({ source }) => {
-        const record = await manager.add(await userFacing(plan(source)));
+        const record = await manager.add(await plan(source));
         return { jobId: record.id, download: progressOf(record.id)! };
       },
       "downloads.list": () => ({ downloads: manager.list().map(toEvent) }),
       "downloads.pause": async ({ id }) => {
-        await userFacing(manager.pause(id));
+        await manager.pause(id);
         return { download: progressOf(id) };
       },
       "downloads.resume": async ({ id }) => {
-        await userFacing(manager.resume(id));
+        await manager.resume(id);
         return { download: progressOf(id) };
       },
       "downloads.cancel": async ({ id }) => {
-        await userFacing(manager.cancel(id));
+        await manager.cancel(id);
         return { cancelled: true };
       },
       "library.list": async () => ({ models: await library.list() }),
@@ -104,14 +103,4 @@ export async function createDownloadsModule(ctx: CoreContext, overrides: Downloa
     },
     close: () => manager.close(),
   };
-}
-
-/** The manager's own errors are written for people: pass them through as such. */
-async function userFacing<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    if (err instanceof DownloadError) throw new UserFacingError(err.message, err.code === "bad-source" || err.code === "unknown" ? "bad-request" : "failed");
-    throw err;
-  }
 }

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { z } from "zod";
-import { DownloadError, httpStatusError } from "./errors.js";
+import { downloadError, httpStatusError } from "./errors.js";
 import { readJson, send, type HubAuth } from "./http.js";
 
 /** The configured hub: huggingface.co or a mirror (settings, HF_ENDPOINT), and its token. */
@@ -65,10 +65,10 @@ export function parseSource(input: string, hub: HubConfig): HubRef | { kind: "ur
   try {
     url = new URL(text);
   } catch {
-    throw new DownloadError(`"${text.slice(0, 120)}" is not a model address. Paste an hf: URI (hf:owner/repo:Q4_K_M), a Hugging Face URL or an https URL of a .gguf file.`, false, "bad-source");
+    throw downloadError("bad-source", `"${text.slice(0, 120)}" is not a model address. Paste an hf: URI (hf:owner/repo:Q4_K_M), a Hugging Face URL or an https URL of a .gguf file.`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new DownloadError(`Only http(s) addresses can be downloaded, not ${url.protocol}`, false, "bad-source");
+    throw downloadError("bad-source", `Only http(s) addresses can be downloaded, not ${url.protocol}`);
   }
   const hubHost = new URL(hub.endpoint).host;
   if (["huggingface.co", "hf.co", "www.huggingface.co"].includes(url.hostname) || url.host === hubHost) {
@@ -79,7 +79,7 @@ export function parseSource(input: string, hub: HubConfig): HubRef | { kind: "ur
       return { kind: "hub-file", repo: `${owner}/${repo}`, revision, path: rest.join("/") };
     }
     if (url.host !== hubHost) {
-      throw new DownloadError(`This Hugging Face address does not point at a file or a model: ${text}`, false, "bad-source");
+      throw downloadError("bad-source", `This Hugging Face address does not point at a file or a model: ${text}`);
     }
   }
   return { kind: "url", url: url.href };
@@ -89,7 +89,7 @@ function parseHubPath(rest: string, original: string): HubRef {
   const [pathPart, branch] = rest.split("#");
   const segments = (pathPart ?? "").split("/").filter(Boolean);
   const [owner, repoAndTag, ...path] = segments;
-  if (!owner || !repoAndTag) throw new DownloadError(`Invalid Hugging Face URI: ${original}`, false, "bad-source");
+  if (!owner || !repoAndTag) throw downloadError("bad-source", `Invalid Hugging Face URI: ${original}`);
   if (path.length === 0) {
     const [repo, ...tag] = repoAndTag.split(":");
     return { kind: "hub-repo", repo: `${owner}/${repo}`, tag: tag.join(":").trim() || "latest" };
@@ -119,14 +119,14 @@ export async function planFromSource(input: string, hub: HubConfig, signal?: Abo
     const res = await send(manifestUrl, { auth: hubAuth(hub), signal, headers: { "user-agent": "llama-cpp" } });
     if (res.status === 400 || res.status === 404) {
       res.body.resume();
-      throw new DownloadError(`${ref.repo} has no GGUF file for "${ref.tag}" (or the model does not exist).`, false, "not-found");
+      throw downloadError("not-found", `${ref.repo} has no GGUF file for "${ref.tag}" (or the model does not exist).`);
     }
     if (res.status !== 200) {
       res.body.resume();
       throw httpStatusError(res.status, manifestUrl, { sentToken: res.sentToken, repo: ref.repo });
     }
     const manifest = Manifest.safeParse(await readJson(res.body));
-    if (!manifest.success) throw new DownloadError(`The hub's answer for ${ref.repo}:${ref.tag} has no GGUF file.`, false, "bad-response");
+    if (!manifest.success) throw downloadError("bad-response", `The hub's answer for ${ref.repo}:${ref.tag} has no GGUF file.`);
     path = manifest.data.ggufFile.rfilename;
     revision = "main";
   } else {
