@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSource, quantizationFromName, splitPartNames } from "../../electron/core/downloads/sources.js";
+import { parseSource } from "../../electron/core/downloads/sources.js";
+import { quantizationFromName, splitPartNames } from "../../electron/core/gguf/split-names.js";
 
 const hub = { endpoint: "https://hf-mirror.example" };
 
@@ -32,26 +33,5 @@ describe("what a person can paste as a download source", () => {
     expect(quantizationFromName("DeepSeek-R1-UD-IQ1_S-00001-of-00003.gguf")).toBe("IQ1_S");
     expect(quantizationFromName("model.f16.gguf")).toBe("F16");
     expect(quantizationFromName("model.gguf")).toBeUndefined();
-  });
-});
-
-describe("guarding remote header reads", () => {
-  it("passes a server with Range support and refuses one without, without reading the body", async () => {
-    const { assertRangeSupport } = await import("../../electron/core/downloads/range-guard.js");
-    const { startHub } = await import("../support/hub/server.js");
-    const { writeSampleRepos, SAMPLE } = await import("../support/hub/sample-repos.js");
-    const { tempDir } = await import("../support/hub/download-helpers.js");
-    const dir = await tempDir("guard-hub-");
-    await writeSampleRepos(dir, 1);
-    const hub = await startHub({ dir });
-    try {
-      const url = hub.fileUrl(SAMPLE.plain.repo, SAMPLE.plain.file);
-      await expect(assertRangeSupport(url)).resolves.toBeUndefined();
-      hub.faults.noRange();
-      await expect(assertRangeSupport(url)).rejects.toThrow(/does not support byte ranges/);
-      await expect(assertRangeSupport(hub.fileUrl(SAMPLE.plain.repo, "nope.gguf"))).rejects.toThrow(/HTTP 404/);
-    } finally {
-      await hub.close();
-    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { Agent, request } from "undici";
-import { DownloadError, networkError } from "./errors.js";
+import { downloadError, networkError } from "./errors.js";
 import { ReadableBody, UnsupportedFraming, rawGet, type DownloadBody } from "./raw-get.js";
 
 /** Where the Hugging Face token may go: only to the configured hub's origin, never elsewhere. */
@@ -46,7 +46,7 @@ async function follow<Body>(url: string, options: HopOptions, hop: Hop<Body>, di
   let current = url;
   for (let redirects = 0; redirects <= MAX_REDIRECTS; redirects++) {
     const target = new URL(current);
-    if (target.protocol !== "http:" && target.protocol !== "https:") throw new DownloadError(`Unsupported address ${current}.`, false, "bad-url");
+    if (target.protocol !== "http:" && target.protocol !== "https:") throw downloadError("bad-url", `Unsupported address ${current}.`);
     const headers: Record<string, string> = { "user-agent": "r1-local", ...options.headers };
     const sentToken = Boolean(options.auth?.token && target.origin === options.auth.hubOrigin);
     if (sentToken) headers.authorization = `Bearer ${options.auth!.token}`;
@@ -65,7 +65,7 @@ async function follow<Body>(url: string, options: HopOptions, hop: Hop<Body>, di
     }
     return { status: res.statusCode, headers: res.headers, linked, body: res.body, finalUrl: current, sentToken };
   }
-  throw new DownloadError(`Too many redirects from ${url}.`, false, "redirects");
+  throw downloadError("redirects", `Too many redirects from ${url}.`);
 }
 
 function undiciHop(options: HopOptions): Hop<Readable> {
@@ -133,13 +133,13 @@ export async function readJson(res: Readable, limit = 8 * 1024 * 1024): Promise<
     total += (chunk as Buffer).length;
     if (total > limit) {
       res.destroy();
-      throw new DownloadError("The server's answer was unexpectedly large.", false, "bad-response");
+      throw downloadError("bad-response", "The server's answer was unexpectedly large.");
     }
     chunks.push(chunk as Buffer);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch {
-    throw new DownloadError("The server's answer was not valid JSON.", false, "bad-response");
+    throw downloadError("bad-response", "The server's answer was not valid JSON.");
   }
 }

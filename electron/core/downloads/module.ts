@@ -3,11 +3,9 @@ import type { DownloadProgress as DownloadProgressEvent, DownloadSource } from "
 import type { CatalogService } from "../catalog/module.js";
 import { hubFromSettings } from "../hub/hub-config.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
-import { AppError } from "../kernel/errors.js";
 import type { ModelLibrary } from "../library/library.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import { planFromCatalog } from "./catalog-source.js";
-import { DownloadError } from "./errors.js";
 import { DownloadManager, type DownloadManagerOptions, type DownloadProgress } from "./manager.js";
 import { planFromSource } from "./sources.js";
 
@@ -61,33 +59,23 @@ export async function createDownloadsModule(ctx: CoreContext, deps: DownloadsDep
     service: manager,
     handlers: {
       "downloads.start": async ({ source }) => {
-        const record = await manager.add(await userFacing(plan(source)));
+        const record = await manager.add(await plan(source));
         return { jobId: record.id, download: progressOf(record.id)! };
       },
       "downloads.list": () => ({ downloads: manager.list().map(toEvent) }),
       "downloads.pause": async ({ id }) => {
-        await userFacing(manager.pause(id));
+        await manager.pause(id);
         return { download: progressOf(id) };
       },
       "downloads.resume": async ({ id }) => {
-        await userFacing(manager.resume(id));
+        await manager.resume(id);
         return { download: progressOf(id) };
       },
       "downloads.cancel": async ({ id }) => {
-        await userFacing(manager.cancel(id));
+        await manager.cancel(id);
         return { cancelled: true };
       },
     },
     close: () => manager.close(),
   };
-}
-
-/** The manager's own errors are written for people: pass them through as such. */
-async function userFacing<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    if (err instanceof DownloadError) throw new AppError(err.code === "bad-source" || err.code === "unknown" ? "bad-request" : "failed", err.message);
-    throw err;
-  }
 }

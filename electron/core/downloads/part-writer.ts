@@ -1,6 +1,7 @@
+import type { Hash } from "node:crypto";
 import { writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { blockPool, type RunningHash } from "./hasher.js";
+import { blockPool } from "./block-pool.js";
 import type { ByteSink } from "./raw-get.js";
 
 /** Decides whether `bytes` more may be written (tests inject a quota or a failing disk here). */
@@ -15,12 +16,11 @@ const SLOW_WRITE_MS = 10;
 
 /**
  * Writes a download into a `.part` file at a byte position. The connection reads straight into a
- * pooled block (`space()`). With an in-thread hash, bytes are hashed as they arrive and each full
- * block is written at once on this thread (see writeStageNow); a write that fails after its bytes
- * were hashed marks the hash invalid (`hashValid`), so verification reads the file back. With the
- * hash worker (or after a slow write), full blocks are written asynchronously while the next fills,
- * then handed to the hash, which so only covers bytes on disk. `end()` writes what was gathered:
- * nothing received is lost.
+ * pooled block (`space()`). Bytes are hashed as they arrive and each full block is written at once
+ * on this thread (see writeStageNow); after a slow write, full blocks are written asynchronously
+ * while the next fills. A write that fails after its bytes were hashed marks the hash invalid
+ * (`hashValid`), so verification reads the file back. `end()` writes what was gathered: nothing
+ * received is lost.
  */
 export class PartWriter implements ByteSink {
   private stage: Buffer | undefined = blockPool.take();
@@ -37,24 +37,19 @@ export class PartWriter implements ByteSink {
 
   /** False once a write failed after its bytes were hashed: the running hash is then of no use. */
   hashValid = true;
-  private readonly hashNow?: (chunk: Uint8Array) => void;
-  /** Write full stages synchronously (see writeStageNow); only with an in-thread hash or none. */
-  private writeNow: boolean;
-  private readonly canWriteNow: boolean;
+  /** Write full stages synchronously (see writeStageNow) while the disk keeps up. */
+  private writeNow = true;
   private writeMs = 0;
 
   constructor(
     private readonly file: FileHandle,
     /** Bytes of the file on disk (and hashed). */
     public position: number,
-    private readonly hash: RunningHash | undefined,
+    /** The part's running sha256, when the bytes before `position` were fed to it. */
+    private readonly hash: Hash | undefined,
     private readonly onWritten: (bytes: number) => void,
     private readonly gate?: WriteGate,
-  ) {
-    this.hashNow = hash?.now;
-    this.canWriteNow = !hash || Boolean(hash.now);
-    this.writeNow = this.canWriteNow;
-  }
+  ) {}
 
   space(): Buffer {
     if (this.blocked || this.writeFailure !== undefined || !this.stage) return NO_SPACE;
@@ -62,10 +57,10 @@ export class PartWriter implements ByteSink {
   }
 
   commit(bytes: number): boolean {
-    // An in-thread hash takes the bytes as they arrive, still in the CPU's cache: hashing them
-    // after the write means reading them from memory again, which measured as a large share of
-    // a download's CPU time.
-    if (this.hashNow) this.hashNow(this.stage!.subarray(this.staged, this.staged + bytes));
+    // The hash takes the bytes as they arrive, still in the CPU's cache: hashing them after the
+    // write means reading them from memory again, which measured as a large share of a
+    // download's CPU time.
+    this.hash?.update(this.stage!.subarray(this.staged, this.staged + bytes));
     this.staged += bytes;
     if (this.staged < this.stage!.length) return true;
     if (this.writeNow) return this.writeStageNow();
@@ -85,7 +80,7 @@ export class PartWriter implements ByteSink {
     if (stage && this.staged > 0 && this.writeFailure === undefined) {
       await this.writeBlock(stage, this.staged).catch((err: unknown) => {
         this.writeFailure ??= err;
-        if (this.hashNow) this.hashValid = false;
+        this.hashValid = false;
       });
     } else if (stage) {
       blockPool.give(stage);
@@ -132,7 +127,7 @@ export class PartWriter implements ByteSink {
         this.flushing = undefined;
         if (!this.blocked) {
           // The disk caught up (a writeback burst passed): back to writing on this thread.
-          if (this.canWriteNow && this.writeMs < SLOW_WRITE_MS / 2) this.writeNow = true;
+          if (this.writeMs < SLOW_WRITE_MS / 2) this.writeNow = true;
           return;
         }
         this.blocked = false;
@@ -142,7 +137,7 @@ export class PartWriter implements ByteSink {
       (err: unknown) => {
         this.flushing = undefined;
         this.writeFailure ??= err;
-        if (this.hashNow) this.hashValid = false;
+        this.hashValid = false;
         this.onFailure(err);
       },
     );
@@ -157,10 +152,7 @@ export class PartWriter implements ByteSink {
       written += bytesWritten;
     }
     this.writeMs = 0.9 * this.writeMs + 0.1 * (performance.now() - started);
-    // The block now belongs to the hash (it may move to the hash worker, which returns it to the
-    // pool); without a hash it goes straight back.
-    if (this.hash && !this.hashNow) await this.hash.update([block.subarray(0, length)], true);
-    else blockPool.give(block);
+    blockPool.give(block);
     this.position += written;
     this.onWritten(written);
   }

@@ -1,13 +1,9 @@
 import { posix } from "node:path";
 import { z } from "zod";
-import { DownloadError, httpStatusError } from "./errors.js";
+import { downloadError, httpStatusError } from "./errors.js";
 import { readJson, send, type HubAuth } from "./http.js";
-
-/** The configured hub: huggingface.co or a mirror (settings, HF_ENDPOINT), and its token. */
-export interface HubConfig {
-  endpoint: string; // no trailing slash
-  token?: string;
-}
+import { quantizationFromName, splitPartNames, wholeModelName } from "../gguf/split-names.js";
+import type { HubConfig } from "../hub/hub-config.js";
 
 export function hubAuth(hub: HubConfig): HubAuth {
   return { hubOrigin: new URL(hub.endpoint).origin, token: hub.token };
@@ -34,23 +30,6 @@ export interface DownloadPlan {
   variantId?: string;
 }
 
-const SPLIT_PART = /-(\d{5})-of-(\d{5})\.gguf$/i;
-const QUANT = /(?:^|[-_.])((?:IQ\d_[A-Z0-9_]+?|Q\d(?:_[A-Z0-9]+)*|BF16|F16|F32))(?=[-_.]|$)/i;
-
-export function quantizationFromName(fileName: string): string | undefined {
-  const base = fileName.replace(SPLIT_PART, ".gguf").replace(/\.gguf$/i, "");
-  return QUANT.exec(base)?.[1]?.toUpperCase();
-}
-
-/** All part names of a split GGUF file (`x-00001-of-00003.gguf` → three names), or just the name. */
-export function splitPartNames(fileName: string): string[] {
-  const m = SPLIT_PART.exec(fileName);
-  if (!m) return [fileName];
-  const parts = Number(m[2]);
-  const stem = fileName.slice(0, m.index);
-  return Array.from({ length: parts }, (_, i) => `${stem}-${String(i + 1).padStart(5, "0")}-of-${m[2]}.gguf`);
-}
-
 type HubRef = { kind: "hub-file"; repo: string; revision: string; path: string } | { kind: "hub-repo"; repo: string; tag: string };
 
 /**
@@ -65,10 +44,10 @@ export function parseSource(input: string, hub: HubConfig): HubRef | { kind: "ur
   try {
     url = new URL(text);
   } catch {
-    throw new DownloadError(`"${text.slice(0, 120)}" is not a model address. Paste an hf: URI (hf:owner/repo:Q4_K_M), a Hugging Face URL or an https URL of a .gguf file.`, false, "bad-source");
+    throw downloadError("bad-source", `"${text.slice(0, 120)}" is not a model address. Paste an hf: URI (hf:owner/repo:Q4_K_M), a Hugging Face URL or an https URL of a .gguf file.`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new DownloadError(`Only http(s) addresses can be downloaded, not ${url.protocol}`, false, "bad-source");
+    throw downloadError("bad-source", `Only http(s) addresses can be downloaded, not ${url.protocol}`);
   }
   const hubHost = new URL(hub.endpoint).host;
   if (["huggingface.co", "hf.co", "www.huggingface.co"].includes(url.hostname) || url.host === hubHost) {
@@ -79,7 +58,7 @@ export function parseSource(input: string, hub: HubConfig): HubRef | { kind: "ur
       return { kind: "hub-file", repo: `${owner}/${repo}`, revision, path: rest.join("/") };
     }
     if (url.host !== hubHost) {
-      throw new DownloadError(`This Hugging Face address does not point at a file or a model: ${text}`, false, "bad-source");
+      throw downloadError("bad-source", `This Hugging Face address does not point at a file or a model: ${text}`);
     }
   }
   return { kind: "url", url: url.href };
@@ -89,7 +68,7 @@ function parseHubPath(rest: string, original: string): HubRef {
   const [pathPart, branch] = rest.split("#");
   const segments = (pathPart ?? "").split("/").filter(Boolean);
   const [owner, repoAndTag, ...path] = segments;
-  if (!owner || !repoAndTag) throw new DownloadError(`Invalid Hugging Face URI: ${original}`, false, "bad-source");
+  if (!owner || !repoAndTag) throw downloadError("bad-source", `Invalid Hugging Face URI: ${original}`);
   if (path.length === 0) {
     const [repo, ...tag] = repoAndTag.split(":");
     return { kind: "hub-repo", repo: `${owner}/${repo}`, tag: tag.join(":").trim() || "latest" };
@@ -110,7 +89,7 @@ export async function planFromSource(input: string, hub: HubConfig, signal?: Abo
     const names = splitPartNames(decodeURIComponent(posix.basename(url.pathname)) || "model.gguf");
     const files = names.map((fileName) => ({ url: new URL(encodeURIComponent(fileName), url).href, fileName }));
     if (files.length === 1) files[0]!.url = ref.url;
-    return { name: names[0]!.replace(SPLIT_PART, ".gguf"), source: input, subdir: url.hostname, files, quantization: quantizationFromName(names[0]!) };
+    return { name: wholeModelName(names[0]!), source: input, subdir: url.hostname, files, quantization: quantizationFromName(names[0]!) };
   }
   let revision = ref.kind === "hub-file" ? ref.revision : "main";
   let path: string;
@@ -119,14 +98,14 @@ export async function planFromSource(input: string, hub: HubConfig, signal?: Abo
     const res = await send(manifestUrl, { auth: hubAuth(hub), signal, headers: { "user-agent": "llama-cpp" } });
     if (res.status === 400 || res.status === 404) {
       res.body.resume();
-      throw new DownloadError(`${ref.repo} has no GGUF file for "${ref.tag}" (or the model does not exist).`, false, "not-found");
+      throw downloadError("not-found", `${ref.repo} has no GGUF file for "${ref.tag}" (or the model does not exist).`);
     }
     if (res.status !== 200) {
       res.body.resume();
       throw httpStatusError(res.status, manifestUrl, { sentToken: res.sentToken, repo: ref.repo });
     }
     const manifest = Manifest.safeParse(await readJson(res.body));
-    if (!manifest.success) throw new DownloadError(`The hub's answer for ${ref.repo}:${ref.tag} has no GGUF file.`, false, "bad-response");
+    if (!manifest.success) throw downloadError("bad-response", `The hub's answer for ${ref.repo}:${ref.tag} has no GGUF file.`);
     path = manifest.data.ggufFile.rfilename;
     revision = "main";
   } else {
@@ -139,7 +118,7 @@ export async function planFromSource(input: string, hub: HubConfig, signal?: Abo
     fileName,
   }));
   return {
-    name: `${ref.repo}/${names[0]!.replace(SPLIT_PART, ".gguf")}`,
+    name: `${ref.repo}/${wholeModelName(names[0]!)}`,
     source: input,
     subdir: ref.repo,
     files,

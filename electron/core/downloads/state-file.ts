@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { z } from "zod";
+import { JsonStateFile } from "../kernel/state-file.js";
 
 export const DOWNLOAD_STATES = ["queued", "downloading", "paused", "retrying", "verifying", "done", "failed", "cancelled"] as const;
 export type DownloadState = (typeof DOWNLOAD_STATES)[number];
@@ -35,39 +33,27 @@ export const DownloadRecord = z.object({
 });
 export type DownloadRecord = z.infer<typeof DownloadRecord>;
 
-const StateFile = z.object({ version: z.literal(1), downloads: z.array(DownloadRecord) });
+const DownloadsFile = z.object({ version: z.literal(1), downloads: z.array(DownloadRecord) });
 
-/** The downloads list on disk, written atomically (temp file + rename) one write at a time. */
+/** The downloads list on disk (replaced atomically and durably, one write at a time). */
 export class DownloadStateFile {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly file: JsonStateFile<z.infer<typeof DownloadsFile>>;
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    this.file = new JsonStateFile(path, DownloadsFile);
+  }
 
+  /** The saved records; none when there is no file yet or it is damaged (set aside by JsonStateFile). */
   async load(): Promise<DownloadRecord[]> {
-    let text: string;
     try {
-      text = await readFile(this.path, "utf8");
+      return (await this.file.read()).value?.downloads ?? [];
     } catch {
-      return [];
-    }
-    try {
-      return StateFile.parse(JSON.parse(text)).downloads;
-    } catch {
-      // A damaged state file must not stop the app; keep it aside for inspection.
-      await rename(this.path, `${this.path}.damaged-${Date.now()}`).catch(() => undefined);
+      // An unreadable state file must not stop the app either: start with no downloads.
       return [];
     }
   }
 
   save(records: DownloadRecord[]): Promise<void> {
-    const text = JSON.stringify({ version: 1, downloads: records }, null, 1);
-    this.chain = this.chain.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      // A unique temp name: two managers over one data dir (a restart overlap) never trip each other.
-      const tmp = `${this.path}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
-      await writeFile(tmp, text);
-      await rename(tmp, this.path);
-    });
-    return this.chain;
+    return this.file.write({ version: 1, downloads: records });
   }
 }
