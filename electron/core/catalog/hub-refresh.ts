@@ -1,49 +1,20 @@
-import { z } from "zod";
+import type { HubConfig } from "../hub/hub-config.js";
+import { lfsSha256, listHubFolder, type TreeEntry } from "../hub/tree-api.js";
 import type { LoadedModel, HubFacts } from "./load-catalog.js";
-
-const TreeEntry = z.object({
-  type: z.string(),
-  path: z.string(),
-  size: z.number().optional(),
-  lfs: z.object({ oid: z.string(), size: z.number() }).partial().optional(),
-});
-const Tree = z.array(TreeEntry);
-
-export interface HubRefreshOptions {
-  /** https://huggingface.co or a mirror (HF_ENDPOINT); tests use the local hub. */
-  endpoint: string;
-  token?: string;
-  fetchImpl?: typeof fetch;
-  timeoutMs?: number;
-}
-
-async function listFolder(o: HubRefreshOptions, repo: string, folder: string): Promise<z.infer<typeof Tree>> {
-  const base = o.endpoint.replace(/\/+$/, "");
-  const suffix = folder ? `/${folder.split("/").map(encodeURIComponent).join("/")}` : "";
-  const url = `${base}/api/models/${repo}/tree/main${suffix}`;
-  const response = await (o.fetchImpl ?? fetch)(url, {
-    headers: o.token ? { authorization: `Bearer ${o.token}` } : {},
-    signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
-  });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  const parsed = Tree.safeParse(await response.json());
-  if (!parsed.success) throw new Error(`${url} did not return a file list`);
-  return parsed.data;
-}
 
 /**
  * Reads each variant's file sizes and LFS sha256 from the hub's tree API
  * (`/api/models/{owner}/{repo}/tree/main[/folder]`). Returns the facts found and what failed.
  */
-export async function refreshFromHub(models: readonly LoadedModel[], o: HubRefreshOptions): Promise<{ facts: HubFacts; failures: string[] }> {
+export async function refreshFromHub(models: readonly LoadedModel[], hub: HubConfig): Promise<{ facts: HubFacts; failures: string[] }> {
   const facts: HubFacts = {};
   const failures: string[] = [];
-  const listings = new Map<string, Promise<Map<string, z.infer<typeof TreeEntry>>>>();
+  const listings = new Map<string, Promise<Map<string, TreeEntry>>>();
   const listing = (repo: string, folder: string) => {
     const key = `${repo}\u0000${folder}`;
     let p = listings.get(key);
     if (!p) {
-      p = listFolder(o, repo, folder).then((entries) => new Map(entries.map((e) => [e.path, e])));
+      p = listHubFolder(hub, repo, { folder }).then((entries) => new Map(entries.map((e) => [e.path, e])));
       listings.set(key, p);
     }
     return p;
@@ -57,7 +28,7 @@ export async function refreshFromHub(models: readonly LoadedModel[], o: HubRefre
           const entry = (await listing(variant.repo, folder)).get(file.path);
           const size = entry?.lfs?.size ?? entry?.size;
           if (!entry || size === undefined) throw new Error(`${variant.repo}: ${file.path} is not on the hub`);
-          const sha256 = entry.lfs?.oid && /^[0-9a-f]{64}$/.test(entry.lfs.oid) ? entry.lfs.oid : undefined;
+          const sha256 = lfsSha256(entry);
           files.push({ path: file.path, sizeBytes: size, ...(sha256 ? { sha256 } : {}) });
         }
         facts[variant.id] = { files, checkedAt: new Date().toISOString() };

@@ -4,6 +4,7 @@ import { downloadError, httpStatusError } from "./errors.js";
 import { readJson, send, type HubAuth } from "./http.js";
 import { quantizationFromName, splitPartNames, wholeModelName } from "../gguf/split-names.js";
 import type { HubConfig } from "../hub/hub-config.js";
+import { lfsSha256, listHubFolder } from "../hub/tree-api.js";
 
 export function hubAuth(hub: HubConfig): HubAuth {
   return { hubOrigin: new URL(hub.endpoint).origin, token: hub.token };
@@ -77,10 +78,6 @@ function parseHubPath(rest: string, original: string): HubRef {
 }
 
 const Manifest = z.object({ ggufFile: z.object({ rfilename: z.string().min(1), size: z.number().optional(), blobId: z.string().optional() }) });
-const TreeEntries = z.array(
-  z.object({ type: z.string(), path: z.string(), size: z.number().optional(), lfs: z.object({ oid: z.string(), size: z.number() }).optional() }),
-);
-
 /** Turns a pasted source into the files to fetch, asking the hub (manifest, tree API) as needed. */
 export async function planFromSource(input: string, hub: HubConfig, signal?: AbortSignal): Promise<DownloadPlan> {
   const ref = parseSource(input, hub);
@@ -135,16 +132,10 @@ export async function sha256FromTree(fileUrl: string, hub: HubConfig, signal?: A
   if (!m) return undefined;
   const [, owner, repo, revision, encodedPath] = m;
   const path = encodedPath!.split("/").map(decodeURIComponent).join("/");
-  const folder = posix.dirname(path) === "." ? "" : `/${posix.dirname(path)}`;
+  const folder = posix.dirname(path) === "." ? "" : posix.dirname(path);
   try {
-    const res = await send(`${hub.endpoint}/api/models/${owner}/${repo}/tree/${revision}${folder}`, { auth: hubAuth(hub), signal });
-    if (res.status !== 200) {
-      res.body.resume();
-      return undefined;
-    }
-    const entries = TreeEntries.safeParse(await readJson(res.body));
-    const oid = entries.success ? entries.data.find((e) => e.path === path)?.lfs?.oid : undefined;
-    return oid && /^[0-9a-f]{64}$/i.test(oid) ? oid.toLowerCase() : undefined;
+    const entries = await listHubFolder(hub, `${owner}/${repo}`, { revision: decodeURIComponent(revision!), folder, signal });
+    return lfsSha256(entries.find((e) => e.path === path));
   } catch {
     return undefined;
   }
