@@ -1,19 +1,11 @@
 import path from "node:path";
 import { LlamaChat, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
-import { EngineMethods, type EngineErrorCode, type EngineMethod, type EngineParsedParams as EngineParams, type EngineResult, type EngineToCore } from "../shared/contract/engine-protocol.js";
+import { EngineMethods, type EngineMethod, type EngineParsedParams as EngineParams, type EngineResult, type EngineToCore } from "../shared/contract/engine-protocol.js";
+import { AppError } from "../shared/errors.js";
 import { backendKindOf, describeBackend, startLlama } from "./backend.js";
 import { generateResponse, type ConversationWindow } from "./generation.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
-
-export class EngineError extends Error {
-  constructor(
-    message: string,
-    readonly code: EngineErrorCode = "failed",
-  ) {
-    super(message);
-  }
-}
 
 interface Loaded {
   model: LlamaModel;
@@ -43,7 +35,7 @@ export class EngineHost {
 
   async handle<M extends EngineMethod>(method: M, rawParams: unknown): Promise<EngineResult<M>> {
     const parsed = EngineMethods[method].params.safeParse(rawParams ?? {});
-    if (!parsed.success) throw new EngineError(`Malformed ${method} request: ${parsed.error.message}`, "bad-request");
+    if (!parsed.success) throw new AppError("bad-request", `Malformed ${method} request: ${parsed.error.message}`);
     const handlers: { [K in EngineMethod]: (params: EngineParams<K>) => Promise<EngineResult<K>> } = {
       init: (p) => this.init(p.backend, p.threads),
       backendInfo: () => this.backendInfo(),
@@ -66,7 +58,7 @@ export class EngineHost {
 
   private async ensureLlama(choice: BackendChoice = this.llamaChoice): Promise<Llama> {
     if (this.llama && choice === this.llamaChoice) return this.llama;
-    if (this.loaded) throw new EngineError("Unload the model before switching the backend.", "busy");
+    if (this.loaded) throw new AppError("busy", "Unload the model before switching the backend.");
     const previous = this.llama;
     this.llama = undefined;
     await previous?.dispose();
@@ -76,7 +68,7 @@ export class EngineHost {
   }
 
   private async init(backend: BackendChoice, threads: number | undefined): Promise<BackendInfo> {
-    if (this.loading && backend !== this.llamaChoice) throw new EngineError("A model is being loaded; switch the backend after it.", "busy");
+    if (this.loading && backend !== this.llamaChoice) throw new AppError("busy", "A model is being loaded; switch the backend after it.");
     if (threads !== undefined) this.threadsOverride = threads;
     const llama = await this.ensureLlama(backend);
     return describeBackend(llama, this.llamaChoice, this.threads(llama));
@@ -88,8 +80,8 @@ export class EngineHost {
   }
 
   private async load(params: EngineParams<"load">): Promise<LoadedModel> {
-    if (this.loading) throw new EngineError("A model is already being loaded; wait for it or cancel it first.", "busy");
-    if (this.generating) throw new EngineError("A response is being generated; stop it before loading another model.", "busy");
+    if (this.loading) throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
+    if (this.generating) throw new AppError("busy", "A response is being generated; stop it before loading another model.");
     this.loading = true;
     const controller = new AbortController();
     this.operations.set(params.opId, controller);
@@ -144,7 +136,7 @@ export class EngineHost {
       this.windows.clear();
       return info;
     } catch (err) {
-      if (signal.aborted) throw new EngineError("Loading was cancelled.", "cancelled");
+      if (signal.aborted) throw new AppError("cancelled", "Loading was cancelled.");
       throw err;
     } finally {
       this.loading = false;
@@ -155,7 +147,7 @@ export class EngineHost {
   private async unload(): Promise<EngineResult<"unload">> {
     const loaded = this.loaded;
     if (!loaded) return { unloaded: false, path: null };
-    if (this.generating) throw new EngineError("A response is being generated; stop it before unloading.", "busy");
+    if (this.generating) throw new AppError("busy", "A response is being generated; stop it before unloading.");
     this.loaded = undefined;
     this.windows.clear();
     loaded.chat.dispose();
@@ -166,8 +158,8 @@ export class EngineHost {
 
   private async generate(params: EngineParams<"generate">): Promise<EngineResult<"generate">> {
     const loaded = this.loaded;
-    if (!loaded) throw new EngineError("No model is loaded. Load a model first.", "not-loaded");
-    if (this.generating) throw new EngineError("A response is already being generated. Wait for it or stop it first.", "busy");
+    if (!loaded) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
+    if (this.generating) throw new AppError("busy", "A response is already being generated. Wait for it or stop it first.");
     this.generating = true;
     const controller = new AbortController();
     this.operations.set(params.opId, controller);

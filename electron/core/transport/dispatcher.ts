@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { calls, isCallName, type CallName, type CallRequest, type CallResponse, type EventName, type EventPayload } from "../../shared/contract/index.js";
-import type { CallError } from "../../shared/contract/wire.js";
+import { AppError, type CallError } from "../../shared/errors.js";
 
 export type Handler<K extends CallName> = (request: z.output<(typeof calls)[K]["request"]>) => Promise<CallResponse<K>> | CallResponse<K>;
 export type Handlers = { [K in CallName]: Handler<K> };
@@ -36,7 +36,7 @@ export class Dispatcher {
       return { ok: true, value };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const code = err instanceof UserFacingError ? err.code : "failed";
+      const code = err instanceof UserFacingError || err instanceof AppError ? err.code : "failed";
       return { ok: false, error: { code, message } };
     }
   }
