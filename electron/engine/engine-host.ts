@@ -4,7 +4,8 @@ import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract
 import { EngineMethods, type EngineMethod, type EngineParsedParams as EngineParams, type EngineResult, type EngineToCore } from "../shared/contract/engine-protocol.js";
 import { AppError } from "../shared/errors.js";
 import { backendKindOf, describeBackend, startLlama } from "./backend.js";
-import { generateResponse, type ConversationWindow } from "./generation.js";
+import type { ConversationWindow } from "./conversation-window.js";
+import { generateResponse } from "./generation.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
 
 interface Loaded {
