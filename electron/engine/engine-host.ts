@@ -1,33 +1,22 @@
-import path from "node:path";
-import { LlamaChat, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import type { Llama } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
 import { EngineMethods, type EngineMethod, type EngineParsedParams as EngineParams, type EngineResult, type EngineToCore } from "../shared/contract/engine-protocol.js";
 import { AppError } from "../shared/errors.js";
-import { backendKindOf, describeBackend, startLlama } from "./backend.js";
-import type { ConversationWindow } from "./conversation-window.js";
+import { describeBackend, startLlama } from "./backend.js";
+import { ConversationWindowCache } from "./conversation-window-cache.js";
 import { generateResponse } from "./generation.js";
-import { setUpChat } from "./r1-chat-wrapper.js";
-
-interface Loaded {
-  model: LlamaModel;
-  context: LlamaContext;
-  chat: LlamaChat;
-  info: LoadedModel;
-  systemPromptAllowed: boolean;
-}
-
-const maxRememberedConversations = 32;
+import { loadChatModel, type LoadedChat } from "./model-loader.js";
 
 /** Everything node-llama-cpp does for the app, one operation of each kind at a time. */
 export class EngineHost {
   private llama: Llama | undefined;
   private llamaChoice: BackendChoice = "auto";
   private threadsOverride: number | undefined;
-  private loaded: Loaded | undefined;
+  private loaded: LoadedChat | undefined;
   private loading = false;
   private generating = false;
   private readonly operations = new Map<string, AbortController>();
-  private readonly windows = new Map<string, ConversationWindow>();
+  private readonly windows = new ConversationWindowCache();
 
   constructor(
     private readonly send: (message: EngineToCore) => void,
@@ -93,49 +82,14 @@ export class EngineHost {
       await this.unload();
       if (params.threads !== undefined) this.threadsOverride = params.threads;
       const llama = await this.ensureLlama(params.backend ?? this.llamaChoice);
-      let lastSent = -1;
-      const model = await llama.loadModel({
-        modelPath: params.path,
-        gpuLayers: params.gpuLayers,
-        loadSignal: signal,
-        onLoadProgress: (progress) => {
-          if (progress - lastSent < 0.01 && progress < 1) return;
-          lastSent = progress;
-          this.send({ kind: "loadProgress", opId: params.opId, progress: Math.min(1, Math.max(0, progress)) });
-        },
+      this.loaded = await loadChatModel(llama, params, {
+        threads: this.threads(llama),
+        signal,
+        startedAt,
+        onProgress: (progress) => this.send({ kind: "loadProgress", opId: params.opId, progress }),
       });
-      let context: LlamaContext;
-      try {
-        signal.throwIfAborted();
-        const threads = this.threads(llama);
-        // A context above the training length only costs memory and quality.
-        const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
-        context = await model.createContext({ contextSize, threads, createSignal: signal, failedCreationRemedy: false });
-      } catch (err) {
-        await model.dispose();
-        throw err;
-      }
-      const setup = setUpChat(model, params.family);
-      const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: setup.wrapper });
-      const info: LoadedModel = {
-        path: params.path,
-        name: modelName(model, params.path),
-        architecture: String(model.fileInfo.metadata?.general?.architecture ?? "unknown"),
-        family: setup.family,
-        chatWrapper: setup.wrapper.wrapperName,
-        forcedThinking: setup.forcedThinking,
-        systemPromptAllowed: setup.systemPromptAllowed,
-        contextSize: context.contextSize,
-        gpuLayers: model.gpuLayers,
-        totalLayers: model.fileInsights.totalLayers,
-        threads: context.currentThreads,
-        backend: backendKindOf(llama.gpu),
-        sizeBytes: model.size,
-        loadMs: performance.now() - startedAt,
-      };
-      this.loaded = { model, context, chat, info, systemPromptAllowed: setup.systemPromptAllowed };
       this.windows.clear();
-      return info;
+      return this.loaded.info;
     } catch (err) {
       if (signal.aborted) throw new AppError("cancelled", "Loading was cancelled.");
       throw err;
@@ -167,7 +121,7 @@ export class EngineHost {
     try {
       const key = params.conversationId;
       const result = await generateResponse(
-        { chat: loaded.chat, systemPromptAllowed: loaded.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
+        { chat: loaded.chat, systemPromptAllowed: loaded.info.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
         {
           turns: params.turns,
           options: params.options,
@@ -177,11 +131,7 @@ export class EngineHost {
           onNotice: (message) => this.send({ kind: "notice", opId: params.opId, message }),
         },
       );
-      if (key && result.window) {
-        this.windows.delete(key);
-        this.windows.set(key, result.window);
-        if (this.windows.size > maxRememberedConversations) this.windows.delete(this.windows.keys().next().value as string);
-      }
+      if (key && result.window) this.windows.remember(key, result.window);
       const { window: _window, ...rest } = result;
       return rest;
     } finally {
@@ -207,9 +157,4 @@ export class EngineHost {
     await this.unload().catch(() => undefined);
     await this.llama?.dispose();
   }
-}
-
-function modelName(model: LlamaModel, filePath: string): string {
-  const name = model.fileInfo.metadata?.general?.name;
-  return typeof name === "string" && name.trim() ? name.trim() : path.basename(filePath, ".gguf");
 }
