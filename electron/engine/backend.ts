@@ -1,7 +1,6 @@
 import { getLlama, getLlamaGpuTypes, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, BackendKind } from "../shared/contract/engine.js";
-
-export class BackendUnavailableError extends Error {}
+import { AppError } from "../shared/errors.js";
 
 const backendNames: Record<BackendKind, string> = { cuda: "CUDA", vulkan: "Vulkan", metal: "Metal", cpu: "CPU" };
 
@@ -16,7 +15,7 @@ function kindOf(gpu: Llama["gpu"]): BackendKind {
  */
 export async function startLlama(choice: BackendChoice, log: (message: string) => void): Promise<Llama> {
   if (choice === "metal" && process.platform !== "darwin") {
-    throw new BackendUnavailableError("The Metal backend exists only on macOS. Choose Auto, CUDA, Vulkan or CPU in Settings.");
+    throw new AppError("backend-missing", "The Metal backend exists only on macOS. Choose Auto, CUDA, Vulkan or CPU in Settings.");
   }
   const gpu = choice === "auto" ? "auto" : choice === "cpu" ? false : choice;
   try {
@@ -31,10 +30,12 @@ export async function startLlama(choice: BackendChoice, log: (message: string) =
   } catch (err) {
     if (choice === "auto" || choice === "cpu") throw err;
     const name = backendNames[choice];
-    throw new BackendUnavailableError(
+    throw new AppError(
+      "backend-missing",
       `The ${name} backend is not available here: its prebuilt binary is missing or does not run on this machine` +
         (choice === "cuda" ? " (it needs an NVIDIA GPU with a current driver)" : choice === "vulkan" ? " (it needs a GPU with a Vulkan driver)" : "") +
         `. Choose Auto or CPU in Settings. (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
     );
   }
 }

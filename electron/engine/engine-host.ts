@@ -1,40 +1,22 @@
-import path from "node:path";
-import { LlamaChat, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import type { Llama } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
-import { EngineMethods, type EngineErrorCode, type EngineMethod, type EngineParsedParams as EngineParams, type EngineResult, type EngineToCore } from "../shared/contract/engine-protocol.js";
-import { backendKindOf, describeBackend, startLlama } from "./backend.js";
-import { generateResponse, type ConversationWindow } from "./generation.js";
-import { setUpChat } from "./r1-chat-wrapper.js";
-
-export class EngineError extends Error {
-  constructor(
-    message: string,
-    readonly code: EngineErrorCode = "failed",
-  ) {
-    super(message);
-  }
-}
-
-interface Loaded {
-  model: LlamaModel;
-  context: LlamaContext;
-  chat: LlamaChat;
-  info: LoadedModel;
-  systemPromptAllowed: boolean;
-}
-
-const maxRememberedConversations = 32;
+import { EngineMethods, type EngineMethod, type EngineParsedParams as EngineParams, type EngineResult, type EngineToCore } from "../shared/contract/engine-protocol.js";
+import { AppError } from "../shared/errors.js";
+import { describeBackend, startLlama } from "./backend.js";
+import { ConversationWindowCache } from "./conversation-window-cache.js";
+import { generateResponse } from "./generation.js";
+import { loadChatModel, type LoadedChat } from "./model-loader.js";
 
 /** Everything node-llama-cpp does for the app, one operation of each kind at a time. */
 export class EngineHost {
   private llama: Llama | undefined;
   private llamaChoice: BackendChoice = "auto";
   private threadsOverride: number | undefined;
-  private loaded: Loaded | undefined;
+  private loaded: LoadedChat | undefined;
   private loading = false;
   private generating = false;
   private readonly operations = new Map<string, AbortController>();
-  private readonly windows = new Map<string, ConversationWindow>();
+  private readonly windows = new ConversationWindowCache();
 
   constructor(
     private readonly send: (message: EngineToCore) => void,
@@ -43,7 +25,7 @@ export class EngineHost {
 
   async handle<M extends EngineMethod>(method: M, rawParams: unknown): Promise<EngineResult<M>> {
     const parsed = EngineMethods[method].params.safeParse(rawParams ?? {});
-    if (!parsed.success) throw new EngineError(`Malformed ${method} request: ${parsed.error.message}`, "bad-request");
+    if (!parsed.success) throw new AppError("bad-request", `Malformed ${method} request: ${parsed.error.message}`);
     const handlers: { [K in EngineMethod]: (params: EngineParams<K>) => Promise<EngineResult<K>> } = {
       init: (p) => this.init(p.backend, p.threads),
       backendInfo: () => this.backendInfo(),
@@ -66,7 +48,7 @@ export class EngineHost {
 
   private async ensureLlama(choice: BackendChoice = this.llamaChoice): Promise<Llama> {
     if (this.llama && choice === this.llamaChoice) return this.llama;
-    if (this.loaded) throw new EngineError("Unload the model before switching the backend.", "busy");
+    if (this.loaded) throw new AppError("busy", "Unload the model before switching the backend.");
     const previous = this.llama;
     this.llama = undefined;
     await previous?.dispose();
@@ -76,7 +58,7 @@ export class EngineHost {
   }
 
   private async init(backend: BackendChoice, threads: number | undefined): Promise<BackendInfo> {
-    if (this.loading && backend !== this.llamaChoice) throw new EngineError("A model is being loaded; switch the backend after it.", "busy");
+    if (this.loading && backend !== this.llamaChoice) throw new AppError("busy", "A model is being loaded; switch the backend after it.");
     if (threads !== undefined) this.threadsOverride = threads;
     const llama = await this.ensureLlama(backend);
     return describeBackend(llama, this.llamaChoice, this.threads(llama));
@@ -88,8 +70,8 @@ export class EngineHost {
   }
 
   private async load(params: EngineParams<"load">): Promise<LoadedModel> {
-    if (this.loading) throw new EngineError("A model is already being loaded; wait for it or cancel it first.", "busy");
-    if (this.generating) throw new EngineError("A response is being generated; stop it before loading another model.", "busy");
+    if (this.loading) throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
+    if (this.generating) throw new AppError("busy", "A response is being generated; stop it before loading another model.");
     this.loading = true;
     const controller = new AbortController();
     this.operations.set(params.opId, controller);
@@ -100,51 +82,16 @@ export class EngineHost {
       await this.unload();
       if (params.threads !== undefined) this.threadsOverride = params.threads;
       const llama = await this.ensureLlama(params.backend ?? this.llamaChoice);
-      let lastSent = -1;
-      const model = await llama.loadModel({
-        modelPath: params.path,
-        gpuLayers: params.gpuLayers,
-        loadSignal: signal,
-        onLoadProgress: (progress) => {
-          if (progress - lastSent < 0.01 && progress < 1) return;
-          lastSent = progress;
-          this.send({ kind: "loadProgress", opId: params.opId, progress: Math.min(1, Math.max(0, progress)) });
-        },
+      this.loaded = await loadChatModel(llama, params, {
+        threads: this.threads(llama),
+        signal,
+        startedAt,
+        onProgress: (progress) => this.send({ kind: "loadProgress", opId: params.opId, progress }),
       });
-      let context: LlamaContext;
-      try {
-        signal.throwIfAborted();
-        const threads = this.threads(llama);
-        // A context above the training length only costs memory and quality.
-        const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
-        context = await model.createContext({ contextSize, threads, createSignal: signal, failedCreationRemedy: false });
-      } catch (err) {
-        await model.dispose();
-        throw err;
-      }
-      const setup = setUpChat(model, params.family);
-      const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: setup.wrapper });
-      const info: LoadedModel = {
-        path: params.path,
-        name: modelName(model, params.path),
-        architecture: String(model.fileInfo.metadata?.general?.architecture ?? "unknown"),
-        family: setup.family,
-        chatWrapper: setup.wrapper.wrapperName,
-        forcedThinking: setup.forcedThinking,
-        systemPromptAllowed: setup.systemPromptAllowed,
-        contextSize: context.contextSize,
-        gpuLayers: model.gpuLayers,
-        totalLayers: model.fileInsights.totalLayers,
-        threads: context.currentThreads,
-        backend: backendKindOf(llama.gpu),
-        sizeBytes: model.size,
-        loadMs: performance.now() - startedAt,
-      };
-      this.loaded = { model, context, chat, info, systemPromptAllowed: setup.systemPromptAllowed };
       this.windows.clear();
-      return info;
+      return this.loaded.info;
     } catch (err) {
-      if (signal.aborted) throw new EngineError("Loading was cancelled.", "cancelled");
+      if (signal.aborted) throw new AppError("cancelled", "Loading was cancelled.");
       throw err;
     } finally {
       this.loading = false;
@@ -155,7 +102,7 @@ export class EngineHost {
   private async unload(): Promise<EngineResult<"unload">> {
     const loaded = this.loaded;
     if (!loaded) return { unloaded: false, path: null };
-    if (this.generating) throw new EngineError("A response is being generated; stop it before unloading.", "busy");
+    if (this.generating) throw new AppError("busy", "A response is being generated; stop it before unloading.");
     this.loaded = undefined;
     this.windows.clear();
     loaded.chat.dispose();
@@ -166,15 +113,15 @@ export class EngineHost {
 
   private async generate(params: EngineParams<"generate">): Promise<EngineResult<"generate">> {
     const loaded = this.loaded;
-    if (!loaded) throw new EngineError("No model is loaded. Load a model first.", "not-loaded");
-    if (this.generating) throw new EngineError("A response is already being generated. Wait for it or stop it first.", "busy");
+    if (!loaded) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
+    if (this.generating) throw new AppError("busy", "A response is already being generated. Wait for it or stop it first.");
     this.generating = true;
     const controller = new AbortController();
     this.operations.set(params.opId, controller);
     try {
       const key = params.conversationId;
       const result = await generateResponse(
-        { chat: loaded.chat, systemPromptAllowed: loaded.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
+        { chat: loaded.chat, systemPromptAllowed: loaded.info.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
         {
           turns: params.turns,
           options: params.options,
@@ -184,11 +131,7 @@ export class EngineHost {
           onNotice: (message) => this.send({ kind: "notice", opId: params.opId, message }),
         },
       );
-      if (key && result.window) {
-        this.windows.delete(key);
-        this.windows.set(key, result.window);
-        if (this.windows.size > maxRememberedConversations) this.windows.delete(this.windows.keys().next().value as string);
-      }
+      if (key && result.window) this.windows.remember(key, result.window);
       const { window: _window, ...rest } = result;
       return rest;
     } finally {
@@ -214,9 +157,4 @@ export class EngineHost {
     await this.unload().catch(() => undefined);
     await this.llama?.dispose();
   }
-}
-
-function modelName(model: LlamaModel, filePath: string): string {
-  const name = model.fileInfo.metadata?.general?.name;
-  return typeof name === "string" && name.trim() ? name.trim() : path.basename(filePath, ".gguf");
 }

@@ -1,6 +1,6 @@
 import { CoreToEngine, type EngineToCore } from "../shared/contract/engine-protocol.js";
-import { EngineError, EngineHost } from "./engine-host.js";
-import { BackendUnavailableError } from "./backend.js";
+import { AppError } from "../shared/errors.js";
+import { EngineHost } from "./engine-host.js";
 import { connectToParent } from "./parent-port.js";
 
 /**
@@ -26,11 +26,8 @@ port.onMessage((raw) => {
   }
   host.handle(message.method, message.params).then(
     (value) => port.send({ kind: "result", id: message.id, ok: true, value }),
-    (err: unknown) => {
-      const code = err instanceof EngineError ? err.code : err instanceof BackendUnavailableError ? "backend-missing" : "failed";
-      const text = err instanceof Error ? err.message : String(err);
-      port.send({ kind: "error", id: message.id, error: { code, message: text } });
-    },
+    // Failures keep their code on the way to the core; anything unexpected goes as "failed".
+    (err: unknown) => port.send({ kind: "error", id: message.id, error: AppError.from(err).toWire() }),
   );
 });
 

@@ -31,11 +31,11 @@ describe("engine: backend selection", () => {
     const detected = await getLlamaGpuTypes("supported");
     const missing = (["cuda", "vulkan"] as const).find((gpu) => !detected.includes(gpu));
     if (process.platform !== "darwin") {
-      await expect(harness.call("engine.backends", { backend: "metal" })).rejects.toThrow(/^unavailable: The Metal backend exists only on macOS/);
+      await expect(harness.call("engine.backends", { backend: "metal" })).rejects.toThrow(/^backend-missing: The Metal backend exists only on macOS/);
     }
     if (missing) {
       await expect(harness.call("engine.backends", { backend: missing })).rejects.toThrow(
-        new RegExp(`^unavailable: The ${missing === "cuda" ? "CUDA" : "Vulkan"} backend is not available here.*Choose Auto or CPU`),
+        new RegExp(`^backend-missing: The ${missing === "cuda" ? "CUDA" : "Vulkan"} backend is not available here.*Choose Auto or CPU`),
       );
     }
     const cpu = (await harness.call("engine.backends", { backend: "cpu" })) as { backend: string };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeltaCoalescer } from "../../electron/engine/delta-coalescer.js";
-import { TrimmedStream } from "../../electron/engine/generation.js";
+import { TrimmedStream } from "../../electron/engine/trimmed-stream.js";
 
 describe("DeltaCoalescer", () => {
   beforeEach(() => vi.useFakeTimers());

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { toChatHistory } from "../../electron/engine/generation.js";
+import { toChatHistory } from "../../electron/engine/chat-history.js";
 import { resolveEngineEntry } from "../../electron/core/engine/launcher.js";
 import { ChatSendRequest, GenerationOptions } from "../../electron/shared/contract/chat.js";
 import { CoreToEngine, EngineMethods, EngineToCore } from "../../electron/shared/contract/engine-protocol.js";

@@ -1,5 +1,5 @@
 import { formatBytes } from "../../shared/format.js";
-import { AppError, type ErrorCode } from "../../shared/errors.js";
+import { AppError, type ErrorCode } from "../kernel/errors.js";
 
 /** The app-wide code for each reason a download stops; a reason not listed here is "failed". */
 const CODE_FOR_REASON: Record<string, ErrorCode> = {

@@ -1,4 +1,4 @@
-import { AppError } from "../../shared/errors.js";
+import { AppError } from "../kernel/errors.js";
 import { networkError } from "./errors.js";
 
 export interface RetrySettings {

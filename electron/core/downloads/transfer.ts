@@ -1,5 +1,5 @@
 import { open, unlink } from "node:fs/promises";
-import { AppError } from "../../shared/errors.js";
+import { AppError } from "../kernel/errors.js";
 import { diskError, downloadError, httpStatusError, networkError } from "./errors.js";
 import { sendForDownload, type DownloadResult } from "./http.js";
 import { PartWriter } from "./part-writer.js";

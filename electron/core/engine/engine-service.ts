@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { BackendChoice, BackendInfo, EngineStatus, LoadedModel, LoadRequest } from "../../shared/contract/engine.js";
 import { AppError } from "../kernel/errors.js";
-import { EngineCallError, EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
+import { EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
 import type { EngineLauncher } from "./launcher.js";
 
 /** Where load defaults come from (the settings service, when the app has one). */
@@ -45,11 +45,7 @@ export class EngineService {
 
   async backends(choice?: BackendChoice): Promise<BackendInfo> {
     this.client.configure({ threads: this.defaults.threads() });
-    try {
-      return await this.client.backendInfo(choice ?? this.defaults.backend());
-    } catch (err) {
-      throw asUserFacing(err);
-    }
+    return this.client.backendInfo(choice ?? this.defaults.backend());
   }
 
   /** Refuses a bad request or file at once (clear message); the load itself may still fail later. */
@@ -76,30 +72,22 @@ export class EngineService {
     options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {},
   ): Promise<LoadedModel> {
     this.client.configure({ threads: request.threads ?? this.defaults.threads() });
-    try {
-      return await this.client.load(
-        {
-          path: request.path,
-          contextSize: request.contextSize,
-          gpuLayers: request.gpuLayers,
-          backend: request.backend ?? this.defaults.backend(),
-          threads: request.threads ?? this.defaults.threads(),
-          family: request.family,
-        },
-        options,
-      );
-    } catch (err) {
-      throw asUserFacing(err);
-    }
+    return this.client.load(
+      {
+        path: request.path,
+        contextSize: request.contextSize,
+        gpuLayers: request.gpuLayers,
+        backend: request.backend ?? this.defaults.backend(),
+        threads: request.threads ?? this.defaults.threads(),
+        family: request.family,
+      },
+      options,
+    );
   }
 
   async unload(): Promise<{ unloaded: boolean; path: string | null }> {
     if (this.client.status().state === "generating") throw new AppError("busy", "A response is being generated; stop it before unloading the model.");
-    try {
-      return await this.client.unload();
-    } catch (err) {
-      throw asUserFacing(err);
-    }
+    return this.client.unload();
   }
 
   /** See EngineClient.generate: deltas, notices, then one `done` (also after a crash). */
@@ -110,9 +98,4 @@ export class EngineService {
   close(): Promise<void> {
     return this.client.close();
   }
-}
-
-function asUserFacing(err: unknown): Error {
-  if (err instanceof EngineCallError) return new AppError(err.code === "backend-missing" ? "unavailable" : err.code, err.message);
-  return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "./chat.js";
 import { BackendChoice, BackendInfo, GpuLayersChoice, LoadedModel, ModelFamily } from "./engine.js";
+import { CallError } from "../errors.js";
 
 /**
  * The messages between the app core and the engine process (node-llama-cpp). Both sides parse what
@@ -70,9 +71,6 @@ export type EngineResult<M extends EngineMethod> = z.output<(typeof EngineMethod
 
 export const engineMethodNames = Object.keys(EngineMethods) as EngineMethod[];
 
-export const EngineErrorCode = z.enum(["busy", "cancelled", "backend-missing", "not-loaded", "bad-request", "failed"]);
-export type EngineErrorCode = z.infer<typeof EngineErrorCode>;
-
 export const CoreToEngine = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("call"), id: z.number().int(), method: z.enum(engineMethodNames as [EngineMethod, ...EngineMethod[]]), params: z.unknown() }),
   z.object({ kind: z.literal("cancel"), opId: OpId }),
@@ -85,7 +83,8 @@ export const EngineToCore = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("error"),
     id: z.number().int(),
-    error: z.object({ code: EngineErrorCode, message: z.string() }),
+    /** The engine's failures carry the app's error codes, passed on unchanged to the caller. */
+    error: CallError,
   }),
   z.object({ kind: z.literal("loadProgress"), opId: OpId, progress: z.number().min(0).max(1) }),
   /** New text since the previous delta of the same generation, coalesced by the engine. */

@@ -1,0 +1,79 @@
+import type { ChatTurn, ResolvedGenerationOptions } from "../../shared/contract/chat.js";
+import type { CrashReport } from "../../shared/contract/engine.js";
+import type { EngineResult } from "../../shared/contract/engine-protocol.js";
+import { crashReportOf } from "./crash-report.js";
+import type { OperationMessage } from "./engine-channel.js";
+
+export type GenerateEvent =
+  | { type: "delta"; thought: string; answer: string }
+  | { type: "notice"; message: string }
+  | ({ type: "done"; crash: CrashReport | null } & EngineResult<"generate">)
+  | { type: "done"; stopReason: "crashed" | "error"; thought: string; answer: string; metrics: null; message: string; crash: CrashReport | null };
+
+export interface GenerateRequest {
+  conversationId?: string | null;
+  turns: ChatTurn[];
+  options: ResolvedGenerationOptions;
+}
+
+/**
+ * The events of one generation on their way to a consumer that may be slower than the engine:
+ * deltas that pile up merge into one, and exactly one `done` ends the stream — with the text so far
+ * when the call failed or the engine crashed.
+ */
+export class GenerateStream {
+  private readonly queue: GenerateEvent[] = [];
+  private wake: (() => void) | undefined;
+  private thought = "";
+  private answer = "";
+  private settled = false;
+
+  /** Whether the engine's call has ended (a result or a failure). */
+  get finished(): boolean {
+    return this.settled;
+  }
+
+  /** One engine message about this generation. */
+  receive(message: OperationMessage): void {
+    if (message.kind === "delta") {
+      this.thought += message.thought;
+      this.answer += message.answer;
+      this.push({ type: "delta", thought: message.thought, answer: message.answer });
+    } else if (message.kind === "notice" && message.message) {
+      this.push({ type: "notice", message: message.message });
+    }
+  }
+
+  succeed(result: EngineResult<"generate">): void {
+    this.settled = true;
+    this.push({ type: "done", crash: null, ...result });
+  }
+
+  fail(err: unknown): void {
+    this.settled = true;
+    const crash = crashReportOf(err);
+    const message = err instanceof Error ? err.message : String(err);
+    this.push({ type: "done", stopReason: crash ? "crashed" : "error", thought: this.thought, answer: this.answer, metrics: null, message, crash });
+  }
+
+  /** Yields the events as they come, up to and including `done`. */
+  async *events(): AsyncGenerator<GenerateEvent, void, undefined> {
+    while (true) {
+      if (this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+      const event = this.queue.shift();
+      if (!event) continue;
+      yield event;
+      if (event.type === "done") return;
+    }
+  }
+
+  private push(event: GenerateEvent): void {
+    const last = this.queue.at(-1);
+    if (event.type === "delta" && last?.type === "delta") {
+      last.thought += event.thought;
+      last.answer += event.answer;
+    } else this.queue.push(event);
+    this.wake?.();
+  }
+}

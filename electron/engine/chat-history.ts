@@ -1,0 +1,24 @@
+import type { ChatHistoryItem } from "node-llama-cpp";
+import type { ChatTurn } from "../shared/contract/chat.js";
+
+/**
+ * Turns the conversation into node-llama-cpp's history. Assistant turns carry their answer only:
+ * earlier reasoning never goes back into the context. For the original distills, which should get
+ * no system prompt, a given one is folded into the first user turn, as DeepSeek advises.
+ */
+export function toChatHistory(turns: ChatTurn[], systemPrompt: string | undefined, systemPromptAllowed: boolean): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = [];
+  const system = systemPrompt?.trim() ? systemPrompt : "";
+  let foldedSystem = false;
+  if (system && systemPromptAllowed) history.push({ type: "system", text: system });
+  for (const turn of turns) {
+    if (turn.role === "user") {
+      const fold: boolean = Boolean(system) && !systemPromptAllowed && !foldedSystem;
+      foldedSystem ||= fold;
+      history.push({ type: "user", text: fold ? `${system}\n\n${turn.content}` : turn.content });
+    } else {
+      history.push({ type: "model", response: [turn.content] });
+    }
+  }
+  return history;
+}

@@ -1,0 +1,73 @@
+import path from "node:path";
+import { LlamaChat, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import type { LoadedModel } from "../shared/contract/engine.js";
+import type { EngineParsedParams } from "../shared/contract/engine-protocol.js";
+import { backendKindOf } from "./backend.js";
+import { setUpChat } from "./r1-chat-wrapper.js";
+
+/** A model ready to chat with, and what the app is told about it. */
+export interface LoadedChat {
+  model: LlamaModel;
+  context: LlamaContext;
+  chat: LlamaChat;
+  info: LoadedModel;
+}
+
+export interface LoadOptions {
+  threads: number;
+  signal: AbortSignal;
+  /** Called with 0…1, at most once per percent (and at 1). */
+  onProgress: (progress: number) => void;
+  /** When the load was asked for: `loadMs` counts from here. */
+  startedAt: number;
+}
+
+/** Loads a GGUF file and creates its context and chat; what was made is disposed again when a step fails or is cancelled. */
+export async function loadChatModel(llama: Llama, params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "family">, options: LoadOptions): Promise<LoadedChat> {
+  const { signal } = options;
+  let lastSent = -1;
+  const model = await llama.loadModel({
+    modelPath: params.path,
+    gpuLayers: params.gpuLayers,
+    loadSignal: signal,
+    onLoadProgress: (progress) => {
+      if (progress - lastSent < 0.01 && progress < 1) return;
+      lastSent = progress;
+      options.onProgress(Math.min(1, Math.max(0, progress)));
+    },
+  });
+  let context: LlamaContext;
+  try {
+    signal.throwIfAborted();
+    // A context above the training length only costs memory and quality.
+    const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
+    context = await model.createContext({ contextSize, threads: options.threads, createSignal: signal, failedCreationRemedy: false });
+  } catch (err) {
+    await model.dispose();
+    throw err;
+  }
+  const setup = setUpChat(model, params.family);
+  const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: setup.wrapper });
+  const info: LoadedModel = {
+    path: params.path,
+    name: modelName(model, params.path),
+    architecture: String(model.fileInfo.metadata?.general?.architecture ?? "unknown"),
+    family: setup.family,
+    chatWrapper: setup.wrapper.wrapperName,
+    forcedThinking: setup.forcedThinking,
+    systemPromptAllowed: setup.systemPromptAllowed,
+    contextSize: context.contextSize,
+    gpuLayers: model.gpuLayers,
+    totalLayers: model.fileInsights.totalLayers,
+    threads: context.currentThreads,
+    backend: backendKindOf(llama.gpu),
+    sizeBytes: model.size,
+    loadMs: performance.now() - options.startedAt,
+  };
+  return { model, context, chat, info };
+}
+
+function modelName(model: LlamaModel, filePath: string): string {
+  const name = model.fileInfo.metadata?.general?.name;
+  return typeof name === "string" && name.trim() ? name.trim() : path.basename(filePath, ".gguf");
+}
