@@ -112,4 +112,24 @@ describe("the OpenAI-compatible API", () => {
     expect((await fetch(`${base}/models`, { headers: { authorization: `Bearer ${old}` } })).status).toBe(401);
     expect((await fetch(`${base}/models`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
   });
+
+  it("carries the engine's error codes to HTTP: busy while a response streams (429), no model (503)", async () => {
+    const loaded = waitForEvent(core, "engine.loaded");
+    await callOk(core, "engine.load", { path: await ensureFixture("scripted-r1-long"), contextSize: 4096, threads: 1 });
+    await loaded;
+    const streaming = await post({ stream: true, messages: [{ role: "user", content: "Think long." }] });
+    const reader = streaming.body!.getReader();
+    await reader.read(); // the first chunk: the engine is generating now
+    const second = await post({ messages: [{ role: "user", content: "And me?" }] });
+    expect(second.status).toBe(429);
+    const body = (await second.json()) as ErrorBody & { error: { type: string } };
+    expect(body.error.type).toBe("busy");
+    expect(body.error.message).toMatch(/already being generated/);
+    await reader.cancel(); // the client goes away: the engine stops
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await callOk(core, "engine.unload", {});
+    const none = await post({ messages: [{ role: "user", content: "Anyone?" }] });
+    expect(none.status).toBe(503);
+    expect(((await none.json()) as { error: { type: string } }).error.type).toBe("model_not_loaded");
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { callNames, calls } from "../../electron/shared/contract/index.js";
+import { WireResult } from "../../electron/shared/contract/wire.js";
 import type { AppCore } from "../../electron/core/composition/app-core.js";
 import { createTempCore } from "../support/core/temp-core.js";
 
@@ -48,5 +49,19 @@ describe("the contract", () => {
 
   it("cancelling an unknown job says so instead of failing", async () => {
     expect(await core.dispatch("jobs.cancel", { jobId: "no-such-job" })).toEqual({ ok: true, value: { cancelled: false } });
+  });
+
+  it("passes a capability's error code to the caller unchanged, and words for people with it", async () => {
+    const missing = await core.dispatch("conversations.get", { id: "c-does-not-exist" });
+    expect(missing).toMatchObject({ ok: false, error: { code: "not-found", message: expect.stringMatching(/does not exist/) } });
+    const unloaded = await core.dispatch("chat.send", { prompt: "Hello?" });
+    expect(unloaded).toMatchObject({ ok: false, error: { code: "not-loaded", message: "No model is loaded. Load a model first." } });
+    const badImport = await core.dispatch("library.import", { path: "/no/such/model.gguf", mode: "in-place" });
+    expect(badImport).toMatchObject({ ok: false, error: { code: "bad-request" } });
+  });
+
+  it("lists every code on the wire, so a result with an unknown code is refused", () => {
+    expect(WireResult.safeParse({ t: "result", id: 1, ok: false, error: { code: "busy", message: "m" } }).success).toBe(true);
+    expect(WireResult.safeParse({ t: "result", id: 1, ok: false, error: { code: "weird", message: "m" } }).success).toBe(false);
   });
 });
