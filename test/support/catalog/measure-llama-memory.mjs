@@ -1,0 +1,15 @@
+// `node test/support/catalog/measure-llama-memory.mjs <file.gguf> <contextSize>`: loads the model on
+// the CPU and prints llama.cpp's own accounting of what it allocated (weights, KV cache, compute and
+// output buffers) as JSON. Run in a child process: llama.cpp aborts the process on some model shapes.
+import { getLlama, LlamaLogLevel } from "node-llama-cpp";
+
+const [file, contextSize] = [process.argv[2], Number(process.argv[3])];
+const llama = await getLlama({ build: "never", gpu: false, logLevel: LlamaLogLevel.error });
+const model = await llama.loadModel({ modelPath: file, gpuLayers: 0, useMmap: false });
+const context = await model.createContext({ contextSize, threads: 1 });
+// Not public API: node-llama-cpp's native handles report llama.cpp's buffer sizes.
+const modelMemory = model._model.getMemoryBreakdown();
+const contextMemory = context._ctx.getMemoryBreakdown();
+console.log(JSON.stringify({ cpuRamBytes: modelMemory.cpuRam + contextMemory.cpuRam }));
+await context.dispose();
+await model.dispose();
