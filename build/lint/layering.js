@@ -56,11 +56,17 @@ export function checkCoreImport(fromFile, target, layerRoot = root) {
   const from = coreFolderOf(fromFile, layerRoot);
   const to = coreFolderOf(target, layerRoot);
   const fromTier = tierOf(from);
-  if (!fromTier) return from ? `electron/core/${from} is in no tier: add it to CORE_TIERS in build/lint/layering.js` : "files at the root of electron/core belong in a tier folder";
+  if (!fromTier)
+    return from
+      ? `electron/core/${from} is in no tier: add it to CORE_TIERS in build/lint/layering.js`
+      : "files at the root of electron/core belong in a tier folder";
   const toTier = tierOf(to);
   if (!toTier) return `electron/core/${to || "(root)"} is in no tier`;
   if (from === to || fromTier === "composition") return undefined;
-  if (fromTier === "bottom") return toTier === "bottom" ? undefined : `the core's bottom tier (${from}) may not import ${toTier === "composition" ? "the composition tier" : `the ${to} capability`}`;
+  if (fromTier === "bottom")
+    return toTier === "bottom"
+      ? undefined
+      : `the core's bottom tier (${from}) may not import ${toTier === "composition" ? "the composition tier" : `the ${to} capability`}`;
   if (toTier === "bottom") return undefined;
   if (toTier === "composition") return `the ${from} capability may not import the composition tier`;
   const declared = CORE_TIERS.capabilities[from];
@@ -95,7 +101,11 @@ export function checkImport(fromFile, specifier, layerRoot = root) {
 
 /** @type {import("eslint").Rule.RuleModule} */
 export const layeringRule = {
-  meta: { type: "problem", docs: { description: "Enforce the R1 Local process and layer boundaries" }, schema: [{ type: "object", properties: { root: { type: "string" } }, additionalProperties: false }] },
+  meta: {
+    type: "problem",
+    docs: { description: "Enforce the R1 Local process and layer boundaries" },
+    schema: [{ type: "object", properties: { root: { type: "string" } }, additionalProperties: false }],
+  },
   create(context) {
     const layerRoot = context.options[0]?.root ? path.resolve(context.options[0].root) : root;
     const check = (node, source) => {

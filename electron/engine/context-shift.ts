@@ -19,7 +19,8 @@ type ShiftStrategy = Extract<NonNullable<NonNullable<LLamaChatGenerateResponseOp
  */
 export function keepCurrentTurnStrategy(onExhausted: () => void): ShiftStrategy {
   return ({ chatHistory, maxTokensCount, tokenizer, chatWrapper }) => {
-    const fits = (history: ChatHistoryItem[]) => chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(tokenizer).length <= maxTokensCount;
+    const fits = (history: ChatHistoryItem[]) =>
+      chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(tokenizer).length <= maxTokensCount;
     const system = chatHistory.filter((item) => item.type === "system");
     const rest = chatHistory.filter((item) => item.type !== "system");
     const currentStart = rest.findLastIndex((item) => item.type === "user");

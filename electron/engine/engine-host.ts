@@ -1,6 +1,12 @@
 import type { Llama } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
-import { EngineMethods, type EngineMethod, type EngineParsedParams as EngineParams, type EngineResult, type EngineToCore } from "../shared/contract/engine-protocol.js";
+import {
+  EngineMethods,
+  type EngineMethod,
+  type EngineParsedParams as EngineParams,
+  type EngineResult,
+  type EngineToCore,
+} from "../shared/contract/engine-protocol.js";
 import { AppError } from "../shared/errors.js";
 import { describeBackend, startLlama } from "./backend.js";
 import { ConversationWindowCache } from "./conversation-window-cache.js";

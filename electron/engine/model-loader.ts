@@ -23,7 +23,11 @@ export interface LoadOptions {
 }
 
 /** Loads a GGUF file and creates its context and chat; what was made is disposed again when a step fails or is cancelled. */
-export async function loadChatModel(llama: Llama, params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "family">, options: LoadOptions): Promise<LoadedChat> {
+export async function loadChatModel(
+  llama: Llama,
+  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "family">,
+  options: LoadOptions,
+): Promise<LoadedChat> {
   const { signal } = options;
   let lastSent = -1;
   const model = await llama.loadModel({

@@ -1,5 +1,13 @@
 import path from "node:path";
-import { DeepSeekChatWrapper, LlamaText, SpecialTokensText, resolveChatWrapper, type ChatWrapper, type ChatWrapperSettings, type LlamaModel } from "node-llama-cpp";
+import {
+  DeepSeekChatWrapper,
+  LlamaText,
+  SpecialTokensText,
+  resolveChatWrapper,
+  type ChatWrapper,
+  type ChatWrapperSettings,
+  type LlamaModel,
+} from "node-llama-cpp";
 import type { ModelFamily } from "../shared/contract/engine.js";
 
 /**

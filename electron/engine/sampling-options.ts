@@ -1,10 +1,7 @@
 import type { LLamaChatGenerateResponseOptions } from "node-llama-cpp";
 import type { ResolvedGenerationOptions } from "../shared/contract/chat.js";
 
-type SamplingOptions = Pick<
-  LLamaChatGenerateResponseOptions,
-  "temperature" | "topP" | "topK" | "minP" | "seed" | "maxTokens" | "repeatPenalty" | "budgets"
->;
+type SamplingOptions = Pick<LLamaChatGenerateResponseOptions, "temperature" | "topP" | "topK" | "minP" | "seed" | "maxTokens" | "repeatPenalty" | "budgets">;
 
 /** The request's sampling settings as node-llama-cpp takes them, with R1's own defaults where the library differs. */
 export function samplingOptions(options: ResolvedGenerationOptions): SamplingOptions {

@@ -74,16 +74,20 @@ async function start(): Promise<void> {
 }
 
 function createWindow(userData: string): void {
-  const bounds = restoreBounds(loadWindowState(userData), screen.getAllDisplays().map((d) => d.workArea));
+  const bounds = restoreBounds(
+    loadWindowState(userData),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const window = new BrowserWindow(windowOptions(bounds, path.join(here, "../preload/preload.cjs")));
   if (bounds.maximized) window.maximize();
   window.once("ready-to-show", () => {
     window.show();
     // Used by the Electron smoke test: proves the window, preload and renderer came up.
-    if (process.env.R1_SMOKE_TEST) void window.webContents.executeJavaScript("typeof window.api").then((kind) => {
-      console.log(`R1_SMOKE_OK api=${kind}`);
-      app.exit(0);
-    });
+    if (process.env.R1_SMOKE_TEST)
+      void window.webContents.executeJavaScript("typeof window.api").then((kind) => {
+        console.log(`R1_SMOKE_OK api=${kind}`);
+        app.exit(0);
+      });
   });
   window.on("close", () => saveWindowState(userData, { ...window.getNormalBounds(), maximized: window.isMaximized() }));
   window.on("closed", () => (mainWindow = undefined));

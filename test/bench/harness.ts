@@ -116,7 +116,12 @@ export async function runBenchmark<State>(definition: BenchmarkDefinition<State>
   for (const [key, appSamples] of secondarySamples.app) {
     const appSummary = summarize(appSamples);
     const referenceSummary = summarize(secondarySamples.reference.get(key) ?? []);
-    secondary[key] = { unit: definition.secondaryUnits?.[key], app: appSummary, reference: referenceSummary, ratio: appSummary.median / referenceSummary.median };
+    secondary[key] = {
+      unit: definition.secondaryUnits?.[key],
+      app: appSummary,
+      reference: referenceSummary,
+      ratio: appSummary.median / referenceSummary.median,
+    };
   }
   return {
     ...extra,
@@ -168,7 +173,11 @@ export function formatTable(results: readonly BenchmarkResult[]): string {
     }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
   return [line(rows[0]!), widths.map((width) => "─".repeat(width)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 

@@ -28,12 +28,7 @@ export interface RawModel {
 }
 
 /** Loads a model and one context with exactly `threads` threads. */
-export async function loadRawModel(options: {
-  modelPath: string;
-  contextSize: number;
-  threads?: number;
-  llama?: Llama;
-}): Promise<RawModel> {
+export async function loadRawModel(options: { modelPath: string; contextSize: number; threads?: number; llama?: Llama }): Promise<RawModel> {
   const ownLlama = options.llama === undefined;
   const llama = options.llama ?? (await getBenchLlama());
   const threads = options.threads ?? benchThreads(llama);

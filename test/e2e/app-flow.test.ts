@@ -50,7 +50,10 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
   test("downloads the model with visible progress", async () => {
     await testVariant().getByRole("button", { name: "Download" }).click();
     await nav("Downloads").click();
-    const row = page.getByTestId("download-row").filter({ hasText: TEST_MODEL_NAME.split(" ")[0]! }).first();
+    const row = page
+      .getByTestId("download-row")
+      .filter({ hasText: TEST_MODEL_NAME.split(" ")[0]! })
+      .first();
     await expect.poll(() => progressValue(row), long).toBeGreaterThan(0);
     await app.screenshot("download-progress");
     await expect.poll(() => page.getByTestId("library").textContent(), long).toContain(".gguf");

@@ -51,14 +51,20 @@ describe("engine: stopping and the thinking budget", () => {
     expect(done.stopReason).toBe("aborted");
     expect(done.answer.length).toBeGreaterThan(0);
     expect(done.metrics!.answerTokens).toBeLessThan(2000);
-    const streamed = harness.eventsOf("chat.delta", (e) => e.jobId === jobId).map((e) => e.answer).join("");
+    const streamed = harness
+      .eventsOf("chat.delta", (e) => e.jobId === jobId)
+      .map((e) => e.answer)
+      .join("");
     expect(done.answer.startsWith(streamed.trimEnd())).toBe(true);
   });
 
   it("cuts the reasoning at the thinking budget, then the model answers", async () => {
     await harness.load({ path: await ensureFixture("scripted-r1-long") });
     const budget = 40;
-    const { done } = await runGeneration(harness.engine, { turns: [{ role: "user", content: "Think, but briefly" }], options: { ...r1Options, thinkingBudget: budget } });
+    const { done } = await runGeneration(harness.engine, {
+      turns: [{ role: "user", content: "Think, but briefly" }],
+      options: { ...r1Options, thinkingBudget: budget },
+    });
     expect(done.stopReason).toBe("budget-reached");
     expect(done.metrics!.thoughtTokens).toBeLessThanOrEqual(budget);
     expect(done.metrics!.thoughtTokens).toBeGreaterThanOrEqual(budget - 2);

@@ -14,7 +14,12 @@ describe("engine: backend selection", () => {
   });
 
   it("auto picks the best backend that runs here and reports it with devices, VRAM and threads", async () => {
-    const info = (await harness.call("engine.backends", {})) as Record<string, unknown> & { backend: string; available: string[]; cpuMathCores: number; threads: number };
+    const info = (await harness.call("engine.backends", {})) as Record<string, unknown> & {
+      backend: string;
+      available: string[];
+      cpuMathCores: number;
+      threads: number;
+    };
     expect(info.requested).toBe("auto");
     expect(info.available).toContain("cpu");
     expect(info.available).toContain(info.backend);

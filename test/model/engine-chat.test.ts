@@ -100,7 +100,10 @@ describe("engine: R1 chat semantics", () => {
     const model = await harness.load({ path: file, family: "r1-0528" });
     expect(model.forcedThinking).toBe(false);
     expect(model.systemPromptAllowed).toBe(true);
-    const { done } = await runGeneration(harness.engine, { turns: [{ role: "user", content: "Question" }], options: { ...r1Options, systemPrompt: "Answer in French." } });
+    const { done } = await runGeneration(harness.engine, {
+      turns: [{ role: "user", content: "Question" }],
+      options: { ...r1Options, systemPrompt: "Answer in French." },
+    });
     ({ text } = await harness.engine.client.inspectContext());
     expect(text).toContain("<｜begin▁of▁sentence｜>Answer in French.<｜User｜>Question<｜Assistant｜><think>");
     // Not forced: the model opened the thought itself, and it is still reported as a thought.

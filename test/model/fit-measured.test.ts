@@ -30,7 +30,19 @@ afterAll(async () => {
 });
 
 /** The bench fixture's shape as a catalog entry would describe it. */
-const BENCH_ARCH: Architecture = { type: "dense", arch: "qwen2", blocks: 12, embedding: 768, heads: 12, kvHeads: 2, headDim: 64, ffn: 2048, vocab: 32768, contextLength: 4096, tiedEmbeddings: false };
+const BENCH_ARCH: Architecture = {
+  type: "dense",
+  arch: "qwen2",
+  blocks: 12,
+  embedding: 768,
+  heads: 12,
+  kvHeads: 2,
+  headDim: 64,
+  ffn: 2048,
+  vocab: 32768,
+  contextLength: 4096,
+  tiedEmbeddings: false,
+};
 
 /** A known llama.cpp abort: its AMX buffer type takes an MoE tensor no backend can then run. */
 const AMX_MOE_ABORT = "GGML_ASSERT(*cur_backend_id != -1)";

@@ -3,15 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  DeepSeekChatWrapper,
-  getLlama,
-  GgufInsights,
-  LlamaChatSession,
-  LlamaLogLevel,
-  readGgufFileInfo,
-  resolveChatWrapper,
-} from "node-llama-cpp";
+import { DeepSeekChatWrapper, getLlama, GgufInsights, LlamaChatSession, LlamaLogLevel, readGgufFileInfo, resolveChatWrapper } from "node-llama-cpp";
 import type { Llama, LlamaModel, Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeGgufHeaderOnlyFile } from "../support/gguf/tensor-writer.js";

@@ -25,7 +25,11 @@ beforeAll(async () => {
   const model = await ensureFixture("scripted-r1");
   await copyFile(model, path.join(repoDir, "scripted-r1.gguf"));
   hub = await startHub({ dir: path.join(work, "hub") });
-  ({ modelId, variantId } = await writeFixtureCatalog(path.join(work, "extra-catalog.json"), { modelFile: model, repo: "local/scripted-r1-GGUF", fileName: "scripted-r1.gguf" }));
+  ({ modelId, variantId } = await writeFixtureCatalog(path.join(work, "extra-catalog.json"), {
+    modelFile: model,
+    repo: "local/scripted-r1-GGUF",
+    fileName: "scripted-r1.gguf",
+  }));
   ({ core, dispose } = await createTempCore({ HF_ENDPOINT: hub.url, R1_EXTRA_CATALOG: path.join(work, "extra-catalog.json") }));
 });
 afterAll(async () => {

@@ -32,7 +32,11 @@ interface ErrorBody {
 }
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(`${base}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   ({ core, dispose } = await createTempCore());
@@ -58,13 +62,17 @@ describe("the OpenAI-compatible API", () => {
     const { request } = await import("node:http");
     const status = await new Promise<number>((resolve) => {
       const url = new URL(`${base}/models`);
-      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: "evil.example", authorization: `Bearer ${key}` } }, (res) => resolve(res.statusCode!)).end();
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: "evil.example", authorization: `Bearer ${key}` } }, (res) =>
+        resolve(res.statusCode!),
+      ).end();
     });
     expect(status).toBe(403);
   });
 
   it("lists the loaded model", async () => {
-    const list = (await (await fetch(`${base}/models`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { object: string; owned_by: string }[] };
+    const list = (await (await fetch(`${base}/models`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+      data: { object: string; owned_by: string }[];
+    };
     expect(list.data).toHaveLength(1);
     expect(list.data[0]).toMatchObject({ object: "model", owned_by: "r1-local" });
   });
@@ -80,7 +88,13 @@ describe("the OpenAI-compatible API", () => {
   });
 
   it("streams server-sent events: reasoning first, then the answer, then [DONE]", async () => {
-    const response = await post({ stream: true, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] });
+    const response = await post({
+      stream: true,
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Hi" },
+      ],
+    });
     const text = await response.text();
     expect(response.headers.get("content-type"), text).toContain("text/event-stream");
     const events = text.split("\n\n").filter(Boolean);

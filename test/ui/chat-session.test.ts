@@ -12,7 +12,18 @@ function fakeCore() {
   const gateway: ChatGateway = {
     messages: async () => [
       { id: "u1", role: "user", text: "2+2?", createdAt: 1 },
-      { id: "a1", role: "assistant", thought: "Add them.", answer: "4", model: null, metrics: { thoughtTokens: 3 }, stopReason: "end", interrupted: false, createdAt: 2, finishedAt: 3 },
+      {
+        id: "a1",
+        role: "assistant",
+        thought: "Add them.",
+        answer: "4",
+        model: null,
+        metrics: { thoughtTokens: 3 },
+        stopReason: "end",
+        interrupted: false,
+        createdAt: 2,
+        finishedAt: 3,
+      },
     ],
     send: async (request) => {
       sent.push(request);

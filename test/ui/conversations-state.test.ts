@@ -4,8 +4,17 @@ import { Conversations, type ConversationsGateway, type ConversationSummary } fr
 /** An in-memory stand-in for the core's conversation store (the state class is under test). */
 function memoryStore(initial: Partial<ConversationSummary>[]): ConversationsGateway & { rows: ConversationSummary[] } {
   const row = (c: Partial<ConversationSummary>, i: number): ConversationSummary => ({
-    id: `c${i}`, title: `Chat ${i}`, titleSource: "auto", model: null, variant: null, settings: {}, pinned: false,
-    createdAt: i, updatedAt: i, messageCount: 0, ...c,
+    id: `c${i}`,
+    title: `Chat ${i}`,
+    titleSource: "auto",
+    model: null,
+    variant: null,
+    settings: {},
+    pinned: false,
+    createdAt: i,
+    updatedAt: i,
+    messageCount: 0,
+    ...c,
   });
   const rows = initial.map(row);
   const deleted: ConversationSummary[] = [];
@@ -32,7 +41,11 @@ function memoryStore(initial: Partial<ConversationSummary>[]): ConversationsGate
 
 describe("conversations state", () => {
   test("pinned first, then newest; search filters by title", async () => {
-    const store = memoryStore([{ title: "Old pinned", pinned: true, updatedAt: 1 }, { title: "Newest", updatedAt: 9 }, { title: "Middle", updatedAt: 5 }]);
+    const store = memoryStore([
+      { title: "Old pinned", pinned: true, updatedAt: 1 },
+      { title: "Newest", updatedAt: 9 },
+      { title: "Middle", updatedAt: 5 },
+    ]);
     const list = new Conversations(store);
     await list.load();
     expect(list.visible.map((c) => c.title)).toEqual(["Old pinned", "Newest", "Middle"]);

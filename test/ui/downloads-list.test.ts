@@ -12,8 +12,17 @@ const ui = useHarness();
 
 const GB = 1024 ** 3;
 const item = (over: Partial<Item>): Item => ({
-  id: "d1", jobId: "d1", name: "R1-Distill-Qwen-7B Q4_K_M", state: "downloading", bytesDone: 0, bytesTotal: 4 * GB, speedBytesPerSecond: 0,
-  fileIndex: 0, fileCount: 1, notes: [], ...over,
+  id: "d1",
+  jobId: "d1",
+  name: "R1-Distill-Qwen-7B Q4_K_M",
+  state: "downloading",
+  bytesDone: 0,
+  bytesTotal: 4 * GB,
+  speedBytesPerSecond: 0,
+  fileIndex: 0,
+  fileCount: 1,
+  notes: [],
+  ...over,
 });
 const row = () => page.getByTestId("download-row");
 
@@ -21,7 +30,13 @@ describe("downloads list", () => {
   test("shows progress with speed and time left, and pauses and resumes", async () => {
     page = await ui.open("downloads");
     await page.evaluate((i) => harness.progress(i), item({ bytesDone: GB, speedBytesPerSecond: 50 * 1024 ** 2, etaSeconds: 61 }));
-    await expect.poll(() => row().locator("progress").evaluate((el: HTMLProgressElement) => el.value)).toBeCloseTo(0.25);
+    await expect
+      .poll(() =>
+        row()
+          .locator("progress")
+          .evaluate((el: HTMLProgressElement) => el.value),
+      )
+      .toBeCloseTo(0.25);
     expect(await row().textContent()).toContain("1.0 GB of 4.0 GB (25%)");
     expect(await page.getByTestId("download-speed").textContent()).toBe("50.0 MB/s · 2 min left");
     await page.getByRole("button", { name: "Pause" }).click();
@@ -34,7 +49,10 @@ describe("downloads list", () => {
 
   test("shows an error in words with Retry", async () => {
     page = await ui.open("downloads");
-    await page.evaluate((i) => harness.progress(i), item({ state: "failed", bytesDone: 2 * GB, reason: "The server closed the connection. 2.0 GB are kept; Retry continues from there." }));
+    await page.evaluate(
+      (i) => harness.progress(i),
+      item({ state: "failed", bytesDone: 2 * GB, reason: "The server closed the connection. 2.0 GB are kept; Retry continues from there." }),
+    );
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("The server closed the connection");
     await page.getByRole("button", { name: "Retry" }).click();
     await expect.poll(() => page.evaluate(() => harness.calls())).toEqual(["resume d1"]);

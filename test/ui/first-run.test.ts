@@ -3,7 +3,6 @@ import { useHarness } from "./support/harness-page.js";
 
 declare const harness: { clicks(): string[] };
 
-
 const ui = useHarness();
 
 describe("first run", () => {

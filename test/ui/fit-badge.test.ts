@@ -39,10 +39,13 @@ describe("fit badge", () => {
     const themed = await ui.open("fit-badge", { theme });
     for (const verdict of ["full-gpu", "partial", "tight", "wont-fit"]) {
       await themed.evaluate((v) => harness.set({ verdict: v, reason: "reason" }), verdict);
-      const colours = await themed.getByTestId("fit-badge").locator(".badge").evaluate((el) => {
-        const style = getComputedStyle(el);
-        return { fg: style.color, bg: style.backgroundColor };
-      });
+      const colours = await themed
+        .getByTestId("fit-badge")
+        .locator(".badge")
+        .evaluate((el) => {
+          const style = getComputedStyle(el);
+          return { fg: style.color, bg: style.backgroundColor };
+        });
       expect(contrast(colours.fg, colours.bg), `${verdict} in ${theme}`).toBeGreaterThanOrEqual(4.5);
     }
     page = await ui.open("fit-badge");

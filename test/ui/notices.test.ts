@@ -4,11 +4,16 @@ import { contrast } from "./support/contrast.js";
 import { useHarness } from "./support/harness-page.js";
 
 type Level = "info" | "warning" | "error";
-declare const harness: { appNotice(level: Level, message: string): void; chatNotice(message: string): void; command(name: "new-chat"): void; created(): number };
+declare const harness: {
+  appNotice(level: Level, message: string): void;
+  chatNotice(message: string): void;
+  command(name: "new-chat"): void;
+  created(): number;
+};
 
 const ui = useHarness();
 
-const REPAIRED = "Settings were repaired: Setting \"contextSize\" had an invalid value (\"lots\"); the default is in use.";
+const REPAIRED = 'Settings were repaired: Setting "contextSize" had an invalid value ("lots"); the default is in use.';
 const SHIFTED = "The conversation no longer fits into the model's context of 8192 tokens: 3 earlier messages were left out of what the model sees.";
 const NO_PORT = "The API could not listen on 127.0.0.1:8080: listen EADDRINUSE";
 
@@ -75,7 +80,12 @@ describe("notices", () => {
       const notice = region(page).locator(`[data-level="${level}"]`);
       const colours = await notice.evaluate((el) => {
         const button = el.querySelector("button")!;
-        return { fg: getComputedStyle(el).color, bg: getComputedStyle(el).backgroundColor, buttonFg: getComputedStyle(button).color, buttonBg: getComputedStyle(button).backgroundColor };
+        return {
+          fg: getComputedStyle(el).color,
+          bg: getComputedStyle(el).backgroundColor,
+          buttonFg: getComputedStyle(button).color,
+          buttonBg: getComputedStyle(button).backgroundColor,
+        };
       });
       expect(colours.bg, `${level} has its own background`).not.toBe("rgba(0, 0, 0, 0)");
       expect(contrast(colours.fg, colours.bg), `${level} text in ${theme}`).toBeGreaterThanOrEqual(4.5);

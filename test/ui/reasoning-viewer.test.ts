@@ -58,7 +58,13 @@ describe("reasoning-trace viewer", () => {
     await expect.poll(() => trace().locator(".body").count()).toBe(0);
     await expect.poll(() => page.getByTestId("answer").locator(".katex").count()).toBeGreaterThan(0);
     await page.evaluate(() =>
-      harness.finish("end", { thoughtTokens: 843, thoughtStartedAt: "2026-01-01T00:00:00.000Z", thoughtEndedAt: "2026-01-01T00:00:12.400Z", generationTokensPerSecond: 21.5, ttftMs: 310 }),
+      harness.finish("end", {
+        thoughtTokens: 843,
+        thoughtStartedAt: "2026-01-01T00:00:00.000Z",
+        thoughtEndedAt: "2026-01-01T00:00:12.400Z",
+        generationTokensPerSecond: 21.5,
+        ttftMs: 310,
+      }),
     );
     await expect.poll(() => title().textContent()).toBe("Thought for 12.4 s · 843 tokens");
     await expect.poll(() => page.getByTestId("metrics-line").textContent()).toBe("21.5 tok/s · first token 0.31 s · 843 reasoning tokens · finished");

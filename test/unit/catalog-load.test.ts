@@ -35,9 +35,7 @@ describe("catalog loading", () => {
     const r1 = models.find((m) => m.id === "deepseek-r1")!;
     expect(r1.parameters).toEqual({ total: 671e9, active: 37e9 });
     const q4 = r1.variants.find((v) => v.quant === "Q4_K_M")!;
-    expect(q4.files.map((f) => f.path.replace(/.*-(\d{5}-of-\d{5})\.gguf$/, "$1"))).toEqual(
-      Array.from({ length: 9 }, (_, i) => `0000${i + 1}-of-00009`),
-    );
+    expect(q4.files.map((f) => f.path.replace(/.*-(\d{5}-of-\d{5})\.gguf$/, "$1"))).toEqual(Array.from({ length: 9 }, (_, i) => `0000${i + 1}-of-00009`));
   });
 
   it("adds an extra catalog file's models", () => {

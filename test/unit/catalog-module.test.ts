@@ -80,7 +80,11 @@ describe("catalog, hardware and fit calls through the core", () => {
     expect(preset.results).toHaveLength(1);
     expect(preset.results[0]!.verdict).toBe("gpu-full");
 
-    const custom = await call("fit.evaluate", { contextSize: 8192, machine: { ramGB: 16, gpus: [{ vramGB: 12, name: "RTX 3060" }] }, variantIds: ["r1-distill-qwen-14b.q4_k_m"] });
+    const custom = await call("fit.evaluate", {
+      contextSize: 8192,
+      machine: { ramGB: 16, gpus: [{ vramGB: 12, name: "RTX 3060" }] },
+      variantIds: ["r1-distill-qwen-14b.q4_k_m"],
+    });
     expect(custom.machine.label).toBe("Custom machine");
     expect(custom.results[0]!.verdict).toBe("gpu-full");
   });
@@ -88,7 +92,22 @@ describe("catalog, hardware and fit calls through the core", () => {
   it("lists planner presets from laptops to data-centre nodes", async () => {
     const { presets } = await call("fit.presets", {});
     expect(presets.map((p) => p.id)).toEqual(
-      expect.arrayContaining(["laptop-8gb", "laptop-16gb", "gpu-8gb", "gpu-12gb", "gpu-16gb", "gpu-24gb", "workstation-2x24gb", "apple-16gb", "apple-36gb", "apple-64gb", "apple-128gb", "apple-192gb", "dc-8x80gb", "dc-8x141gb"]),
+      expect.arrayContaining([
+        "laptop-8gb",
+        "laptop-16gb",
+        "gpu-8gb",
+        "gpu-12gb",
+        "gpu-16gb",
+        "gpu-24gb",
+        "workstation-2x24gb",
+        "apple-16gb",
+        "apple-36gb",
+        "apple-64gb",
+        "apple-128gb",
+        "apple-192gb",
+        "dc-8x80gb",
+        "dc-8x141gb",
+      ]),
     );
   });
 

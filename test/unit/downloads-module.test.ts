@@ -49,7 +49,9 @@ async function core(env: Record<string, string | undefined>, extra: { extraCatal
   const until = (id: string, state: string) =>
     new Promise<Record<string, unknown>>((ok) => {
       const check = () => {
-        const hit = events.find((e) => e.name === "downloads.progress" && (e.payload as { id: string; state: string }).id === id && (e.payload as { state: string }).state === state);
+        const hit = events.find(
+          (e) => e.name === "downloads.progress" && (e.payload as { id: string; state: string }).id === id && (e.payload as { state: string }).state === state,
+        );
         if (hit) ok(hit.payload as Record<string, unknown>);
         else setTimeout(check, 20);
       };
@@ -88,19 +90,41 @@ describe("downloads module", () => {
 
   it("refuses what is not a model address with a clear message", async () => {
     const { call } = await core({ HF_ENDPOINT: hub.url });
-    await expect(call("downloads.start", { source: "just some words" })).rejects.toMatchObject({ code: "bad-request", message: expect.stringMatching(/not a model address/) });
+    await expect(call("downloads.start", { source: "just some words" })).rejects.toMatchObject({
+      code: "bad-request",
+      message: expect.stringMatching(/not a model address/),
+    });
     await expect(call("downloads.pause", { id: "dl-nope" })).rejects.toThrow(/No download with id/);
   });
 
   it("downloads a catalog variant through the catalog service, checking its pinned sha256", async () => {
     const published = await hub.digests(SAMPLE.plain.repo, SAMPLE.plain.file);
-    const variant = { id: "q4", quant: "Q4_K_M", repo: SAMPLE.plain.repo, files: [{ path: SAMPLE.plain.file, sizeBytes: published.size, sha256: published.sha256 }] };
-    const architecture = { type: "dense", arch: "qwen2", blocks: 1, embedding: 64, heads: 4, kvHeads: 4, headDim: 16, ffn: 128, vocab: 256, contextLength: 4096 };
+    const variant = {
+      id: "q4",
+      quant: "Q4_K_M",
+      repo: SAMPLE.plain.repo,
+      files: [{ path: SAMPLE.plain.file, sizeBytes: published.size, sha256: published.sha256 }],
+    };
+    const architecture = {
+      type: "dense",
+      arch: "qwen2",
+      blocks: 1,
+      embedding: 64,
+      heads: 4,
+      kvHeads: 4,
+      headDim: 16,
+      ffn: 128,
+      vocab: 256,
+      contextLength: 4096,
+    };
     const model = { id: "tiny-r1", name: "Tiny R1", parameters: { total: 1e6, active: 1e6 }, licenses: ["MIT"], architecture, variants: [variant] };
     const extraCatalogPath = join(await tempDir("mod-catalog-"), "extra.json");
     await writeFile(extraCatalogPath, JSON.stringify({ version: 1, models: [model] }));
     const { call, until } = await core({ HF_ENDPOINT: hub.url }, { extraCatalogPath });
-    const { jobId, download } = (await call("downloads.start", { source: { modelId: "tiny-r1", variantId: "q4" } })) as { jobId: string; download: Record<string, unknown> };
+    const { jobId, download } = (await call("downloads.start", { source: { modelId: "tiny-r1", variantId: "q4" } })) as {
+      jobId: string;
+      download: Record<string, unknown>;
+    };
     expect(download).toMatchObject({ name: "Tiny R1 Q4_K_M", modelId: "tiny-r1", variantId: "q4" });
     await until(jobId, "done");
     const { models } = (await call("library.list", {})) as { models: Array<Record<string, unknown>> };

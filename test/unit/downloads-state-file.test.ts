@@ -9,7 +9,17 @@ describe("the downloads state file", () => {
     const dir = await tempDir("dl-state-");
     const file = new DownloadStateFile(join(dir, "downloads", "downloads.json"));
     expect(await file.load()).toEqual([]);
-    const record = { id: "dl-1", name: "m", source: "hf:o/r", state: "queued" as const, notes: [], destinationDir: dir, files: [{ url: "https://x/m.gguf", fileName: "m.gguf", done: false }], createdAt: 1, updatedAt: 1 };
+    const record = {
+      id: "dl-1",
+      name: "m",
+      source: "hf:o/r",
+      state: "queued" as const,
+      notes: [],
+      destinationDir: dir,
+      files: [{ url: "https://x/m.gguf", fileName: "m.gguf", done: false }],
+      createdAt: 1,
+      updatedAt: 1,
+    };
     await file.save([record]);
     expect(await new DownloadStateFile(file.path).load()).toEqual([record]);
   });

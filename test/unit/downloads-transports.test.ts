@@ -11,12 +11,26 @@ import { startOddFileServer } from "../support/hub/odd-file-server.js";
 // does not parse; these cover what the local hub does not send: chunked bodies and TLS.
 async function download(url: string) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "r1-transport-"));
-  const manager = new DownloadManager({ stateFile: path.join(dir, "state.json"), modelsDir: () => path.join(dir, "models"), hub: () => ({ endpoint: "https://hub.invalid" }), freeSpaceMarginBytes: 0, retry: { baseDelayMs: 10 } });
+  const manager = new DownloadManager({
+    stateFile: path.join(dir, "state.json"),
+    modelsDir: () => path.join(dir, "models"),
+    hub: () => ({ endpoint: "https://hub.invalid" }),
+    freeSpaceMarginBytes: 0,
+    retry: { baseDelayMs: 10 },
+  });
   await manager.init();
   const record = await manager.add({ name: "odd", source: url, subdir: "odd", files: [{ url, fileName: "model.gguf" }] });
   const end = await manager.waitFor(record.id);
   await manager.close();
-  return { end, sha256: end.state === "done" ? createHash("sha256").update(await readFile(end.paths![0]!)).digest("hex") : undefined };
+  return {
+    end,
+    sha256:
+      end.state === "done"
+        ? createHash("sha256")
+            .update(await readFile(end.paths![0]!))
+            .digest("hex")
+        : undefined,
+  };
 }
 
 describe("download transports", () => {
@@ -41,7 +55,27 @@ describe("download transports", () => {
     const dir = execFileSync("mktemp", ["-d"], { encoding: "utf8" }).trim();
     const key = path.join(dir, "key.pem");
     const cert = path.join(dir, "cert.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
     const output = execFileSync(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../support/hub/tls-download.ts"), key, cert], {
       encoding: "utf8",
       env: { ...process.env, NODE_EXTRA_CA_CERTS: cert },

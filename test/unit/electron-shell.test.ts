@@ -91,7 +91,10 @@ describe("events to the window", () => {
     bus.emit("conversations.changed", { conversationId: null, kind: "repaired" });
     const sent: unknown[][] = [];
     const contents = { isDestroyed: () => false, send: (...args: unknown[]) => void sent.push(args) };
-    const stop = forwardEvents({ subscribe: (listener) => bus.subscribe(listener), dispatch: async () => ({ ok: true, value: null }) }, () => contents as unknown as WebContents);
+    const stop = forwardEvents(
+      { subscribe: (listener) => bus.subscribe(listener), dispatch: async () => ({ ok: true, value: null }) },
+      () => contents as unknown as WebContents,
+    );
     bus.emit("app.notice", { level: "info", message: "later" });
     expect(sent.map((args) => args[1])).toEqual(["app.notice", "conversations.changed", "app.notice"]);
     expect(sent[0]).toEqual([EVENT_CHANNEL, "app.notice", repaired]);

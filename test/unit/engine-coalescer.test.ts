@@ -8,7 +8,11 @@ describe("DeltaCoalescer", () => {
 
   const make = () => {
     const sent: Array<[string, string]> = [];
-    const coalescer = new DeltaCoalescer((thought, answer) => sent.push([thought, answer]), 16, () => performance.now());
+    const coalescer = new DeltaCoalescer(
+      (thought, answer) => sent.push([thought, answer]),
+      16,
+      () => performance.now(),
+    );
     return { sent, coalescer };
   };
 

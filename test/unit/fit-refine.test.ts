@@ -22,8 +22,22 @@ const guessed: LoadedModel = {
   benchmarks: {},
   uses: [],
   source: "test",
-  architecture: { type: "dense", arch: "qwen2", blocks: 2, embedding: 64, heads: 1, kvHeads: 1, headDim: 64, ffn: 64, vocab: 322, contextLength: 8192, tiedEmbeddings: false },
-  variants: [{ id: "scripted-r1.q8_0", quant: "Q8_0", repo: "local/scripted-r1-GGUF", files: [{ path: "scripted-r1.gguf", sizeBytes: 10 * 1e9 }], approximate: true }],
+  architecture: {
+    type: "dense",
+    arch: "qwen2",
+    blocks: 2,
+    embedding: 64,
+    heads: 1,
+    kvHeads: 1,
+    headDim: 64,
+    ffn: 64,
+    vocab: 322,
+    contextLength: 8192,
+    tiedEmbeddings: false,
+  },
+  variants: [
+    { id: "scripted-r1.q8_0", quant: "Q8_0", repo: "local/scripted-r1-GGUF", files: [{ path: "scripted-r1.gguf", sizeBytes: 10 * 1e9 }], approximate: true },
+  ],
 };
 
 describe("refining the estimate from the real file", () => {
@@ -68,7 +82,11 @@ describe("refining the estimate from the real file", () => {
 describe("an extra catalog entry for a generated model", () => {
   it("describes the fixture so that the catalog's estimate equals the file's", async () => {
     const modelFile = await ensureFixture("scripted-r1");
-    const { catalogPath, variantId } = await writeFixtureCatalog(path.join(dir, "extra.json"), { modelFile, repo: "local/scripted-r1-GGUF", fileName: "scripted-r1.gguf" });
+    const { catalogPath, variantId } = await writeFixtureCatalog(path.join(dir, "extra.json"), {
+      modelFile,
+      repo: "local/scripted-r1-GGUF",
+      fileName: "scripted-r1.gguf",
+    });
     expect(variantId).toBe("scripted-r1.f32");
     const { models, problems } = loadCatalog({ extraPaths: [catalogPath] });
     expect(problems).toEqual([]);

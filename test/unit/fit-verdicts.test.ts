@@ -142,7 +142,7 @@ const CASES: Case[] = [
 ];
 
 describe("fit verdicts", () => {
-  it.each(CASES.map((c) => [`${c.variant} @ ${c.context} on ${typeof c.machine === "string" ? c.machine : c.machine.label ?? "custom"}`, c] as const))(
+  it.each(CASES.map((c) => [`${c.variant} @ ${c.context} on ${typeof c.machine === "string" ? c.machine : (c.machine.label ?? "custom")}`, c] as const))(
     "%s",
     async (_name, c) => {
       const machine = typeof c.machine === "string" ? preset(c.machine) : profileFromCustom(c.machine);

@@ -147,12 +147,12 @@ describe("writeGgufFile", () => {
 
   it("refuses data that does not match the tensor's shape", async () => {
     const file = path.join(directory, "short.gguf");
-    await expect(
-      writeGgufFile(file, { metadata: {}, tensors: [{ name: "x", dims: [4, 4], type: "F32", data: new Float32Array(8) }] }),
-    ).rejects.toThrow(/got 32 bytes of data, its shape needs 64/);
-    await expect(
-      writeGgufFile(file, { metadata: {}, tensors: [{ name: "x", dims: [16], type: "Q8_0", data: new Float32Array(16) }] }),
-    ).rejects.toThrow(/multiple of 32/);
+    await expect(writeGgufFile(file, { metadata: {}, tensors: [{ name: "x", dims: [4, 4], type: "F32", data: new Float32Array(8) }] })).rejects.toThrow(
+      /got 32 bytes of data, its shape needs 64/,
+    );
+    await expect(writeGgufFile(file, { metadata: {}, tensors: [{ name: "x", dims: [16], type: "Q8_0", data: new Float32Array(16) }] })).rejects.toThrow(
+      /multiple of 32/,
+    );
   });
 });
 
@@ -172,7 +172,7 @@ describe("writeGgufHeaderOnlyFile", () => {
     expect(info.infoEndOffset).toBe(size);
     expect(info.tensorInfo!.map((tensor) => [tensor.name, tensor.ggmlType, Number(tensor.offset)])).toEqual([
       ["token_embd.weight", 12, 0],
-      ["output_norm.weight", 0, (4096 * 152064 / 256) * 144],
+      ["output_norm.weight", 0, ((4096 * 152064) / 256) * 144],
     ]);
   });
 });

@@ -48,7 +48,10 @@ describe("hardware probe", () => {
     const info = await probeHardware({
       modelsDir: dir,
       nvidiaSmi: path.join(dir, "no-such-binary"),
-      engineGpus: async () => ({ backend: "vulkan", gpus: [{ name: "AMD Radeon RX 7900 XTX", vramTotalBytes: 24 * GiB, vramFreeBytes: 20 * GiB, source: "llama.cpp" }] }),
+      engineGpus: async () => ({
+        backend: "vulkan",
+        gpus: [{ name: "AMD Radeon RX 7900 XTX", vramTotalBytes: 24 * GiB, vramFreeBytes: 20 * GiB, source: "llama.cpp" }],
+      }),
     });
     expect(info.backend).toBe("vulkan");
     expect(info.gpus[0]!.name).toBe("AMD Radeon RX 7900 XTX");
@@ -71,7 +74,15 @@ describe("probe parsers", () => {
   it("parses /proc/meminfo and /proc/cpuinfo", () => {
     const mem = parseMeminfo("MemTotal:       24576000 kB\nMemAvailable:   12000000 kB\nSwapTotal:       2097148 kB\nSwapFree:        2097148 kB\n");
     expect(mem).toMatchObject({ MemTotal: 24576000 * 1024, MemAvailable: 12000000 * 1024, SwapTotal: 2097148 * 1024 });
-    expect(parseCpuinfoSimd("processor\t: 0\nflags\t\t: fpu sse4_2 avx avx2 fma f16c avx512f avx512bw\n")).toEqual(["sse4.2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw"]);
+    expect(parseCpuinfoSimd("processor\t: 0\nflags\t\t: fpu sse4_2 avx avx2 fma f16c avx512f avx512bw\n")).toEqual([
+      "sse4.2",
+      "avx",
+      "avx2",
+      "fma",
+      "f16c",
+      "avx512f",
+      "avx512bw",
+    ]);
     expect(parseCpuinfoSimd("Features\t: fp asimd asimddp i8mm sve\n")).toEqual(["neon", "dotprod", "i8mm", "sve"]);
   });
 

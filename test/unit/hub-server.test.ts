@@ -33,7 +33,9 @@ function rawGet(url: string, headers: Record<string, string> = {}, timeoutMs = 5
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("aborted", () => (aborted = true));
       res.on("error", () => (aborted = true));
-      res.on("close", () => ok({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks), aborted: aborted || !res.complete, timedOut: false }));
+      res.on("close", () =>
+        ok({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks), aborted: aborted || !res.complete, timedOut: false }),
+      );
     });
     req.setTimeout(timeoutMs, () => {
       req.destroy();

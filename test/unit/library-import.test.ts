@@ -92,7 +92,11 @@ describe("library: discovering other tools' models", () => {
     expect(Object.keys(byName).sort()).toEqual(["R1-IQ1_S.gguf", "R1-Q4_K_M.gguf", "R1-Q8_0.gguf", "hf_bartowski_R1.Q4_K_M.gguf", "split-Q2_K.gguf"]);
     expect(byName["R1-IQ1_S.gguf"]).toMatchObject({ tool: "huggingface", sizeBytes: 2000, quantization: "IQ1_S" });
     expect(byName["R1-Q4_K_M.gguf"]!.tool).toBe("lm-studio");
-    expect(byName["split-Q2_K.gguf"]).toMatchObject({ tool: "llama.cpp", sizeBytes: 2000, files: [expect.stringContaining("00001"), expect.stringContaining("00002")] });
+    expect(byName["split-Q2_K.gguf"]).toMatchObject({
+      tool: "llama.cpp",
+      sizeBytes: 2000,
+      files: [expect.stringContaining("00001"), expect.stringContaining("00002")],
+    });
     expect(byName["hf_bartowski_R1.Q4_K_M.gguf"]).toMatchObject({ tool: "node-llama-cpp", inLibrary: true });
   });
 

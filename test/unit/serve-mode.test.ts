@@ -98,7 +98,11 @@ describe("serve mode", () => {
     expect(reply).toMatchObject({ t: "result", id: 1, ok: true, value: { name: "R1 Local", mode: "serve" } });
     expect(await roundTrip(ws, "{not json")).toMatchObject({ ok: false, error: { code: "bad-request", message: "Message is not JSON." } });
     expect(await roundTrip(ws, { t: "call", id: 2, name: "app.info" })).toMatchObject({ id: 2, ok: true });
-    expect(await roundTrip(ws, { t: "call", id: 3, name: "jobs.cancel", payload: { jobId: [] } })).toMatchObject({ id: 3, ok: false, error: { code: "bad-request" } });
+    expect(await roundTrip(ws, { t: "call", id: 3, name: "jobs.cancel", payload: { jobId: [] } })).toMatchObject({
+      id: 3,
+      ok: false,
+      error: { code: "bad-request" },
+    });
     ws.close();
   });
 
@@ -112,6 +116,8 @@ describe("the data folder", () => {
     const { AppCore } = await import("../../electron/core/composition/app-core.js");
     const info = await core.dispatch("app.info", {});
     const dataDir = info.ok ? (info.value as { dataDir: string }).dataDir : "";
-    await expect(AppCore.create({ dataDir, mode: "serve", env: { HOME: dataDir } })).rejects.toThrow(`already running with the data folder ${dataDir} (process ${process.pid})`);
+    await expect(AppCore.create({ dataDir, mode: "serve", env: { HOME: dataDir } })).rejects.toThrow(
+      `already running with the data folder ${dataDir} (process ${process.pid})`,
+    );
   });
 });

@@ -17,7 +17,15 @@ beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "r1-store-crash-"));
   // One bundle up front: each of the 50 writers then starts as plain node in a fraction of a second.
   writerScript = path.join(workDir, "stream-writer.mjs");
-  await build({ entryPoints: [path.join(here, "../support/store/stream-writer.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: writerScript, logLevel: "error" });
+  await build({
+    entryPoints: [path.join(here, "../support/store/stream-writer.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile: writerScript,
+    logLevel: "error",
+  });
 });
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
@@ -44,7 +52,7 @@ describe("the store under SIGKILL", () => {
     let interruptedSeen = 0;
     let tornTails = 0;
     let seed = 20261128;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < ROUNDS; round++) {
       // Most kills land mid-stream; one in five lands while the writer is still opening the store.
       const killAfterMs = round % 5 === 4 ? -Math.floor(random() * 150) : Math.floor(random() * 250);
@@ -64,7 +72,13 @@ describe("the store under SIGKILL", () => {
         const user = messages.find((m) => m.id === expected.userMessageId);
         const reply = messages.find((m) => m.id === expected.messageId);
         expect(user, `round ${round}`).toMatchObject({ role: "user", text: expected.userText });
-        expect(reply, `round ${round}`).toMatchObject({ role: "assistant", thought: expected.thought, answer: expected.answer, stopReason: expected.stopReason, interrupted: false });
+        expect(reply, `round ${round}`).toMatchObject({
+          role: "assistant",
+          thought: expected.thought,
+          answer: expected.answer,
+          stopReason: expected.stopReason,
+          interrupted: false,
+        });
       }
       // Whatever was cut off is marked so, never left looking like it is still streaming.
       for (const summary of store.list().conversations) {

@@ -42,7 +42,9 @@ describe("a damaged conversation store", () => {
     fs.truncateSync(logFile, original.length - 25);
     const { store, report } = ConversationStore.open(storeDir);
     expect(report.notices).toHaveLength(1);
-    expect(report.notices[0]).toMatch(/conversation store was damaged \(1 of \d+ entries unreadable.*saved as conversations\.jsonl\.damaged-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z.*every intact entry was kept/);
+    expect(report.notices[0]).toMatch(
+      /conversation store was damaged \(1 of \d+ entries unreadable.*saved as conversations\.jsonl\.damaged-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z.*every intact entry was kept/,
+    );
     expect(backups()).toEqual([path.basename(report.backup!)]);
     expect(fs.readFileSync(report.backup!)).toEqual(original.subarray(0, original.length - 25));
     // The last record was the third answer's end: its text is there, marked interrupted.

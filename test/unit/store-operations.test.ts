@@ -155,7 +155,14 @@ describe("conversation store", () => {
     const c = store.create();
     store.appendUserMessage(c.id, "2+2?");
     const done = answer(store, c.id, "Adding two and two.", "4");
-    expect(done).toMatchObject({ role: "assistant", thought: "Adding two and two.", answer: "4", stopReason: "eos", interrupted: false, metrics: { tokens: 42 } });
+    expect(done).toMatchObject({
+      role: "assistant",
+      thought: "Adding two and two.",
+      answer: "4",
+      stopReason: "eos",
+      interrupted: false,
+      metrics: { tokens: 42 },
+    });
     store.appendUserMessage(c.id, "and 3+3?");
     const streaming = store.beginAssistantMessage(c.id);
     store.appendStream(streaming, { thought: "Six" });
@@ -234,7 +241,9 @@ describe("conversation store", () => {
     expect(md.fileName).toBe("why-is-the-sky-blue.md");
     expect(md.content).toContain("# Why is the sky blue?");
     expect(md.content).toContain("## You\n\nWhy is the sky blue?");
-    expect(md.content).toMatch(/<details>\n<summary>Reasoning<\/summary>\n\nRayleigh scattering goes as 1\/λ⁴\.\n\nSo blue scatters more\.\n\n<\/details>\n\nBecause of \*\*Rayleigh scattering\*\*\./);
+    expect(md.content).toMatch(
+      /<details>\n<summary>Reasoning<\/summary>\n\nRayleigh scattering goes as 1\/λ⁴\.\n\nSo blue scatters more\.\n\n<\/details>\n\nBecause of \*\*Rayleigh scattering\*\*\./,
+    );
     const all = (await app.call("conversations.export", { format: "markdown" })) as { content: string };
     expect(all.content).toContain("answer was interrupted");
     expect(app.events.some((e) => e.name === "conversations.changed")).toBe(true);

@@ -16,7 +16,10 @@ export function stripThinking(answer: string): string {
  * system message becomes the start of the first user turn; models that take one (R1-0528) get it.
  */
 export function toTurns(messages: OpenAiMessage[], systemPromptAllowed: boolean): { turns: ChatTurn[]; systemPrompt?: string } {
-  const system = messages.filter((m) => m.role === "system" || m.role === "developer").map(text).join("\n\n");
+  const system = messages
+    .filter((m) => m.role === "system" || m.role === "developer")
+    .map(text)
+    .join("\n\n");
   const turns: ChatTurn[] = [];
   for (const message of messages) {
     if (message.role === "user") turns.push({ role: "user", content: text(message) });

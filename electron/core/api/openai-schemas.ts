@@ -5,7 +5,10 @@ const TextPart = z.object({ type: z.literal("text"), text: z.string() });
 /** OpenAI chat message; content may be a string or text parts (images are refused: R1 reads text). */
 export const OpenAiMessage = z.object({
   role: z.enum(["system", "developer", "user", "assistant"]),
-  content: z.union([z.string(), z.array(TextPart)]).nullable().optional(),
+  content: z
+    .union([z.string(), z.array(TextPart)])
+    .nullable()
+    .optional(),
   /** Clients of DeepSeek's API may send it back; it is dropped (reasoning never re-enters the context). */
   reasoning_content: z.string().nullable().optional(),
 });
@@ -19,7 +22,13 @@ export const ChatCompletionRequest = z.object({
   top_p: z.number().min(0).max(1).nullable().optional(),
   max_tokens: z.number().int().min(1).max(1_048_576).nullable().optional(),
   max_completion_tokens: z.number().int().min(1).max(1_048_576).nullable().optional(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable().optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullable()
+    .optional(),
   n: z.literal(1).optional(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;

@@ -74,7 +74,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 async function handle(req: IncomingMessage, res: ServerResponse, options: ApiServerOptions): Promise<void> {
   const host = (req.headers.host ?? "").replace(/:\d+$/, "");
   if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) return fail(res, 403, "forbidden", "Host not allowed.");
-  if (req.headers.authorization !== `Bearer ${options.apiKey()}`) return fail(res, 401, "invalid_api_key", "Missing or wrong API key (Authorization: Bearer <key> from R1 Local's settings).");
+  if (req.headers.authorization !== `Bearer ${options.apiKey()}`)
+    return fail(res, 401, "invalid_api_key", "Missing or wrong API key (Authorization: Bearer <key> from R1 Local's settings).");
   const path = new URL(req.url ?? "/", "http://x").pathname;
   const engine = options.engine;
   if (req.method === "GET" && path === "/v1/models") {
@@ -127,14 +128,35 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
         if (event.thought) res.write(chunk({ reasoning_content: event.thought }));
         if (event.answer) res.write(chunk({ content: event.answer }));
       } else if (event.type === "done") {
-        const usage = event.metrics ? { prompt_tokens: event.metrics.promptTokens, completion_tokens: event.metrics.generatedTokens, total_tokens: event.metrics.promptTokens + event.metrics.generatedTokens, completion_tokens_details: { reasoning_tokens: event.metrics.thoughtTokens } } : undefined;
+        const usage = event.metrics
+          ? {
+              prompt_tokens: event.metrics.promptTokens,
+              completion_tokens: event.metrics.generatedTokens,
+              total_tokens: event.metrics.promptTokens + event.metrics.generatedTokens,
+              completion_tokens_details: { reasoning_tokens: event.metrics.thoughtTokens },
+            }
+          : undefined;
         if (event.stopReason === "crashed" || event.stopReason === "error") {
           if (request.stream) return void res.end(`data: ${JSON.stringify({ error: { message: event.message, type: "engine_error" } })}\n\n`);
           return fail(res, 500, "engine_error", event.message ?? "The engine failed.");
         }
-        if (request.stream) return void res.end(chunk({}, finishReason(event.stopReason)) + (usage ? `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: model.name, choices: [], usage })}\n\n` : "") + "data: [DONE]\n\n");
+        if (request.stream)
+          return void res.end(
+            chunk({}, finishReason(event.stopReason)) +
+              (usage ? `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: model.name, choices: [], usage })}\n\n` : "") +
+              "data: [DONE]\n\n",
+          );
         const message = { role: "assistant", content: event.answer, reasoning_content: event.thought };
-        return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id, object: "chat.completion", created, model: model.name, choices: [{ index: 0, message, finish_reason: finishReason(event.stopReason) }], usage }));
+        return void res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            id,
+            object: "chat.completion",
+            created,
+            model: model.name,
+            choices: [{ index: 0, message, finish_reason: finishReason(event.stopReason) }],
+            usage,
+          }),
+        );
       }
     }
   } catch (err) {

@@ -52,18 +52,7 @@ export type DenseArchitecture = z.infer<typeof DenseArchitecture>;
 export type MlaMoeArchitecture = z.infer<typeof MlaMoeArchitecture>;
 
 /** Quantization recipes the metadata-only file generator knows (see electron/core/fit/quant-recipes.ts). */
-export const QuantRecipeName = z.enum([
-  "F32",
-  "F16",
-  "Q8_0",
-  "Q6_K",
-  "Q5_K_M",
-  "Q4_K_M",
-  "UD-IQ1_S",
-  "UD-IQ1_M",
-  "UD-IQ2_XXS",
-  "UD-Q2_K_XL",
-]);
+export const QuantRecipeName = z.enum(["F32", "F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "UD-IQ1_S", "UD-IQ1_M", "UD-IQ2_XXS", "UD-Q2_K_XL"]);
 export type QuantRecipeName = z.infer<typeof QuantRecipeName>;
 
 const RepoName = z.string().regex(/^[\w.-]+\/[\w.-]+$/, "a Hugging Face repository looks like owner/name");
@@ -77,7 +66,10 @@ export const CatalogFile = z
   .object({
     path: RepoPath,
     sizeBytes: z.number().int().positive(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   })
   .strict();
 

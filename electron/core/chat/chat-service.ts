@@ -54,7 +54,8 @@ export class ChatService {
   private async resolveTurns(request: ParsedSend): Promise<ChatTurn[]> {
     let turns: ChatTurn[];
     if (request.rewindFrom) {
-      if (!request.conversationId || !this.deps.history || request.prompt === undefined) throw new AppError("bad-request", "Answering again needs the conversation and the question.");
+      if (!request.conversationId || !this.deps.history || request.prompt === undefined)
+        throw new AppError("bad-request", "Answering again needs the conversation and the question.");
       await this.deps.history.rewind(request.conversationId, request.rewindFrom);
     }
     if (request.messages?.length) turns = [...request.messages];
@@ -104,11 +105,27 @@ export class ChatService {
           } else if (event.type === "notice") {
             this.deps.emit("chat.notice", { jobId: job.id, message: event.message });
           } else {
-            done = { jobId: job.id, conversationId, stopReason: event.stopReason, thought: event.thought, answer: event.answer, metrics: event.metrics, message: event.message };
+            done = {
+              jobId: job.id,
+              conversationId,
+              stopReason: event.stopReason,
+              thought: event.thought,
+              answer: event.answer,
+              metrics: event.metrics,
+              message: event.message,
+            };
           }
         }
       } catch (err) {
-        done = { jobId: job.id, conversationId, stopReason: "error", thought, answer, metrics: null, message: err instanceof Error ? err.message : String(err) };
+        done = {
+          jobId: job.id,
+          conversationId,
+          stopReason: "error",
+          thought,
+          answer,
+          metrics: null,
+          message: err instanceof Error ? err.message : String(err),
+        };
       } finally {
         this.active = undefined;
       }
@@ -123,4 +140,3 @@ export class ChatService {
     return jobId;
   }
 }
-

@@ -8,7 +8,10 @@ import type { ConversationsService } from "../store/conversation-store.js";
  * it arrives, and closes it with the stop reason and metrics — marked interrupted when it was
  * stopped, crashed or failed, with everything streamed so far kept.
  */
-export function chatStoreLink(store: ConversationsService, engine: Pick<EngineService, "loadedModel">): { history: ChatHistorySource; persistence: ChatPersistence } {
+export function chatStoreLink(
+  store: ConversationsService,
+  engine: Pick<EngineService, "loadedModel">,
+): { history: ChatHistorySource; persistence: ChatPersistence } {
   const history: ChatHistorySource = {
     turns: (conversationId) => store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text })),
     rewind: (conversationId, fromMessageId) => store.rewind(conversationId, fromMessageId),

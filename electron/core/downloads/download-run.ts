@@ -45,7 +45,10 @@ export class DownloadRunner {
         file.done = true;
         await list.persist();
       }
-      await this.deps.onDone?.(record, record.files.map((f) => finalPathOf(record, f)));
+      await this.deps.onDone?.(
+        record,
+        record.files.map((f) => finalPathOf(record, f)),
+      );
       await list.setState(record, "done");
     } catch (err) {
       if (signal.aborted) {
@@ -102,7 +105,14 @@ export class DownloadRunner {
   private async verify(record: DownloadRecord, file: DownloadFileRecord, part: string, signal: AbortSignal): Promise<void> {
     const counters = this.deps.progress.countersOf(record);
     await this.deps.list.setState(record, "verifying");
-    await verifyAndRename({ file, part, finalPath: finalPathOf(record, file), signal, hashes: this.deps.hashes, onHashed: (bytes) => (counters.verifiedBytes = bytes) });
+    await verifyAndRename({
+      file,
+      part,
+      finalPath: finalPathOf(record, file),
+      signal,
+      hashes: this.deps.hashes,
+      onHashed: (bytes) => (counters.verifiedBytes = bytes),
+    });
     counters.verifiedBytes = undefined;
     if (record.files.some((f) => !f.done && f !== file)) await this.deps.list.setState(record, "downloading");
   }

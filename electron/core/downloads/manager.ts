@@ -56,7 +56,12 @@ export class DownloadManager {
       progress: this.progress,
       hashes: this.hashes,
       retry: new RetryPolicy({ ...DEFAULT_RETRY, ...options.retry }),
-      transfer: new PartTransfer({ hub: options.hub, stallTimeoutMs: options.stallTimeoutMs ?? 30_000, hashes: this.hashes, quotaBytes: options.disk?.quotaBytes }),
+      transfer: new PartTransfer({
+        hub: options.hub,
+        stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+        hashes: this.hashes,
+        quotaBytes: options.disk?.quotaBytes,
+      }),
       hub: options.hub,
       freeSpace: { marginBytes: options.freeSpaceMarginBytes ?? 512 * 1024 * 1024, freeSpaceOf: options.disk?.freeSpace ?? freeSpaceOnDisk },
       onDone: options.onDone,

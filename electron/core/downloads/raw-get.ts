@@ -89,7 +89,13 @@ export function rawGet(target: URL, options: { headers: Record<string, string>; 
     };
     const socket: net.Socket =
       target.protocol === "https:"
-        ? tls.connect({ host: hostname, port, servername: net.isIP(hostname) ? undefined : hostname, ALPNProtocols: ["http/1.1"], onread } as tls.ConnectionOptions)
+        ? tls.connect({
+            host: hostname,
+            port,
+            servername: net.isIP(hostname) ? undefined : hostname,
+            ALPNProtocols: ["http/1.1"],
+            onread,
+          } as tls.ConnectionOptions)
         : net.connect({ host: hostname, port, onread, noDelay: true });
     const fail = (error: unknown) => {
       clearTimeout(headersTimer);
@@ -306,7 +312,11 @@ export class ReadableBody implements DownloadBody {
       });
       finished(this.readable, (err) => {
         if (err) {
-          fail(err.code === "ERR_STREAM_PREMATURE_CLOSE" ? Object.assign(new Error("the connection closed before the end of the file"), { code: "ECONNRESET" }) : err);
+          fail(
+            err.code === "ERR_STREAM_PREMATURE_CLOSE"
+              ? Object.assign(new Error("the connection closed before the end of the file"), { code: "ECONNRESET" })
+              : err,
+          );
           return;
         }
         this.ended = true;

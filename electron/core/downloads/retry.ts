@@ -50,10 +50,16 @@ export class RetryPolicy {
         if (!error.retryable) throw error;
         failures = madeProgress(err) ? 1 : failures + 1;
         if (failures >= maxAttempts) {
-          throw new AppError(error.code, `${error.message} Gave up after ${failures} attempts; press Resume to try again.`, { reason: error.reason, cause: error });
+          throw new AppError(error.code, `${error.message} Gave up after ${failures} attempts; press Resume to try again.`, {
+            reason: error.reason,
+            cause: error,
+          });
         }
         const delay = this.delayMs(failures);
-        await hooks.waiting(`${error.message} Retrying in ${Math.max(1, Math.round(delay / 1000))} s (attempt ${failures + 1} of ${maxAttempts}).`, failures + 1);
+        await hooks.waiting(
+          `${error.message} Retrying in ${Math.max(1, Math.round(delay / 1000))} s (attempt ${failures + 1} of ${maxAttempts}).`,
+          failures + 1,
+        );
         await sleep(delay, signal);
         await hooks.resumed();
       }

@@ -45,7 +45,10 @@ export function parseSource(input: string, hub: HubConfig): HubRef | { kind: "ur
   try {
     url = new URL(text);
   } catch {
-    throw downloadError("bad-source", `"${text.slice(0, 120)}" is not a model address. Paste an hf: URI (hf:owner/repo:Q4_K_M), a Hugging Face URL or an https URL of a .gguf file.`);
+    throw downloadError(
+      "bad-source",
+      `"${text.slice(0, 120)}" is not a model address. Paste an hf: URI (hf:owner/repo:Q4_K_M), a Hugging Face URL or an https URL of a .gguf file.`,
+    );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw downloadError("bad-source", `Only http(s) addresses can be downloaded, not ${url.protocol}`);

@@ -69,7 +69,9 @@ export class PartTransfer {
       const length = Number(res.headers["content-length"]);
       // When HEAD told nothing, the GET's framing gives the size (whole-file length, or the range's total).
       const rangeTotal = Number(/\/(\d+)$/.exec(String(res.headers["content-range"]))?.[1]);
-      if (file.size === undefined) file.size = res.status === 206 && Number.isSafeInteger(rangeTotal) ? rangeTotal : res.status === 200 && Number.isSafeInteger(length) ? length : undefined;
+      if (file.size === undefined)
+        file.size =
+          res.status === 206 && Number.isSafeInteger(rangeTotal) ? rangeTotal : res.status === 200 && Number.isSafeInteger(length) ? length : undefined;
       if (file.size !== undefined && Number.isSafeInteger(length) && offset + length !== file.size) {
         res.body.destroy();
         throw downloadError("changed", `${file.fileName} changed on the server (it now has a different size); start the download again.`);

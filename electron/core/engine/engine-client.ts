@@ -161,7 +161,12 @@ export class EngineClient {
     return channel.call(method, params);
   }
 
-  private async loadOn(channel: EngineChannel, params: LoadParams, signal: AbortSignal | undefined, onProgress: (progress: number) => void): Promise<LoadedModel> {
+  private async loadOn(
+    channel: EngineChannel,
+    params: LoadParams,
+    signal: AbortSignal | undefined,
+    onProgress: (progress: number) => void,
+  ): Promise<LoadedModel> {
     if (signal?.aborted) throw new AppError("cancelled", "Loading was cancelled.");
     const opId = `load-${randomUUID()}`;
     const backend = params.backend ?? this.backendChoice;

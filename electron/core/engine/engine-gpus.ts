@@ -13,6 +13,11 @@ export function gpusFromEngineStatus(status: EngineStatus): { backend: string; g
   const share = (bytes: number) => Math.floor(bytes / backend.devices.length);
   return {
     backend: backend.backend,
-    gpus: backend.devices.map((name) => ({ name, vramTotalBytes: share(backend.vram.totalBytes), vramFreeBytes: share(backend.vram.freeBytes), source: "llama.cpp" })),
+    gpus: backend.devices.map((name) => ({
+      name,
+      vramTotalBytes: share(backend.vram.totalBytes),
+      vramFreeBytes: share(backend.vram.freeBytes),
+      source: "llama.cpp",
+    })),
   };
 }

@@ -17,7 +17,9 @@ const ggufReader = () => (readerPromise ??= import("node-llama-cpp").then((m) =>
 /** Reads a GGUF header (all parts of a split model) into the estimator's structure. */
 export async function readModelStructure(file: string): Promise<ModelStructure> {
   const read = await ggufReader();
-  return structureFromGgufInfo(await read(file, { logWarnings: false, ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type"] }));
+  return structureFromGgufInfo(
+    await read(file, { logWarnings: false, ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type"] }),
+  );
 }
 
 /**

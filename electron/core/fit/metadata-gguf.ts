@@ -84,10 +84,7 @@ export async function ensureMetadataOnlyGguf(
   name: string,
   recipe: QuantRecipeName,
 ): Promise<string> {
-  const key = createHash("sha256")
-    .update(JSON.stringify({ GENERATOR_VERSION, architecture, recipe, name }))
-    .digest("hex")
-    .slice(0, 12);
+  const key = createHash("sha256").update(JSON.stringify({ GENERATOR_VERSION, architecture, recipe, name })).digest("hex").slice(0, 12);
   const file = path.join(cacheDir, `${modelId}.${recipe}.${key}.gguf`);
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isFile()) return file;

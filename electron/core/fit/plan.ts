@@ -27,7 +27,6 @@ export interface PlanInput {
   measuredTokensPerSecond?: number;
 }
 
-
 function gpuBudget(machine: MachineProfile): number {
   const gpus = machine.gpus;
   if (gpus.length === 0) return 0;
@@ -62,9 +61,7 @@ function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachinePro
     else cpuBytes += s.blockActiveBytes[i] ?? 0;
   }
   const gpuBandwidth =
-    machine.gpus.length === 0
-      ? UNKNOWN_GPU_BANDWIDTH_GBS
-      : Math.min(...machine.gpus.map((g) => g.bandwidthGBs ?? UNKNOWN_GPU_BANDWIDTH_GBS));
+    machine.gpus.length === 0 ? UNKNOWN_GPU_BANDWIDTH_GBS : Math.min(...machine.gpus.map((g) => g.bandwidthGBs ?? UNKNOWN_GPU_BANDWIDTH_GBS));
   const seconds = gpuBytes / (gpuBandwidth * 1e9 * efficiency) + cpuBytes / (machine.ramBandwidthGBs * 1e9 * efficiency);
   const tps = seconds > 0 ? 1 / seconds : 0;
   const perToken = gpuBytes + cpuBytes;
@@ -112,7 +109,12 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
   const devices: DeviceMemory[] = [];
   if (gpuLayers > 0) {
     const vram = machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0);
-    devices.push({ device: machine.gpus.length > 1 ? `${machine.gpus.length} GPUs` : (machine.gpus[0]?.name ?? "GPU"), ...m.gpu, totalBytes: gpuNeed, availableBytes: vram });
+    devices.push({
+      device: machine.gpus.length > 1 ? `${machine.gpus.length} GPUs` : (machine.gpus[0]?.name ?? "GPU"),
+      ...m.gpu,
+      totalBytes: gpuNeed,
+      availableBytes: vram,
+    });
   }
   devices.push({ device: machine.unifiedMemory ? "RAM (unified)" : "RAM", ...m.cpu, totalBytes: ramNeed, availableBytes: machine.ramUsableBytes });
 

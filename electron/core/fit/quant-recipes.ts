@@ -37,12 +37,7 @@ function kQuantMix(base: GgmlTypeName, role: TensorRole): GgmlTypeName {
  * here against the "131 GB" unsloth quotes, which matches it in GiB); a downloaded file's own
  * header replaces them, and the catalog marks these sizes approximate until the hub confirms them.
  */
-function dynamicMix(
-  gateUp: GgmlTypeName,
-  down: GgmlTypeName,
-  downEarly: GgmlTypeName,
-  role: TensorRole,
-): GgmlTypeName {
+function dynamicMix(gateUp: GgmlTypeName, down: GgmlTypeName, downEarly: GgmlTypeName, role: TensorRole): GgmlTypeName {
   if (role.name === "output.weight") return "Q6_K";
   if (role.name === "token_embd.weight") return "Q4_K";
   if (isExpertTensor(role.name)) {

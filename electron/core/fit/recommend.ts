@@ -62,7 +62,13 @@ export function recommend(use: UseCase, models: readonly LoadedModel[], fits: re
     })
     .filter((c) => c.base !== undefined && (use !== "fastest" || c.quality >= 0.975));
   if (candidates.length === 0) {
-    return { variantId: null, modelId: null, fit: null, alternatives: [], reason: "No catalog model runs comfortably on this machine at this context size; try a smaller context." };
+    return {
+      variantId: null,
+      modelId: null,
+      fit: null,
+      alternatives: [],
+      reason: "No catalog model runs comfortably on this machine at this context size; try a smaller context.",
+    };
   }
   const fastEnough = candidates.filter((c) => c.fit.speed.tokensPerSecond >= rule.minTokensPerSecond);
   const pool = fastEnough.length > 0 ? fastEnough : candidates;

@@ -33,10 +33,7 @@ function denseShapes(a: DenseArchitecture): Shape[] {
       );
     }
     if (a.arch === "qwen3") {
-      shapes.push(
-        { name: `${p}attn_q_norm.weight`, dimensions: [a.headDim], block: b },
-        { name: `${p}attn_k_norm.weight`, dimensions: [a.headDim], block: b },
-      );
+      shapes.push({ name: `${p}attn_q_norm.weight`, dimensions: [a.headDim], block: b }, { name: `${p}attn_k_norm.weight`, dimensions: [a.headDim], block: b });
     }
     shapes.push(
       { name: `${p}ffn_norm.weight`, dimensions: [E], block: b },

@@ -43,9 +43,7 @@ export const GGML_TYPES = {
 
 export type GgmlTypeName = keyof typeof GGML_TYPES;
 
-const byId = new Map<number, GgmlTypeName>(
-  Object.entries(GGML_TYPES).map(([name, traits]) => [traits.id, name as GgmlTypeName]),
-);
+const byId = new Map<number, GgmlTypeName>(Object.entries(GGML_TYPES).map(([name, traits]) => [traits.id, name as GgmlTypeName]));
 
 export function ggmlTypeId(name: GgmlTypeName): number {
   return GGML_TYPES[name].id;

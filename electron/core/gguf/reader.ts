@@ -8,7 +8,10 @@ import type { GgufScalar } from "./header-writer.js";
 export type GgufReadProblem = "unreadable" | "not-gguf" | "unsupported-version" | "truncated" | "corrupt-header";
 
 export class GgufReadError extends Error {
-  constructor(readonly problem: GgufReadProblem, message: string) {
+  constructor(
+    readonly problem: GgufReadProblem,
+    message: string,
+  ) {
     super(message);
     this.name = "GgufReadError";
   }
@@ -41,9 +44,7 @@ export interface GgufHeader {
   readonly fileSize: number;
 }
 
-const TYPE_NAMES = new Map<number, GgufValueTypeName>(
-  Object.entries(GGUF_VALUE_TYPE).map(([name, id]) => [id, name as GgufValueTypeName]),
-);
+const TYPE_NAMES = new Map<number, GgufValueTypeName>(Object.entries(GGUF_VALUE_TYPE).map(([name, id]) => [id, name as GgufValueTypeName]));
 
 const LIMITS = {
   tensors: 1_000_000,
@@ -60,7 +61,10 @@ class NeedMoreBytes extends Error {}
 
 class Cursor {
   offset = 0;
-  constructor(private readonly bytes: Buffer, private readonly isWholeFile: boolean) {}
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly isWholeFile: boolean,
+  ) {}
 
   private take(length: number): number {
     if (this.offset + length > this.bytes.length) {
@@ -72,21 +76,42 @@ class Cursor {
     return at;
   }
 
-  u8(): number { return this.bytes.readUInt8(this.take(1)); }
-  i8(): number { return this.bytes.readInt8(this.take(1)); }
-  u16(): number { return this.bytes.readUInt16LE(this.take(2)); }
-  i16(): number { return this.bytes.readInt16LE(this.take(2)); }
-  u32(): number { return this.bytes.readUInt32LE(this.take(4)); }
-  i32(): number { return this.bytes.readInt32LE(this.take(4)); }
-  f32(): number { return this.bytes.readFloatLE(this.take(4)); }
-  f64(): number { return this.bytes.readDoubleLE(this.take(8)); }
-  u64(): bigint { return this.bytes.readBigUInt64LE(this.take(8)); }
-  i64(): bigint { return this.bytes.readBigInt64LE(this.take(8)); }
+  u8(): number {
+    return this.bytes.readUInt8(this.take(1));
+  }
+  i8(): number {
+    return this.bytes.readInt8(this.take(1));
+  }
+  u16(): number {
+    return this.bytes.readUInt16LE(this.take(2));
+  }
+  i16(): number {
+    return this.bytes.readInt16LE(this.take(2));
+  }
+  u32(): number {
+    return this.bytes.readUInt32LE(this.take(4));
+  }
+  i32(): number {
+    return this.bytes.readInt32LE(this.take(4));
+  }
+  f32(): number {
+    return this.bytes.readFloatLE(this.take(4));
+  }
+  f64(): number {
+    return this.bytes.readDoubleLE(this.take(8));
+  }
+  u64(): bigint {
+    return this.bytes.readBigUInt64LE(this.take(8));
+  }
+  i64(): bigint {
+    return this.bytes.readBigInt64LE(this.take(8));
+  }
 
   /** A u64 count that must fit a limit (a corrupt header often has absurd counts). */
   count(what: string, limit: number): number {
     const value = this.u64();
-    if (value > BigInt(limit)) throw new GgufReadError("corrupt-header", `The header claims ${value} ${what}, more than any real model has: the header is corrupt.`);
+    if (value > BigInt(limit))
+      throw new GgufReadError("corrupt-header", `The header claims ${value} ${what}, more than any real model has: the header is corrupt.`);
     return Number(value);
   }
 
@@ -99,29 +124,42 @@ class Cursor {
 
 function readScalar(cursor: Cursor, type: GgufValueTypeName, key: string): GgufScalar {
   switch (type) {
-    case "u8": return cursor.u8();
-    case "i8": return cursor.i8();
-    case "u16": return cursor.u16();
-    case "i16": return cursor.i16();
-    case "u32": return cursor.u32();
-    case "i32": return cursor.i32();
-    case "f32": return cursor.f32();
-    case "f64": return cursor.f64();
-    case "u64": return cursor.u64();
-    case "i64": return cursor.i64();
+    case "u8":
+      return cursor.u8();
+    case "i8":
+      return cursor.i8();
+    case "u16":
+      return cursor.u16();
+    case "i16":
+      return cursor.i16();
+    case "u32":
+      return cursor.u32();
+    case "i32":
+      return cursor.i32();
+    case "f32":
+      return cursor.f32();
+    case "f64":
+      return cursor.f64();
+    case "u64":
+      return cursor.u64();
+    case "i64":
+      return cursor.i64();
     case "bool": {
       const value = cursor.u8();
       if (value > 1) throw new GgufReadError("corrupt-header", `Metadata "${key}" holds ${value}, which is not a boolean.`);
       return value === 1;
     }
-    case "string": return cursor.string(`the value of "${key}"`);
-    case "array": throw new GgufReadError("corrupt-header", `Metadata "${key}" nests arrays, which this reader does not support.`);
+    case "string":
+      return cursor.string(`the value of "${key}"`);
+    case "array":
+      throw new GgufReadError("corrupt-header", `Metadata "${key}" nests arrays, which this reader does not support.`);
   }
 }
 
 function valueType(id: number, key: string): GgufValueTypeName {
   const type = TYPE_NAMES.get(id);
-  if (type === undefined) throw new GgufReadError("corrupt-header", `Metadata "${key}" has value type ${id}, which GGUF does not define: the header is corrupt.`);
+  if (type === undefined)
+    throw new GgufReadError("corrupt-header", `Metadata "${key}" has value type ${id}, which GGUF does not define: the header is corrupt.`);
   return type;
 }
 
@@ -133,7 +171,12 @@ function parse(bytes: Buffer, isWholeFile: boolean, fileSize: number): GgufHeade
   const cursor = new Cursor(bytes, isWholeFile);
   if (bytes.length < 4 || bytes.toString("latin1", 0, 4) !== "GGUF") {
     const start = bytes.subarray(0, 16).toString("latin1").trimStart().toLowerCase();
-    const looksLike = start.startsWith("<!doctype") || start.startsWith("<html") ? " (it looks like a web page, perhaps an error page saved in its place)" : start.startsWith("{") ? " (it looks like JSON)" : "";
+    const looksLike =
+      start.startsWith("<!doctype") || start.startsWith("<html")
+        ? " (it looks like a web page, perhaps an error page saved in its place)"
+        : start.startsWith("{")
+          ? " (it looks like JSON)"
+          : "";
     throw new GgufReadError("not-gguf", `This is not a GGUF model file: it does not start with "GGUF"${looksLike}.`);
   }
   cursor.offset = 4;
@@ -160,16 +203,19 @@ function parse(bytes: Buffer, isWholeFile: boolean, fileSize: number): GgufHeade
   for (let i = 0; i < tensorCount; i++) {
     const name = cursor.string("a tensor name");
     const dimCount = cursor.u32();
-    if (dimCount < 1 || dimCount > LIMITS.dims) throw new GgufReadError("corrupt-header", `Tensor "${name}" claims ${dimCount} dimensions: the header is corrupt.`);
+    if (dimCount < 1 || dimCount > LIMITS.dims)
+      throw new GgufReadError("corrupt-header", `Tensor "${name}" claims ${dimCount} dimensions: the header is corrupt.`);
     const dims: number[] = [];
     for (let d = 0; d < dimCount; d++) {
       const dim = cursor.u64();
-      if (dim < 1n || dim > BigInt(Number.MAX_SAFE_INTEGER)) throw new GgufReadError("corrupt-header", `Tensor "${name}" has a dimension of ${dim}: the header is corrupt.`);
+      if (dim < 1n || dim > BigInt(Number.MAX_SAFE_INTEGER))
+        throw new GgufReadError("corrupt-header", `Tensor "${name}" has a dimension of ${dim}: the header is corrupt.`);
       dims.push(Number(dim));
     }
     const typeId = cursor.u32();
     const offset = cursor.u64();
-    if (offset > BigInt(Number.MAX_SAFE_INTEGER)) throw new GgufReadError("corrupt-header", `Tensor "${name}" has an impossible data offset: the header is corrupt.`);
+    if (offset > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new GgufReadError("corrupt-header", `Tensor "${name}" has an impossible data offset: the header is corrupt.`);
     tensors.push({ name, dims, typeId, offset: Number(offset) });
   }
   const declaredAlignment = metadata.get("general.alignment");

@@ -63,18 +63,50 @@ export type GgufValidation =
   | { readonly ok: false; readonly problem: GgufProblem; readonly reason: string; readonly file: string };
 
 class ValidationFailure extends Error {
-  constructor(readonly problem: GgufProblem, message: string, readonly file?: string) {
+  constructor(
+    readonly problem: GgufProblem,
+    message: string,
+    readonly file?: string,
+  ) {
     super(message);
   }
 }
 
 // llama.cpp's LLAMA_FTYPE names for general.file_type.
 const FILE_TYPES: Record<number, string> = {
-  0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K", 11: "Q3_K_S",
-  12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K",
-  19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S", 22: "IQ3_XS", 23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL",
-  26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S", 29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16",
-  36: "TQ1_0", 37: "TQ2_0", 38: "MXFP4_MOE",
+  0: "F32",
+  1: "F16",
+  2: "Q4_0",
+  3: "Q4_1",
+  7: "Q8_0",
+  8: "Q5_0",
+  9: "Q5_1",
+  10: "Q2_K",
+  11: "Q3_K_S",
+  12: "Q3_K_M",
+  13: "Q3_K_L",
+  14: "Q4_K_S",
+  15: "Q4_K_M",
+  16: "Q5_K_S",
+  17: "Q5_K_M",
+  18: "Q6_K",
+  19: "IQ2_XXS",
+  20: "IQ2_XS",
+  21: "Q2_K_S",
+  22: "IQ3_XS",
+  23: "IQ3_XXS",
+  24: "IQ1_S",
+  25: "IQ4_NL",
+  26: "IQ3_S",
+  27: "IQ3_M",
+  28: "IQ2_S",
+  29: "IQ2_M",
+  30: "IQ4_XS",
+  31: "IQ1_M",
+  32: "BF16",
+  36: "TQ1_0",
+  37: "TQ2_0",
+  38: "MXFP4_MOE",
 };
 
 /** A stored type: a scalar type, "array" (of anything) or "array of <type>". */
@@ -158,12 +190,18 @@ function checkTokenizer(header: GgufHeader, warnings: string[]) {
   const tokensEntry = key(header, "tokenizer.ggml.tokens", ["array of string"], { required: true })!;
   const tokens = tokensEntry.value as readonly string[];
   if (tokens.length === 0) throw new ValidationFailure("missing-key", "The vocabulary (tokenizer.ggml.tokens) is empty.");
-  key(header, "tokenizer.ggml.merges", ["array of string"], { required: model === "gpt2", why: "byte-level BPE tokenizers need their merges list, even if empty" });
+  key(header, "tokenizer.ggml.merges", ["array of string"], {
+    required: model === "gpt2",
+    why: "byte-level BPE tokenizers need their merges list, even if empty",
+  });
   key(header, "tokenizer.ggml.scores", ["array of f32"], { required: false });
   const tokenTypes = key(header, "tokenizer.ggml.token_type", ["array of i32"], { required: false });
   if (tokenTypes === undefined) warnings.push("No token types (tokenizer.ggml.token_type): special tokens will be read as plain text.");
   else if ((tokenTypes.value as readonly number[]).length !== tokens.length) {
-    throw new ValidationFailure("corrupt-header", `tokenizer.ggml.token_type has ${(tokenTypes.value as readonly number[]).length} entries for ${tokens.length} tokens.`);
+    throw new ValidationFailure(
+      "corrupt-header",
+      `tokenizer.ggml.token_type has ${(tokenTypes.value as readonly number[]).length} entries for ${tokens.length} tokens.`,
+    );
   }
   const seen = new Map<string, number>();
   for (const [id, text] of tokens.entries()) {
@@ -183,7 +221,8 @@ function checkTokenizer(header: GgufHeader, warnings: string[]) {
     }
   }
   const pre = stringOf(key(header, "tokenizer.ggml.pre", ["string"], { required: false }));
-  if (model === "gpt2" && pre === undefined) warnings.push("No pre-tokenizer type (tokenizer.ggml.pre): llama.cpp falls back to a default and output quality may suffer.");
+  if (model === "gpt2" && pre === undefined)
+    warnings.push("No pre-tokenizer type (tokenizer.ggml.pre): llama.cpp falls back to a default and output quality may suffer.");
   const chatTemplate = stringOf(key(header, "tokenizer.chat_template", ["string"], { required: false }));
   return { model, vocabularySize: tokens.length, pre, chatTemplate };
 }
@@ -215,7 +254,8 @@ function checkArchitecture(header: GgufHeader) {
   key(header, `${architecture}.rope.freq_base`, ["f32"], { required: false });
   const ropeDimensions = u32("rope.dimension_count", false);
   for (const [name, value] of Object.entries(facts)) {
-    if (typeof value === "number" && !(value > 0)) throw new ValidationFailure("corrupt-header", `${architecture} ${name} is ${value}, which no model can have.`);
+    if (typeof value === "number" && !(value > 0))
+      throw new ValidationFailure("corrupt-header", `${architecture} ${name} is ${value}, which no model can have.`);
   }
   const headCountKv = facts.headCountKv ?? facts.headCount;
   if (facts.embeddingLength % facts.headCount !== 0 && architecture !== "deepseek2" && architecture !== "qwen3") {
@@ -225,7 +265,10 @@ function checkArchitecture(header: GgufHeader) {
     throw new ValidationFailure("corrupt-header", `${facts.headCount} attention heads cannot be shared among ${headCountKv} key/value heads.`);
   }
   if (architecture === "llama" && ropeDimensions !== undefined && ropeDimensions !== facts.embeddingLength / facts.headCount) {
-    throw new ValidationFailure("corrupt-header", `llama.rope.dimension_count is ${ropeDimensions}, but the head size is ${facts.embeddingLength / facts.headCount}.`);
+    throw new ValidationFailure(
+      "corrupt-header",
+      `llama.rope.dimension_count is ${ropeDimensions}, but the head size is ${facts.embeddingLength / facts.headCount}.`,
+    );
   }
   return { ...facts, headCountKv };
 }
@@ -251,7 +294,11 @@ function checkSplitKeys(headers: readonly GgufHeader[], parts: readonly string[]
   if (parts.length === 1) {
     const count = numberOf(headers[0]!.metadata.get("split.count"));
     if (count !== undefined && count > 1) {
-      throw new ValidationFailure("split-incomplete", `This file is part of a model split into ${count} files, but its name does not say which part it is.`, parts[0]);
+      throw new ValidationFailure(
+        "split-incomplete",
+        `This file is part of a model split into ${count} files, but its name does not say which part it is.`,
+        parts[0],
+      );
     }
     return undefined;
   }
@@ -259,7 +306,11 @@ function checkSplitKeys(headers: readonly GgufHeader[], parts: readonly string[]
     const partNumber = numberOf(key(header, "split.no", ["u16"], { required: true }));
     const count = numberOf(key(header, "split.count", ["u16"], { required: true }));
     if (partNumber !== index || count !== parts.length) {
-      throw new ValidationFailure("split-incomplete", `${path.basename(parts[index]!)} says it is part ${Number(partNumber) + 1} of ${count}, which does not match its name.`, parts[index]);
+      throw new ValidationFailure(
+        "split-incomplete",
+        `${path.basename(parts[index]!)} says it is part ${Number(partNumber) + 1} of ${count}, which does not match its name.`,
+        parts[index],
+      );
     }
   });
   const declared = numberOf(key(headers[0]!, "split.tensors.count", ["i32", "u32"], { required: true }));

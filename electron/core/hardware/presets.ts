@@ -16,14 +16,7 @@ function gpu(name: string, vramGiB: number, source = "preset"): GpuInfo {
   return { name, vramTotalBytes: bytes, vramFreeBytes: bytes, source, bandwidthGBs: gpuBandwidthGBs(name) };
 }
 
-function profile(
-  id: string,
-  label: string,
-  ramGiB: number,
-  gpus: GpuInfo[],
-  ramBandwidthGBs: number,
-  unifiedMemory = false,
-): MachineProfile {
+function profile(id: string, label: string, ramGiB: number, gpus: GpuInfo[], ramBandwidthGBs: number, unifiedMemory = false): MachineProfile {
   const ramBytes = ramGiB * GiB;
   return { id, label, ramBytes, ramUsableBytes: usableRam(ramBytes), swapBytes: 0, gpus, unifiedMemory, ramBandwidthGBs, diskFreeBytes: null };
 }
@@ -32,17 +25,42 @@ function apple(id: string, chip: string, ramGiB: number, bandwidth: number): Mac
   const ram = ramGiB * GiB;
   const share = appleGpuShare(ram);
   const g: GpuInfo = { name: `Apple ${chip} GPU`, vramTotalBytes: share, vramFreeBytes: share, source: "unified memory", bandwidthGBs: bandwidth };
-  return { id, group: "Apple silicon", label: `Apple ${chip}, ${ramGiB} GB unified memory`, machine: profile(id, `Apple ${chip}, ${ramGiB} GB`, ramGiB, [g], bandwidth, true) };
+  return {
+    id,
+    group: "Apple silicon",
+    label: `Apple ${chip}, ${ramGiB} GB unified memory`,
+    machine: profile(id, `Apple ${chip}, ${ramGiB} GB`, ramGiB, [g], bandwidth, true),
+  };
 }
 
 /** Machines people ask about before buying hardware. */
 export const MACHINE_PRESETS: MachinePreset[] = [
   { id: "laptop-8gb", group: "CPU only", label: "Laptop, 8 GB RAM, no GPU", machine: profile("laptop-8gb", "Laptop, 8 GB RAM", 8, [], 40) },
   { id: "laptop-16gb", group: "CPU only", label: "Laptop, 16 GB RAM, no GPU", machine: profile("laptop-16gb", "Laptop, 16 GB RAM", 16, [], 60) },
-  { id: "gpu-8gb", group: "Consumer GPU", label: "RTX 4060 (8 GB) + 32 GB RAM", machine: profile("gpu-8gb", "RTX 4060 8 GB", 32, [gpu("NVIDIA GeForce RTX 4060", 8)], 60) },
-  { id: "gpu-12gb", group: "Consumer GPU", label: "RTX 3060 (12 GB) + 32 GB RAM", machine: profile("gpu-12gb", "RTX 3060 12 GB", 32, [gpu("NVIDIA GeForce RTX 3060", 12)], 60) },
-  { id: "gpu-16gb", group: "Consumer GPU", label: "RTX 4080 (16 GB) + 64 GB RAM", machine: profile("gpu-16gb", "RTX 4080 16 GB", 64, [gpu("NVIDIA GeForce RTX 4080", 16)], 80) },
-  { id: "gpu-24gb", group: "Consumer GPU", label: "RTX 4090 (24 GB) + 64 GB RAM", machine: profile("gpu-24gb", "RTX 4090 24 GB", 64, [gpu("NVIDIA GeForce RTX 4090", 24)], 80) },
+  {
+    id: "gpu-8gb",
+    group: "Consumer GPU",
+    label: "RTX 4060 (8 GB) + 32 GB RAM",
+    machine: profile("gpu-8gb", "RTX 4060 8 GB", 32, [gpu("NVIDIA GeForce RTX 4060", 8)], 60),
+  },
+  {
+    id: "gpu-12gb",
+    group: "Consumer GPU",
+    label: "RTX 3060 (12 GB) + 32 GB RAM",
+    machine: profile("gpu-12gb", "RTX 3060 12 GB", 32, [gpu("NVIDIA GeForce RTX 3060", 12)], 60),
+  },
+  {
+    id: "gpu-16gb",
+    group: "Consumer GPU",
+    label: "RTX 4080 (16 GB) + 64 GB RAM",
+    machine: profile("gpu-16gb", "RTX 4080 16 GB", 64, [gpu("NVIDIA GeForce RTX 4080", 16)], 80),
+  },
+  {
+    id: "gpu-24gb",
+    group: "Consumer GPU",
+    label: "RTX 4090 (24 GB) + 64 GB RAM",
+    machine: profile("gpu-24gb", "RTX 4090 24 GB", 64, [gpu("NVIDIA GeForce RTX 4090", 24)], 80),
+  },
   {
     id: "workstation-2x24gb",
     group: "Workstation",
@@ -58,13 +76,25 @@ export const MACHINE_PRESETS: MachinePreset[] = [
     id: "dc-8x80gb",
     group: "Data centre",
     label: "8 × H100 80 GB + 2 TB RAM",
-    machine: profile("dc-8x80gb", "8 × H100 80 GB", 2048, Array.from({ length: 8 }, () => gpu("NVIDIA H100 80GB HBM3", 80)), 300),
+    machine: profile(
+      "dc-8x80gb",
+      "8 × H100 80 GB",
+      2048,
+      Array.from({ length: 8 }, () => gpu("NVIDIA H100 80GB HBM3", 80)),
+      300,
+    ),
   },
   {
     id: "dc-8x141gb",
     group: "Data centre",
     label: "8 × H200 141 GB + 2 TB RAM",
-    machine: profile("dc-8x141gb", "8 × H200 141 GB", 2048, Array.from({ length: 8 }, () => gpu("NVIDIA H200", 141)), 300),
+    machine: profile(
+      "dc-8x141gb",
+      "8 × H200 141 GB",
+      2048,
+      Array.from({ length: 8 }, () => gpu("NVIDIA H200", 141)),
+      300,
+    ),
   },
 ];
 
@@ -93,7 +123,15 @@ export function profileFromCustom(input: CustomMachine): MachineProfile {
   const m = CustomMachineSchema.parse(input);
   const ramBytes = m.ramGB * GB;
   const gpus: GpuInfo[] = m.unifiedMemory
-    ? [{ name: m.gpus[0]?.name ?? "Unified-memory GPU", vramTotalBytes: appleGpuShare(ramBytes), vramFreeBytes: appleGpuShare(ramBytes), source: "typed numbers", bandwidthGBs: m.gpus[0]?.bandwidthGBs ?? m.ramBandwidthGBs }]
+    ? [
+        {
+          name: m.gpus[0]?.name ?? "Unified-memory GPU",
+          vramTotalBytes: appleGpuShare(ramBytes),
+          vramFreeBytes: appleGpuShare(ramBytes),
+          source: "typed numbers",
+          bandwidthGBs: m.gpus[0]?.bandwidthGBs ?? m.ramBandwidthGBs,
+        },
+      ]
     : m.gpus.map((g, i) => ({
         name: g.name ?? `GPU ${i + 1}`,
         vramTotalBytes: g.vramGB * GB,

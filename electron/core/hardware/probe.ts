@@ -49,7 +49,23 @@ export function parseMeminfo(text: string): Record<string, number> {
   return out;
 }
 
-const SIMD_FLAGS = ["sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "amx_tile", "asimd", "asimddp", "i8mm", "sve", "sve2"];
+const SIMD_FLAGS = [
+  "sse4_2",
+  "avx",
+  "avx2",
+  "fma",
+  "f16c",
+  "avx512f",
+  "avx512bw",
+  "avx512_vnni",
+  "avx_vnni",
+  "amx_tile",
+  "asimd",
+  "asimddp",
+  "i8mm",
+  "sve",
+  "sve2",
+];
 const SIMD_NAMES: Record<string, string> = { asimd: "neon", asimddp: "dotprod", amx_tile: "amx", sse4_2: "sse4.2" };
 
 /** SIMD features llama.cpp uses, from `/proc/cpuinfo` flags (x86) or Features (ARM). */
@@ -94,7 +110,9 @@ export async function probeHardware(options: ProbeOptions): Promise<HardwareInfo
     readProc("meminfo"),
     readProc("cpuinfo"),
     diskFree(options.modelsDir),
-    platform === "darwin" ? Promise.resolve(null) : run(options.nvidiaSmi ?? "nvidia-smi", ["--query-gpu=name,memory.total,memory.free", "--format=csv,noheader,nounits"], 900),
+    platform === "darwin"
+      ? Promise.resolve(null)
+      : run(options.nvidiaSmi ?? "nvidia-smi", ["--query-gpu=name,memory.total,memory.free", "--format=csv,noheader,nounits"], 900),
     (options.engineGpus?.() ?? Promise.resolve(null)).catch(() => null),
     options.measureBandwidth ? measureRamBandwidth() : Promise.resolve(null),
   ]);

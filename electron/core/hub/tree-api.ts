@@ -15,7 +15,11 @@ export type TreeEntry = z.infer<typeof TreeEntry>;
  * file sizes and, for LFS files, their sha256. Used for catalog sizes and for a download's
  * checksum when the file's headers carry none.
  */
-export async function listHubFolder(hub: HubConfig, repo: string, options: { revision?: string; folder?: string; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<TreeEntry[]> {
+export async function listHubFolder(
+  hub: HubConfig,
+  repo: string,
+  options: { revision?: string; folder?: string; signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<TreeEntry[]> {
   const suffix = options.folder ? `/${options.folder.split("/").map(encodeURIComponent).join("/")}` : "";
   const url = `${hub.endpoint}/api/models/${repo}/tree/${encodeURIComponent(options.revision ?? "main")}${suffix}`;
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);

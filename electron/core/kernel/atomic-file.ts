@@ -73,7 +73,10 @@ export function removeStaleTempFiles(target: string): void {
 
 /** A file name safe on every platform that says when it was set aside: `settings.json.damaged-2026-11-28T13-25-20Z`. */
 export function datedBackupName(target: string, label: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, "Z").replaceAll(":", "-");
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replaceAll(":", "-");
   let candidate = `${target}.${label}-${stamp}`;
   for (let n = 2; fs.existsSync(candidate); n++) candidate = `${target}.${label}-${stamp}-${n}`;
   return candidate;

@@ -25,7 +25,11 @@ const MAX_DEPTH = 6;
  * the Hugging Face cache only through its snapshots (the blobs there have no names), and
  * unfinished downloads (.part, .downloadInProgress, .incomplete) are skipped.
  */
-export async function discoverModels(home: string, isInLibrary: (path: string) => boolean, env: Record<string, string | undefined> = {}): Promise<DiscoveredModel[]> {
+export async function discoverModels(
+  home: string,
+  isInLibrary: (path: string) => boolean,
+  env: Record<string, string | undefined> = {},
+): Promise<DiscoveredModel[]> {
   const found = new Map<string, DiscoveredModel>();
   for (const { tool, dir } of knownModelFolders(home, env)) {
     const files: string[] = [];

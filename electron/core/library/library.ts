@@ -55,7 +55,11 @@ export class ModelLibrary {
   async init(): Promise<{ notice?: string }> {
     const { value, damaged } = await this.#file.read();
     this.entries = value?.models ?? [];
-    return damaged ? { notice: `The model library list was damaged (${damaged.problem}); it was saved as ${basename(damaged.backup)} and the list starts empty. Your model files were not touched.` } : {};
+    return damaged
+      ? {
+          notice: `The model library list was damaged (${damaged.problem}); it was saved as ${basename(damaged.backup)} and the list starts empty. Your model files were not touched.`,
+        }
+      : {};
   }
 
   onChange(listener: (models: LibraryModel[]) => void): () => void {
@@ -64,9 +68,7 @@ export class ModelLibrary {
   }
 
   async list(): Promise<LibraryModel[]> {
-    return Promise.all(
-      this.entries.map(async (e) => ({ ...e, missing: !(await exists(e.path)) })),
-    );
+    return Promise.all(this.entries.map(async (e) => ({ ...e, missing: !(await exists(e.path)) })));
   }
 
   has(path: string): boolean {
@@ -75,7 +77,14 @@ export class ModelLibrary {
   }
 
   /** Records a finished download (its files are verified and renamed already). */
-  async addDownloaded(info: { name: string; files: string[]; quantization?: string; repo?: string; modelId?: string; variantId?: string }): Promise<LibraryModel> {
+  async addDownloaded(info: {
+    name: string;
+    files: string[];
+    quantization?: string;
+    repo?: string;
+    modelId?: string;
+    variantId?: string;
+  }): Promise<LibraryModel> {
     this.entries = this.entries.filter((e) => resolve(e.path) !== resolve(info.files[0]!));
     const entry: Entry = {
       id: `m-${randomUUID().slice(0, 8)}`,
@@ -104,7 +113,8 @@ export class ModelLibrary {
     const names = splitPartNames(basename(source));
     const files = names.map((n) => join(dirname(source), n));
     for (const file of files) {
-      if (!(await exists(file))) throw new AppError("bad-request", `${basename(source)} is one part of a split model, and the part ${basename(file)} is missing next to it.`);
+      if (!(await exists(file)))
+        throw new AppError("bad-request", `${basename(source)} is one part of a split model, and the part ${basename(file)} is missing next to it.`);
     }
     // The validator checks a split model as a whole, given its first part.
     const first = await this.options.validate(files[0]!);

@@ -86,7 +86,9 @@ export class SettingsStore implements SettingsService {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
       // Unreadable (permissions, a folder in its place): run on defaults, say so, leave the file be.
-      this.notices.push(`settings.json could not be opened (${(err as NodeJS.ErrnoException).code ?? String(err)}); the defaults are in use and changes cannot be saved until it is fixed.`);
+      this.notices.push(
+        `settings.json could not be opened (${(err as NodeJS.ErrnoException).code ?? String(err)}); the defaults are in use and changes cannot be saved until it is fixed.`,
+      );
       return;
     }
     let raw: unknown;
@@ -150,7 +152,10 @@ export class SettingsStore implements SettingsService {
  * Brings a parsed settings.json to the current version and keeps only fields that are known and
  * valid; every dropped field gets a sentence saying what happened.
  */
-export function repairSettings(raw: Record<string, unknown>, migrations: Record<number, SettingsMigration> = SETTINGS_MIGRATIONS): { value: Overrides; notices: string[] } {
+export function repairSettings(
+  raw: Record<string, unknown>,
+  migrations: Record<number, SettingsMigration> = SETTINGS_MIGRATIONS,
+): { value: Overrides; notices: string[] } {
   const notices: string[] = [];
   let version = typeof raw.version === "number" && Number.isInteger(raw.version) ? raw.version : 1;
   let data: Record<string, unknown> = { ...raw };
@@ -192,7 +197,8 @@ function repairObject(schema: z.ZodObject, data: Record<string, unknown>, prefix
     }
     const parsed = field.safeParse(value);
     if (parsed.success) out[key] = parsed.data;
-    else notices.push(`Setting "${name}" had an invalid value (${describeValue(value)}: ${parsed.error.issues[0]?.message ?? "invalid"}); the default is in use.`);
+    else
+      notices.push(`Setting "${name}" had an invalid value (${describeValue(value)}: ${parsed.error.issues[0]?.message ?? "invalid"}); the default is in use.`);
   }
   return out;
 }

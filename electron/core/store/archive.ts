@@ -13,7 +13,10 @@ export function toJsonArchive(conversations: Conversation[], exportedAt: number)
  * Reads a JSON export. Conversations (or messages) whose ids are already taken get fresh ids, so an
  * import never overwrites or merges into what is there.
  */
-export function fromJsonArchive(content: string, isTaken: { conversation: (id: string) => boolean; message: (id: string) => boolean }): { conversations: Conversation[]; notices: string[] } {
+export function fromJsonArchive(
+  content: string,
+  isTaken: { conversation: (id: string) => boolean; message: (id: string) => boolean },
+): { conversations: Conversation[]; notices: string[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(content);
@@ -25,7 +28,8 @@ export function fromJsonArchive(content: string, isTaken: { conversation: (id: s
   const notices: string[] = [];
   const seen = new Set<string>();
   const conversations = parsed.data.conversations.map((conversation) => {
-    const clash = isTaken.conversation(conversation.id) || seen.has(conversation.id) || conversation.messages.some((m) => isTaken.message(m.id) || seen.has(m.id));
+    const clash =
+      isTaken.conversation(conversation.id) || seen.has(conversation.id) || conversation.messages.some((m) => isTaken.message(m.id) || seen.has(m.id));
     const copy: Conversation = clash
       ? { ...conversation, id: randomUUID(), messages: conversation.messages.map((m) => ({ ...m, id: randomUUID() })) }
       : conversation;
@@ -44,7 +48,10 @@ export function toMarkdown(conversations: Conversation[]): string {
 
 function conversationToMarkdown(conversation: Conversation): string {
   const lines: string[] = [`# ${oneLine(conversation.title)}`, ""];
-  const facts = [conversation.model ? `Model: ${conversation.model}${conversation.variant ? ` (${conversation.variant})` : ""}` : null, `Started ${new Date(conversation.createdAt).toISOString()}`];
+  const facts = [
+    conversation.model ? `Model: ${conversation.model}${conversation.variant ? ` (${conversation.variant})` : ""}` : null,
+    `Started ${new Date(conversation.createdAt).toISOString()}`,
+  ];
   lines.push(`*${facts.filter(Boolean).join(" · ")}*`, "");
   for (const message of conversation.messages) {
     if (message.role === "user") {
@@ -70,7 +77,12 @@ export function exportFileName(conversations: Conversation[], format: "markdown"
   const extension = format === "markdown" ? "md" : "json";
   const day = new Date(at).toISOString().slice(0, 10);
   if (conversations.length === 1) {
-    const slug = conversations[0]!.title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 50) || "conversation";
+    const slug =
+      conversations[0]!.title
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 50) || "conversation";
     return `${slug}.${extension}`;
   }
   return `r1-local-conversations-${day}.${extension}`;

@@ -90,7 +90,9 @@ export class ConversationState {
     if (this.#order) return this.#order;
     const live: StoredConversation[] = [];
     for (const stored of this.#conversations.values()) if (stored.deletedAt === null) live.push(stored);
-    return (this.#order = live).sort((a, b) => Number(b.header.pinned) - Number(a.header.pinned) || b.header.updatedAt - a.header.updatedAt || (a.header.id < b.header.id ? -1 : 1));
+    return (this.#order = live).sort(
+      (a, b) => Number(b.header.pinned) - Number(a.header.pinned) || b.header.updatedAt - a.header.updatedAt || (a.header.id < b.header.id ? -1 : 1),
+    );
   }
 
   summaries(): ConversationSummary[] {

@@ -82,9 +82,12 @@ export class ConversationStore implements ConversationsService {
   }
 
   search(query: string, limit = 50): { hits: SearchHit[]; truncated: boolean } {
-    const inOrder = this.#state.liveInOrder().map(
-      (stored): Searchable => ({ id: stored.header.id, title: stored.header.title, messages: stored.messages, haystack: () => (stored.haystack ??= haystackOf(stored.messages)) }),
-    );
+    const inOrder = this.#state.liveInOrder().map((stored): Searchable => ({
+      id: stored.header.id,
+      title: stored.header.title,
+      messages: stored.messages,
+      haystack: () => (stored.haystack ??= haystackOf(stored.messages)),
+    }));
     return searchConversations(inOrder, query, limit);
   }
 
@@ -235,7 +238,9 @@ export class ConversationStore implements ConversationsService {
     message.metrics = end.metrics ?? null;
     message.interrupted = end.interrupted ?? false;
     message.finishedAt = this.#now();
-    this.#log.append([{ k: "fin", id: messageId, stopReason: message.stopReason, metrics: message.metrics, interrupted: message.interrupted, at: message.finishedAt }]);
+    this.#log.append([
+      { k: "fin", id: messageId, stopReason: message.stopReason, metrics: message.metrics, interrupted: message.interrupted, at: message.finishedAt },
+    ]);
     const owner = this.#state.ownerOf(messageId);
     if (owner) this.#changed(owner.header.id, "message");
     return { ...message };

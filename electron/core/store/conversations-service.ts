@@ -1,4 +1,11 @@
-import type { AssistantMessage, Conversation, ConversationSummary, GenerationSettings, MessageMetrics, UserMessage } from "../../shared/contract/conversations.js";
+import type {
+  AssistantMessage,
+  Conversation,
+  ConversationSummary,
+  GenerationSettings,
+  MessageMetrics,
+  UserMessage,
+} from "../../shared/contract/conversations.js";
 
 /**
  * What the chat module uses to keep a conversation while it is generated:

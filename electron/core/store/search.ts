@@ -34,14 +34,25 @@ export function searchConversations(conversations: Iterable<Searchable>, query: 
     let inConversation = 0;
     for (const message of conversation.messages) {
       const fields: Array<[SearchHit["field"], string]> =
-        message.role === "user" ? [["question", message.text]] : [["answer", message.answer], ["reasoning", message.thought]];
+        message.role === "user"
+          ? [["question", message.text]]
+          : [
+              ["answer", message.answer],
+              ["reasoning", message.thought],
+            ];
       if (!patterns.every((pattern) => fields.some(([, text]) => pattern.test(text)))) continue;
       // Quote the field where the first word shows, preferring the answer over the reasoning.
       for (const [field, text] of fields) {
         const found = patterns[0]!.exec(text);
         if (!found) continue;
         if (hits.length === limit) return { hits, truncated: true };
-        hits.push({ conversationId: conversation.id, title: conversation.title, messageId: message.id, field, ...snippetAround(text, found.index, found[0].length) });
+        hits.push({
+          conversationId: conversation.id,
+          title: conversation.title,
+          messageId: message.id,
+          field,
+          ...snippetAround(text, found.index, found[0].length),
+        });
         break;
       }
       if (++inConversation === HITS_PER_CONVERSATION) break;

@@ -114,7 +114,9 @@ function attachClient(ws: WebSocket, core: CoreEndpoint): void {
 async function handleHttp(req: IncomingMessage, res: ServerResponse, guard: GuardConfig, staticDir: string, port: number): Promise<void> {
   const verdict = checkRequest(req, guard);
   if (!verdict.ok) {
-    res.writeHead(verdict.status, { "content-type": "text/plain; charset=utf-8" }).end(`${verdict.status === 401 ? "Unauthorized" : "Forbidden"}: ${verdict.reason}\n`);
+    res
+      .writeHead(verdict.status, { "content-type": "text/plain; charset=utf-8" })
+      .end(`${verdict.status === 401 ? "Unauthorized" : "Forbidden"}: ${verdict.reason}\n`);
     return;
   }
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -124,11 +126,13 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, guard: Guar
   const url = new URL(req.url ?? "/", "http://x");
   if (verdict.viaQuery) {
     // Trade the token in the address bar for a cookie, so it does not linger in history or logs.
-    res.writeHead(302, {
-      "set-cookie": `${TOKEN_COOKIE}=${guard.token}; HttpOnly; SameSite=Strict; Path=/`,
-      location: url.pathname === "/" ? "/" : url.pathname,
-      "cache-control": "no-store",
-    }).end();
+    res
+      .writeHead(302, {
+        "set-cookie": `${TOKEN_COOKIE}=${guard.token}; HttpOnly; SameSite=Strict; Path=/`,
+        location: url.pathname === "/" ? "/" : url.pathname,
+        "cache-control": "no-store",
+      })
+      .end();
     return;
   }
   const relative = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname);

@@ -76,7 +76,10 @@ export const CustomMachine = z
   .object({
     label: z.string().max(80).optional(),
     ramGB: Gigabytes,
-    gpus: z.array(z.object({ name: z.string().max(80).optional(), vramGB: Gigabytes, bandwidthGBs: z.number().positive().max(100_000).optional() }).strict()).max(16).default([]),
+    gpus: z
+      .array(z.object({ name: z.string().max(80).optional(), vramGB: Gigabytes, bandwidthGBs: z.number().positive().max(100_000).optional() }).strict())
+      .max(16)
+      .default([]),
     unifiedMemory: z.boolean().default(false),
     diskFreeGB: Gigabytes.optional(),
     ramBandwidthGBs: z.number().positive().max(100_000).optional(),
@@ -149,14 +152,8 @@ export type MachinePreset = z.infer<typeof MachinePreset>;
 export const catalogCalls = {
   "catalog.list": call(z.object({}).strict(), z.object({ models: z.array(ModelSummary), problems: z.array(z.string()) })),
   /** Re-reads sizes and hashes from the hub's tree API; approximate sizes become exact. */
-  "catalog.refresh": call(
-    z.object({}).strict(),
-    z.object({ updatedVariants: z.number(), failures: z.array(z.string()) }),
-  ),
-  "hardware.probe": call(
-    z.object({ measureBandwidth: z.boolean().default(false), fresh: z.boolean().default(false) }).strict(),
-    HardwareInfo,
-  ),
+  "catalog.refresh": call(z.object({}).strict(), z.object({ updatedVariants: z.number(), failures: z.array(z.string()) })),
+  "hardware.probe": call(z.object({ measureBandwidth: z.boolean().default(false), fresh: z.boolean().default(false) }).strict(), HardwareInfo),
   "fit.presets": call(z.object({}).strict(), z.object({ presets: z.array(MachinePreset) })),
   "fit.evaluate": call(
     z

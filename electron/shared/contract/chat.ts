@@ -24,7 +24,12 @@ export const GenerationOptions = z
     topP: z.number().min(0).max(1).optional(),
     topK: z.number().int().min(0).max(1_000_000).optional(),
     minP: z.number().min(0).max(1).optional(),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
     /** Cap on all generated tokens (reasoning and answer). */
     maxTokens: z.number().int().min(1).max(1_048_576).optional(),
     /** Cap on reasoning tokens; when reached, the thought is closed and the model answers. */

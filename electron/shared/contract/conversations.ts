@@ -95,7 +95,12 @@ export const conversationsCalls = {
   "conversations.get": call(ById, Conversation),
   "conversations.create": call(
     z
-      .object({ title: z.string().max(200).optional(), model: z.string().max(512).nullable().optional(), variant: z.string().max(256).nullable().optional(), settings: GenerationSettings.optional() })
+      .object({
+        title: z.string().max(200).optional(),
+        model: z.string().max(512).nullable().optional(),
+        variant: z.string().max(256).nullable().optional(),
+        settings: GenerationSettings.optional(),
+      })
       .strict(),
     ConversationSummary,
   ),

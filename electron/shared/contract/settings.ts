@@ -22,7 +22,12 @@ export const SamplingSettings = z.object({
   temperature: z.number().min(0).max(2),
   topP: z.number().gt(0).max(1),
   /** null: a fresh random seed per answer. */
-  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullable(),
   /** Upper bound on generated tokens (reasoning and answer together). */
   maxTokens: z.number().int().min(16).max(1_048_576),
 });
@@ -37,7 +42,11 @@ export const DownloadSettings = z.object({
 });
 
 /** A full path on any platform (/…, C:\…, \\server\…): a relative one would depend on the working folder. */
-const FullPath = z.string().min(1).max(4096).regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, "must be a full path");
+const FullPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, "must be a full path");
 
 export const Settings = z.object({
   version: z.number().int(),

@@ -3,7 +3,14 @@
 // context, prompt length (~512 tokens, evaluated afresh each round) and greedy sampling. Target ≥ 0.97.
 import { defineBenchmark } from "../harness.js";
 import { measureRawGenerationOn } from "../llama-raw.js";
-import { BENCH_CONTEXT_SIZE, BENCH_PROMPT_TOKENS, runAppRound, setUpEngineBench, tearDownEngineBench, type EngineBenchState } from "../../support/engine/bench-app.js";
+import {
+  BENCH_CONTEXT_SIZE,
+  BENCH_PROMPT_TOKENS,
+  runAppRound,
+  setUpEngineBench,
+  tearDownEngineBench,
+  type EngineBenchState,
+} from "../../support/engine/bench-app.js";
 
 const GENERATE_TOKENS = 128;
 

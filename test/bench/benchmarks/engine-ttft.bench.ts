@@ -3,7 +3,14 @@
 // each round. Target: the app adds at most 15 ms (`overhead_ms`, medians).
 import { defineBenchmark } from "../harness.js";
 import { measureRawGenerationOn } from "../llama-raw.js";
-import { BENCH_CONTEXT_SIZE, BENCH_PROMPT_TOKENS, runAppRound, setUpEngineBench, tearDownEngineBench, type EngineBenchState } from "../../support/engine/bench-app.js";
+import {
+  BENCH_CONTEXT_SIZE,
+  BENCH_PROMPT_TOKENS,
+  runAppRound,
+  setUpEngineBench,
+  tearDownEngineBench,
+  type EngineBenchState,
+} from "../../support/engine/bench-app.js";
 
 type State = EngineBenchState & { app: number[]; reference: number[]; transport: number[] };
 

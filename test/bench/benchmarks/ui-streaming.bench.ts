@@ -52,8 +52,7 @@ export default defineBenchmark<State>({
     tokens_per_second: TOKENS_PER_SECOND,
     load_average: state.streaming.map((r) => r.loadAverage),
     target: "p95_frame_ms <= 16.7 and no task over 50 ms",
-    note:
-      "longest_task_ms is wall-clock (PerformanceObserver long tasks, 50 ms or more); on a machine shared with other work it includes time the page was descheduled. longest_task_cpu_ms is the same tasks' main-thread CPU time from a Chromium trace.",
+    note: "longest_task_ms is wall-clock (PerformanceObserver long tasks, 50 ms or more); on a machine shared with other work it includes time the page was descheduled. longest_task_cpu_ms is the same tasks' main-thread CPU time from a Chromium trace.",
     browser: "Debian Chromium, headless, --disable-gpu (software raster)",
   }),
 });

@@ -21,11 +21,15 @@ export interface ServeProcess {
  */
 export async function startServeProcess(options: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "r1-serve-")));
-  const child = spawn(process.execPath, ["--import", "tsx", "electron/core/composition/serve-cli.ts", "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])], {
-    cwd: root,
-    env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "electron/core/composition/serve-cli.ts", "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])],
+    {
+      cwd: root,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const output: string[] = [];
   createInterface({ input: child.stderr! }).on("line", (line) => output.push(line));
   const url = await new Promise<string>((resolve, reject) => {

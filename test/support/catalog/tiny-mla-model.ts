@@ -82,7 +82,7 @@ export async function writeTinyMlaModel(dir: string): Promise<string> {
     const n = dims.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);
     if (t.name.endsWith("norm.weight")) data.fill(1);
-    else for (let i = 0; i < n; i++) data[i] = (((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5) * 0.1;
+    else for (let i = 0; i < n; i++) data[i] = ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.1;
     return { name: t.name, dims, type: t.ggmlType === 1 ? "F16" : "F32", data };
   });
   const file = path.join(dir, "tiny-mla.gguf");

@@ -3,7 +3,10 @@ import { JobRegistry } from "../../../electron/core/kernel/jobs.js";
 import type { EventName } from "../../../electron/shared/contract/index.js";
 
 /** A core context for testing capability modules on their own; every emitted event is recorded. */
-export function moduleContext(dataDir: string, env: Record<string, string | undefined> = {}): { ctx: CoreContext; events: Array<{ name: EventName; payload: unknown }> } {
+export function moduleContext(
+  dataDir: string,
+  env: Record<string, string | undefined> = {},
+): { ctx: CoreContext; events: Array<{ name: EventName; payload: unknown }> } {
   const events: Array<{ name: EventName; payload: unknown }> = [];
   const ctx: CoreContext = {
     dataDir,

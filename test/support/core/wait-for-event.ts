@@ -2,7 +2,12 @@ import type { AppCore } from "../../../electron/core/composition/app-core.js";
 import type { CallName, CallRequest, CallResponse, EventName, EventPayload } from "../../../electron/shared/contract/index.js";
 
 /** Resolves with the first `name` event whose payload matches, or rejects after `timeoutMs`. */
-export function waitForEvent<K extends EventName>(core: AppCore, name: K, match: (payload: EventPayload<K>) => boolean = () => true, timeoutMs = 120_000): Promise<EventPayload<K>> {
+export function waitForEvent<K extends EventName>(
+  core: AppCore,
+  name: K,
+  match: (payload: EventPayload<K>) => boolean = () => true,
+  timeoutMs = 120_000,
+): Promise<EventPayload<K>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unsubscribe();

@@ -53,8 +53,16 @@ async function writeTestCatalog(modelFile: string, target: string): Promise<void
         benchmarks: {},
         uses: ["chat"],
         architecture: {
-          type: "dense", arch: "qwen2", blocks: f.blockCount, embedding: f.embeddingLength, heads: f.headCount, kvHeads: f.headCountKv,
-          headDim: f.embeddingLength / f.headCount, ffn: f.feedForwardLength, vocab: f.vocabularySize, contextLength: f.contextLength,
+          type: "dense",
+          arch: "qwen2",
+          blocks: f.blockCount,
+          embedding: f.embeddingLength,
+          heads: f.headCount,
+          kvHeads: f.headCountKv,
+          headDim: f.embeddingLength / f.headCount,
+          ffn: f.feedForwardLength,
+          vocab: f.vocabularySize,
+          contextLength: f.contextLength,
         },
         variants: [
           {

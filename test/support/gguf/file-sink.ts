@@ -8,7 +8,10 @@ export class FileSink {
   private pendingBytes = 0;
   written = 0;
 
-  constructor(private readonly file: FileHandle, private readonly flushAt = 4 * 1024 * 1024) {}
+  constructor(
+    private readonly file: FileHandle,
+    private readonly flushAt = 4 * 1024 * 1024,
+  ) {}
 
   async write(data: Uint8Array): Promise<void> {
     this.pending.push(data);

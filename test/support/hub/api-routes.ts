@@ -51,9 +51,7 @@ export class ApiRoutes {
     // Of a split model only the first part is named; the client finds the others from it.
     const firstParts = ggufs.filter((f) => !/-\d{5}-of-\d{5}\.gguf$/i.test(f.path) || /-00001-of-\d{5}\.gguf$/i.test(f.path));
     const wanted = tag.toLowerCase() === "latest" ? "q4_k_m" : tag.toLowerCase();
-    const pick =
-      firstParts.find((f) => posix.basename(f.path).toLowerCase().includes(wanted)) ??
-      (tag.toLowerCase() === "latest" ? firstParts[0] : undefined);
+    const pick = firstParts.find((f) => posix.basename(f.path).toLowerCase().includes(wanted)) ?? (tag.toLowerCase() === "latest" ? firstParts[0] : undefined);
     if (!pick) return sendJson(res, 400, { error: `The tag ${tag} does not match any GGUF file in ${repo}` });
     sendJson(res, 200, {
       ggufFile: { rfilename: pick.path, blobId: `sha256:${pick.lfs?.oid ?? pick.oid}`, size: pick.size },

@@ -7,7 +7,12 @@ import type { HubRequestLog } from "./server.js";
  * /__hub/…: lets a process that only speaks HTTP (the standalone mirror's users) set faults and
  * read the request log. `parts`: the path after /__hub/, split.
  */
-export async function serveControl(req: IncomingMessage, res: ServerResponse, parts: string[], hub: { faults: FaultInjector; requests: HubRequestLog[] }): Promise<void> {
+export async function serveControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  parts: string[],
+  hub: { faults: FaultInjector; requests: HubRequestLog[] },
+): Promise<void> {
   const { faults } = hub;
   if (parts[0] === "faults") {
     if (req.method === "POST") {

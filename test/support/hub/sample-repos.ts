@@ -44,7 +44,10 @@ export function pseudoRandomBytes(size: number, seed: string): Buffer {
   const out = Buffer.allocUnsafe(size);
   const block = 32;
   for (let offset = 0, counter = 0; offset < size; offset += block, counter++) {
-    createHash("sha256").update(`${seed}:${counter}`).digest().copy(out, offset, 0, Math.min(block, size - offset));
+    createHash("sha256")
+      .update(`${seed}:${counter}`)
+      .digest()
+      .copy(out, offset, 0, Math.min(block, size - offset));
   }
   return out;
 }

@@ -6,7 +6,11 @@ import { moduleContext } from "../core/module-context.js";
  * One capability module on the real dispatcher (contract validation included), without the rest
  * of the app. The module itself is returned too, for its service.
  */
-export async function startModule<M extends CoreModule>(dataDir: string, factory: (ctx: CoreContext) => M | Promise<M>, env: Record<string, string | undefined> = {}) {
+export async function startModule<M extends CoreModule>(
+  dataDir: string,
+  factory: (ctx: CoreContext) => M | Promise<M>,
+  env: Record<string, string | undefined> = {},
+) {
   const { ctx, events } = moduleContext(dataDir, env);
   const module = await factory(ctx);
   const dispatcher = new Dispatcher(module.handlers as Handlers);

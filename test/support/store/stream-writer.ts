@@ -26,7 +26,7 @@ function random(): number {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
-const words = ["prime", "integral", "wait", "so", "the", "answer", "is", "λ", "日本", "\"quoted\"", "line\nbreak", "emoji 🙂", "x²", "{json}"];
+const words = ["prime", "integral", "wait", "so", "the", "answer", "is", "λ", "日本", '"quoted"', "line\nbreak", "emoji 🙂", "x²", "{json}"];
 const phrase = (n: number) => Array.from({ length: n }, () => words[Math.floor(random() * words.length)]).join(" ");
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

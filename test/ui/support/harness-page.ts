@@ -61,9 +61,11 @@ export async function startHarness(options: { viewport?: { width: number; height
     async open(fixture, query = {}) {
       const params = new URLSearchParams({ fixture, ...query });
       await page.goto(`${origin}/index.html?${params}`);
-      await page.waitForFunction(() => (globalThis as unknown as { harnessReady?: boolean }).harnessReady === true, null, { timeout: 20_000 }).catch((err: unknown) => {
-        throw new Error(`Fixture ${fixture} did not mount: ${errors.join("; ") || String(err)}`);
-      });
+      await page
+        .waitForFunction(() => (globalThis as unknown as { harnessReady?: boolean }).harnessReady === true, null, { timeout: 20_000 })
+        .catch((err: unknown) => {
+          throw new Error(`Fixture ${fixture} did not mount: ${errors.join("; ") || String(err)}`);
+        });
       return page;
     },
     async close() {

@@ -35,11 +35,7 @@ const blockDelimiters: Delimiter[] = [
   { open: "$$", close: "$$", display: true },
   { open: "\\[", close: "\\]", display: true },
 ];
-const inlineDelimiters: Delimiter[] = [
-  ...blockDelimiters,
-  { open: "\\(", close: "\\)", display: false },
-  { open: "$", close: "$", display: false },
-];
+const inlineDelimiters: Delimiter[] = [...blockDelimiters, { open: "\\(", close: "\\)", display: false }, { open: "$", close: "$", display: false }];
 
 function matchDelimited(src: string, delimiters: Delimiter[]): { raw: string; tex: string; display: boolean } | undefined {
   for (const d of delimiters) {

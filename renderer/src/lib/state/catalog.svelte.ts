@@ -1,5 +1,12 @@
 import type {
-  CustomMachine, HardwareInfo, MachinePreset, MachineProfile, ModelSummary, UseCase, VariantFit, VariantSummary,
+  CustomMachine,
+  HardwareInfo,
+  MachinePreset,
+  MachineProfile,
+  ModelSummary,
+  UseCase,
+  VariantFit,
+  VariantSummary,
 } from "../../../../electron/shared/contract/catalog.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";

@@ -10,10 +10,7 @@ export type { GenerationMetrics, StopReason };
 export type MessageStatus = "streaming" | "done" | "interrupted" | "error";
 
 /** How a message starts on screen: from the store, or new (a question, an answer about to stream). */
-export type MessageInit =
-  | Message
-  | { role: "user"; text: string }
-  | { role: "assistant"; streaming: true };
+export type MessageInit = Message | { role: "user"; text: string } | { role: "assistant"; streaming: true };
 
 /** The store keeps metrics as flat facts; the ones the metrics line shows, read defensively. */
 function metricsFromStore(stored: MessageMetrics | null): GenerationMetrics | undefined {
@@ -21,11 +18,20 @@ function metricsFromStore(stored: MessageMetrics | null): GenerationMetrics | un
   const num = (key: string) => (typeof stored[key] === "number" ? (stored[key] as number) : null);
   const str = (key: string) => (typeof stored[key] === "string" ? (stored[key] as string) : null);
   return {
-    ttftMs: num("ttftMs"), promptTokens: num("promptTokens") ?? 0, promptTokensPerSecond: num("promptTokensPerSecond"),
-    generatedTokens: num("generatedTokens") ?? 0, generationTokensPerSecond: num("generationTokensPerSecond"),
-    thoughtTokens: num("thoughtTokens") ?? 0, answerTokens: num("answerTokens") ?? 0,
-    thoughtStartedAt: str("thoughtStartedAt"), thoughtEndedAt: str("thoughtEndedAt"), totalMs: num("totalMs") ?? 0,
-    backend: null, gpuLayers: num("gpuLayers") ?? 0, contextUsed: num("contextUsed") ?? 0, contextSize: num("contextSize") ?? 0,
+    ttftMs: num("ttftMs"),
+    promptTokens: num("promptTokens") ?? 0,
+    promptTokensPerSecond: num("promptTokensPerSecond"),
+    generatedTokens: num("generatedTokens") ?? 0,
+    generationTokensPerSecond: num("generationTokensPerSecond"),
+    thoughtTokens: num("thoughtTokens") ?? 0,
+    answerTokens: num("answerTokens") ?? 0,
+    thoughtStartedAt: str("thoughtStartedAt"),
+    thoughtEndedAt: str("thoughtEndedAt"),
+    totalMs: num("totalMs") ?? 0,
+    backend: null,
+    gpuLayers: num("gpuLayers") ?? 0,
+    contextUsed: num("contextUsed") ?? 0,
+    contextSize: num("contextSize") ?? 0,
     droppedMessages: num("droppedMessages") ?? 0,
   };
 }

@@ -42,9 +42,7 @@ export class Conversations {
   /** Pinned first, then newest; filtered by the search text. */
   get visible(): ConversationSummary[] {
     const q = this.query.trim().toLowerCase();
-    return this.items
-      .filter((c) => !q || c.title.toLowerCase().includes(q))
-      .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt);
+    return this.items.filter((c) => !q || c.title.toLowerCase().includes(q)).sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt);
   }
 
   get active(): ConversationSummary | undefined {

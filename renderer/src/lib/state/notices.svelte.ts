@@ -80,7 +80,10 @@ export class Notices {
   #hideLater(notice: Notice): void {
     if (notice.level !== "info") return;
     this.#forget(notice.id);
-    this.#timers.set(notice.id, setTimeout(() => this.dismiss(notice.id), this.infoHideMs));
+    this.#timers.set(
+      notice.id,
+      setTimeout(() => this.dismiss(notice.id), this.infoHideMs),
+    );
   }
 
   #forget(id: number): void {
