@@ -6,7 +6,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 /** Each layer: which project folders it may import from, and which packages. */
 export const LAYERS = {
   "electron/shared": { folders: ["electron/shared"], packages: ["zod"] },
-  "electron/core": { folders: ["electron/shared", "electron/core"], packages: ["*"], forbiddenPackages: ["electron"] },
+  "electron/core": { folders: ["electron/shared", "electron/core"], packages: ["*"], forbiddenPackages: ["electron", "node-llama-cpp"] },
   "electron/engine": { folders: ["electron/shared", "electron/engine"], packages: ["node-llama-cpp", "zod"] },
   "electron/main": { folders: ["electron/shared", "electron/core", "electron/main"], packages: ["*"], forbiddenPackages: ["node-llama-cpp"] },
   "electron/preload": { folders: ["electron/shared", "electron/preload"], packages: ["electron", "zod"] },

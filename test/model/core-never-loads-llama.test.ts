@@ -1,50 +1,13 @@
 // The app core must never load llama.cpp's native code: a crash or abort in llama.cpp has to take
 // down only the engine process, never the core that serves the UI and holds the user's state.
-import { readdir, readFile, realpath } from "node:fs/promises";
+// The layering lint refuses any import of node-llama-cpp in electron/core; this proves it at run time.
+import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFixture } from "../fixtures/models.js";
 import { startServeProcess, type ServeProcess } from "../support/browser/serve-process.js";
 import { openServeSocket, type ServeSocket } from "../support/browser/serve-socket.js";
-import { runtimeImportsOf } from "../support/core/package-runtime-imports.js";
 import { childProcesses, mappedFiles, mappedNativeLlamaLibraries } from "../support/core/proc-inspect.js";
-
-const root = path.resolve(import.meta.dirname, "../..");
-
-/**
- * node-llama-cpp's pure-JS GGUF parser, which the fit estimator uses; it loads no native code (the
- * runtime test below proves it by running the estimator in a real core process).
- */
-const CORE_MAY_USE = new Set(["readGgufFileInfo"]);
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && /\.(ts|js|mjs)$/.test(e.name)).map((e) => path.join(e.parentPath, e.name));
-}
-
-describe("electron/core's imports of node-llama-cpp (static)", () => {
-  it("reads runtime uses, ignoring type-only imports", () => {
-    const uses = (source: string) => runtimeImportsOf(source, "x.ts", "node-llama-cpp").flatMap((use) => use.names);
-    expect(uses('import type { GgufFileInfo } from "node-llama-cpp";')).toEqual([]);
-    expect(uses('import { type Llama, getLlama } from "node-llama-cpp";')).toEqual(["getLlama"]);
-    expect(uses('import * as llama from "node-llama-cpp";')).toEqual(["*"]);
-    expect(uses('const f = () => import("node-llama-cpp").then((m) => m.getLlama);')).toEqual(["getLlama"]);
-    expect(uses('const { getLlama } = await import("node-llama-cpp");')).toEqual(["getLlama"]);
-    expect(uses('const m = await import("node-llama-cpp");')).toEqual(["?"]);
-    expect(uses('type R = typeof import("node-llama-cpp").readGgufFileInfo;')).toEqual([]);
-  });
-
-  it("use nothing from it but the pure-JS GGUF parser", async () => {
-    const offending: string[] = [];
-    for (const file of await sourceFiles(path.join(root, "electron/core"))) {
-      for (const use of runtimeImportsOf(await readFile(file, "utf8"), file, "node-llama-cpp")) {
-        const refused = use.names.filter((name) => !CORE_MAY_USE.has(name));
-        if (refused.length > 0) offending.push(`${path.relative(root, file)}:${use.line} uses ${refused.join(", ")}`);
-      }
-    }
-    expect(offending, "only the engine process may load llama.cpp (getLlama and friends)").toEqual([]);
-  });
-});
 
 describe.skipIf(process.platform !== "linux")("the serve-mode core process at run time (Linux only: reads /proc/PID/maps)", () => {
   let serve: ServeProcess;

@@ -5,7 +5,7 @@ import { readGgufFileInfo } from "node-llama-cpp";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../electron/core/catalog/load-catalog.js";
 import { ensureMetadataOnlyGguf } from "../../electron/core/fit/metadata-gguf.js";
-import { structureFromGgufInfo } from "../../electron/core/fit/model-structure.js";
+import { readModelStructure } from "../../electron/core/fit/fit-service.js";
 
 const catalog = loadCatalog({});
 const dir = mkdtempSync(path.join(os.tmpdir(), "r1-meta-"));
@@ -32,11 +32,13 @@ describe("metadata-only GGUF files of every catalog variant", () => {
 
   it.each(variants)("%s parses and matches the published parameter count within 3%%", async (_id, model, variant) => {
     const file = await ensureMetadataOnlyGguf(dir, model.id, model.architecture, model.name, variant.quant);
-    // node-llama-cpp's own parser reads the file we wrote.
+    // node-llama-cpp's own parser reads the file we wrote, and ours reads the same from it.
     const info = await readGgufFileInfo(file, { logWarnings: false });
     expect(info.metadata.general.architecture).toBe(model.architecture.arch);
     expect(info.architectureMetadata.block_count).toBe(model.architecture.blocks);
-    const s = structureFromGgufInfo(info);
+    const s = await readModelStructure(file);
+    expect(s.arch).toBe(info.metadata.general.architecture);
+    expect(s.blocks).toBe(info.architectureMetadata.block_count);
     expect(Math.abs(s.parameters / model.parameters.total - 1)).toBeLessThan(0.03);
     expect(Math.abs(s.activeParameters / model.parameters.active - 1)).toBeLessThan(0.03);
     // The tensor table adds up to the catalog's download size (both describe the same file).

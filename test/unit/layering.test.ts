@@ -31,6 +31,7 @@ describe("the layering rule", () => {
     ["electron/shared/imports-ws.ts", /electron\/shared may only import packages zod, not "ws"/],
     ["electron/engine/imports-core.ts", /electron\/engine may not import from electron\/core/],
     ["electron/main/imports-node-llama-cpp.ts", /electron\/main may not import the package "node-llama-cpp"/],
+    ["electron/core/fit/imports-node-llama-cpp.ts", /electron\/core may not import the package "node-llama-cpp"/],
     ["renderer/imports-core.ts", /renderer may not import from electron\/core/],
     ["renderer/imports-node.ts", /renderer runs without Node and may not import node:fs/],
   ])("fails lint on the forbidden import in %s", async (file, message) => {

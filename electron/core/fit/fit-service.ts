@@ -1,25 +1,23 @@
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { z } from "zod";
 import type { MachineProfile, VariantFit } from "../../shared/contract/catalog.js";
 import type { CatalogVariant } from "../catalog/catalog-schema.js";
 import type { LoadedModel } from "../catalog/load-catalog.js";
+import { readGgufHeader } from "../gguf/reader.js";
+import { parseSplitFileName } from "../gguf/split-names.js";
 import { writeFileAtomic } from "../kernel/atomic-file.js";
 import { JsonStateFile } from "../kernel/state-file.js";
 import { ensureMetadataOnlyGguf } from "./metadata-gguf.js";
-import { structureFromGgufInfo, type ModelStructure } from "./model-structure.js";
+import { structureFromGguf, type ModelStructure } from "./model-structure.js";
 import { planFit } from "./plan.js";
 
-type ReadGgufFileInfo = typeof import("node-llama-cpp").readGgufFileInfo;
-let readerPromise: Promise<ReadGgufFileInfo> | undefined;
-/** node-llama-cpp's pure-JS GGUF parser; imported on first use (it costs ~0.4 s), never its native addon. */
-const ggufReader = () => (readerPromise ??= import("node-llama-cpp").then((m) => m.readGgufFileInfo));
-
-/** Reads a GGUF header (all parts of a split model) into the estimator's structure. */
+/** Reads a GGUF header (every part of a split model) into the estimator's structure. */
 export async function readModelStructure(file: string): Promise<ModelStructure> {
-  const read = await ggufReader();
-  return structureFromGgufInfo(
-    await read(file, { logWarnings: false, ignoreKeys: ["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type"] }),
-  );
+  const split = parseSplitFileName(file);
+  const parts = split ? split.partNames.map((name) => path.join(path.dirname(file), name)) : [file];
+  const headers = await Promise.all(parts.map((part) => readGgufHeader(part)));
+  return structureFromGguf({ metadata: headers[0]!.metadata, tensors: headers.flatMap((header) => header.tensors) });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { GgufFileInfo } from "node-llama-cpp";
+import type { GgufReadValue } from "../gguf/reader.js";
 import { tensorBytes } from "./ggml-types.js";
 
 /**
@@ -47,23 +47,27 @@ export interface ModelStructure {
 
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined);
 
-export function structureFromGgufInfo(info: GgufFileInfo): ModelStructure {
-  const md = info.architectureMetadata as Record<string, unknown> & {
-    attention?: Record<string, unknown>;
-  };
-  const arch = String(info.metadata?.general?.architecture ?? "unknown");
-  const tensors = info.fullTensorInfo ?? info.tensorInfo ?? [];
-  const attention = md.attention ?? {};
-  const heads = num(attention.head_count) ?? 0;
-  const embedding = num(md.embedding_length) ?? 0;
-  const kvHeads = num(attention.head_count_kv) ?? heads;
-  const headDim = heads > 0 ? embedding / heads : 0;
-  const mla = num(attention.key_length_mla) !== undefined && num(attention.value_length_mla) !== undefined;
-  const experts = num(md.expert_count) ?? 0;
-  const activeExperts = num(md.expert_used_count) ?? 0;
-  const tokens = (info.metadata?.tokenizer as unknown as { ggml?: { tokens?: unknown[] } } | undefined)?.ggml?.tokens;
+/** The parts of a GGUF header the estimator reads: metadata and the tensor table (all parts of a split model). */
+export interface GgufLayout {
+  metadata: ReadonlyMap<string, GgufReadValue>;
+  tensors: readonly { name: string; dims: readonly number[]; typeId: number }[];
+}
 
-  let blocks = num(md.block_count) ?? 0;
+export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStructure {
+  const arch = String(metadata.get("general.architecture")?.value ?? "unknown");
+  const key = (name: string) => num(metadata.get(`${arch}.${name}`)?.value);
+  const heads = key("attention.head_count") ?? 0;
+  const embedding = key("embedding_length") ?? 0;
+  const kvHeads = key("attention.head_count_kv") ?? heads;
+  const headDim = heads > 0 ? embedding / heads : 0;
+  const mla = key("attention.key_length_mla") !== undefined && key("attention.value_length_mla") !== undefined;
+  const experts = key("expert_count") ?? 0;
+  const activeExperts = key("expert_used_count") ?? 0;
+  const tokens = metadata.get("tokenizer.ggml.tokens")?.value;
+  const keyLength = key("attention.key_length") ?? headDim;
+  const valueLength = key("attention.value_length") ?? headDim;
+
+  let blocks = key("block_count") ?? 0;
   const blockBytes: number[] = [];
   const blockActiveBytes: number[] = [];
   let inputBytes = 0;
@@ -74,8 +78,8 @@ export function structureFromGgufInfo(info: GgufFileInfo): ModelStructure {
   let activeParameters = 0;
   const expertShare = experts > 0 ? activeExperts / experts : 1;
   for (const t of tensors) {
-    const bytes = tensorBytes(t.ggmlType, t.dimensions);
-    const elements = t.dimensions.reduce<number>((p, d) => p * Number(d), 1);
+    const bytes = tensorBytes(t.typeId, t.dims);
+    const elements = t.dims.reduce((p, d) => p * d, 1);
     parameters += elements;
     const isExperts = /_exps\.weight$/.test(t.name);
     activeParameters += isExperts ? elements * expertShare : elements;
@@ -87,7 +91,7 @@ export function structureFromGgufInfo(info: GgufFileInfo): ModelStructure {
       blockActiveBytes[i] = (blockActiveBytes[i] ?? 0) + (isExperts ? bytes * expertShare : bytes);
     } else if (t.name.startsWith("token_embd")) {
       inputBytes += bytes;
-      if (t.name === "token_embd.weight") embeddingRows = Number(t.dimensions[1] ?? 0);
+      if (t.name === "token_embd.weight") embeddingRows = t.dims[1] ?? 0;
     } else {
       if (t.name === "output.weight") hasOutput = true;
       outputBytes += bytes;
@@ -106,14 +110,14 @@ export function structureFromGgufInfo(info: GgufFileInfo): ModelStructure {
     embedding,
     heads,
     kvHeads,
-    keyLength: num(attention.key_length) ?? headDim,
-    valueLength: num(attention.value_length) ?? headDim,
+    keyLength,
+    valueLength,
     mla,
-    ffn: num(md.feed_forward_length) ?? 0,
-    expertFfn: num(md.expert_feed_forward_length) ?? 0,
-    flashAttention: (num(attention.key_length) ?? headDim) === (num(attention.value_length) ?? headDim),
-    vocab: num(md.vocab_size) ?? tokens?.length ?? embeddingRows ?? 0,
-    contextLength: num(md.context_length) ?? 0,
+    ffn: key("feed_forward_length") ?? 0,
+    expertFfn: key("expert_feed_forward_length") ?? 0,
+    flashAttention: keyLength === valueLength,
+    vocab: key("vocab_size") ?? (Array.isArray(tokens) ? tokens.length : undefined) ?? embeddingRows ?? 0,
+    contextLength: key("context_length") ?? 0,
     experts,
     activeExperts,
     blockBytes,

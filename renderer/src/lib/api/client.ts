@@ -1,9 +1,11 @@
 import type { CallName, CallRequest, CallResponse, EventName, EventPayload } from "../../../../electron/shared/contract/index.js";
+import type { ErrorCode } from "../../../../electron/shared/errors.js";
 import { IpcTransport, WebSocketTransport, type Transport } from "./transport.js";
 
+/** A call the core refused or failed, with the core's code (the one error type's, see shared/errors.ts). */
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
