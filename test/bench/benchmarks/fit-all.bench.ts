@@ -1,7 +1,7 @@
 // Fit estimate of every catalog variant for one machine, as the model picker asks each time the
 // context slider moves. App: the fit service as the core keeps it (each variant's structure parsed
 // once, then pure arithmetic). Reference: the same evaluation by a fresh service, which parses every
-// metadata-only GGUF header from the on-disk cache again (node-llama-cpp's parser; no summaries).
+// metadata-only GGUF header from the on-disk cache again (the core's GGUF reader; no summaries).
 // Budget: app < 200 ms. Also reported: a fresh service with the cached structure summaries (the
 // first look at the picker after a restart, cold_start_ms) and generating every file from nothing.
 import fs from "node:fs";
