@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds llama.cpp's own `llama-server` from the source node-llama-cpp ships (same llama.cpp
+# release as the app's engine), once, into .cache/llama-server/. Tests against a real third-party
+# server and the peer benchmarks use it. Prints the binary's path.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bundle="$root/node_modules/node-llama-cpp/llama/gitRelease.bundle"
+tag="$(node -p "require('$root/node_modules/node-llama-cpp/llama/llama.cpp.info.json').tag")"
+out="$root/.cache/llama-server/$tag"
+bin="$out/bin/llama-server"
+if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+src="$root/.cache/llama-server/src-$tag"
+rm -rf "$src" "$out.tmp"
+git clone --quiet "$bundle" "$src" >&2
+# AMX kernels off: the prebuilt engine has them off too, and they abort on some shapes.
+cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON \
+  -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
+  -DLLAMA_CURL=OFF -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF >&2
+cmake --build "$src/build" --config Release --target llama-server -j "$(nproc)" >&2
+mkdir -p "$out.tmp/bin"
+cp "$src/build/bin/llama-server" "$out.tmp/bin/"
+rm -rf "$out"; mv "$out.tmp" "$out"
+rm -rf "$src"
+echo "$bin"
