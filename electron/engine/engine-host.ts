@@ -49,7 +49,7 @@ export class EngineHost {
   }
 
   private threads(llama: Llama): number {
-    return this.threadsOverride ?? Math.max(1, llama.cpuMathCores);
+    return this.threadsOverride ?? this.loaded?.info.threads ?? Math.max(1, llama.cpuMathCores);
   }
 
   private async ensureLlama(choice: BackendChoice = this.llamaChoice): Promise<Llama> {
@@ -90,6 +90,7 @@ export class EngineHost {
       const llama = await this.ensureLlama(params.backend ?? this.llamaChoice);
       this.loaded = await loadChatModel(llama, params, {
         threads: this.threads(llama),
+        measureThreadsUpTo: params.measureThreads && params.threads === undefined ? llama.cpuMathCores : undefined,
         signal,
         startedAt,
         onProgress: (progress) => this.send({ kind: "loadProgress", opId: params.opId, progress }),

@@ -1,9 +1,10 @@
 import path from "node:path";
 import { LlamaChat, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
-import type { LoadedModel } from "../shared/contract/engine.js";
+import type { LoadedModel, ThreadsMeasurement } from "../shared/contract/engine.js";
 import type { EngineParsedParams } from "../shared/contract/engine-protocol.js";
 import { backendKindOf } from "./backend.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
+import { measureBestThreads } from "./thread-calibration.js";
 
 /** A model ready to chat with, and what the app is told about it. */
 export interface LoadedChat {
@@ -15,6 +16,8 @@ export interface LoadedChat {
 
 export interface LoadOptions {
   threads: number;
+  /** Set: measure the thread count on the loaded model instead (CPU work only), these cores at most. */
+  measureThreadsUpTo?: number;
   signal: AbortSignal;
   /** Called with 0…1, at most once per percent (and at 1). */
   onProgress: (progress: number) => void;
@@ -41,11 +44,17 @@ export async function loadChatModel(
     },
   });
   let context: LlamaContext;
+  let measurement: ThreadsMeasurement | null = null;
   try {
     signal.throwIfAborted();
+    // Threads matter only where the CPU does the work; a fully offloaded model keeps the default.
+    if (options.measureThreadsUpTo !== undefined && model.gpuLayers < model.fileInsights.totalLayers) {
+      measurement = await measureBestThreads(model, options.measureThreadsUpTo, { signal });
+    }
+    const threads = measurement?.threads ?? options.threads;
     // A context above the training length only costs memory and quality.
     const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
-    context = await model.createContext({ contextSize, threads: options.threads, createSignal: signal, failedCreationRemedy: false });
+    context = await model.createContext({ contextSize, threads, createSignal: signal, failedCreationRemedy: false });
   } catch (err) {
     await model.dispose();
     throw err;
@@ -64,6 +73,7 @@ export async function loadChatModel(
     gpuLayers: model.gpuLayers,
     totalLayers: model.fileInsights.totalLayers,
     threads: context.currentThreads,
+    threadsMeasurement: measurement,
     backend: backendKindOf(llama.gpu),
     sizeBytes: model.size,
     loadMs: performance.now() - options.startedAt,

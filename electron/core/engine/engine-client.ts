@@ -14,6 +14,8 @@ export interface LoadParams {
   gpuLayers: number | "auto";
   backend?: BackendChoice;
   threads?: number;
+  /** Without threads: the engine measures the fastest thread count (see ThreadChoices). */
+  measureThreads?: boolean;
   family?: EngineParams<"load">["family"];
 }
 
@@ -182,7 +184,8 @@ export class EngineClient {
       this.model = null;
       const model = await channel.call("load", { ...params, backend, threads: params.threads ?? this.threads, opId });
       this.model = model;
-      this.lastLoad = { ...params, backend };
+      // A reload after a crash keeps the measured thread count rather than measuring again.
+      this.lastLoad = { ...params, backend, ...(model.threadsMeasurement ? { threads: model.threads, measureThreads: false } : {}) };
       this.backendChoice = backend;
       return model;
     } finally {

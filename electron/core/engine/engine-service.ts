@@ -3,6 +3,7 @@ import type { BackendChoice, BackendInfo, EngineStatus, LoadedModel, LoadRequest
 import { AppError } from "../kernel/errors.js";
 import { EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
 import type { EngineLauncher } from "./launcher.js";
+import type { ThreadChoices } from "./thread-choices.js";
 
 /** Where load defaults come from (the settings service, when the app has one). */
 export interface EngineDefaults {
@@ -26,6 +27,7 @@ export class EngineService {
     private readonly defaults: EngineDefaults,
     private readonly checkFile: ModelFileCheck,
     onCrash: ConstructorParameters<typeof EngineClient>[0]["onCrash"],
+    private readonly threadChoices?: ThreadChoices,
   ) {
     this.client = new EngineClient({ launcher, onCrash });
   }
@@ -71,18 +73,26 @@ export class EngineService {
     request: Awaited<ReturnType<EngineService["prepareLoad"]>>,
     options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {},
   ): Promise<LoadedModel> {
-    this.client.configure({ threads: request.threads ?? this.defaults.threads() });
-    return this.client.load(
+    const chosenThreads = request.threads ?? this.defaults.threads();
+    this.client.configure({ threads: chosenThreads });
+    const backend = request.backend ?? this.defaults.backend();
+    // "auto" threads: what was measured for this machine and size of model, else measure now.
+    const choiceKey = chosenThreads === undefined && this.threadChoices ? await this.threadChoices.keyFor(request.path, backend) : undefined;
+    const knownThreads = choiceKey ? await this.threadChoices!.get(choiceKey) : undefined;
+    const model = await this.client.load(
       {
         path: request.path,
         contextSize: request.contextSize,
         gpuLayers: request.gpuLayers,
-        backend: request.backend ?? this.defaults.backend(),
-        threads: request.threads ?? this.defaults.threads(),
+        backend,
+        threads: chosenThreads ?? knownThreads,
+        measureThreads: choiceKey !== undefined && knownThreads === undefined,
         family: request.family,
       },
       options,
     );
+    if (choiceKey && model.threadsMeasurement) await this.threadChoices!.remember(choiceKey, model.threadsMeasurement);
+    return model;
   }
 
   async unload(): Promise<{ unloaded: boolean; path: string | null }> {

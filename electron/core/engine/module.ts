@@ -3,6 +3,7 @@ import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { EngineService, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
 import type { EngineLauncher } from "./launcher.js";
 import { checkModelFile } from "./model-file-check.js";
+import { ThreadChoices } from "./thread-choices.js";
 
 export interface EngineDeps {
   settings: Pick<SettingsService, "get">;
@@ -23,7 +24,13 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     },
     contextSize: () => settings().contextSize,
   };
-  const service = new EngineService(deps.launcher, defaults, deps.checkFile ?? checkModelFile, (report) => ctx.emit("engine.crashed", report));
+  const service = new EngineService(
+    deps.launcher,
+    defaults,
+    deps.checkFile ?? checkModelFile,
+    (report) => ctx.emit("engine.crashed", report),
+    new ThreadChoices(ctx.dataDir),
+  );
 
   return {
     service,

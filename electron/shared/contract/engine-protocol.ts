@@ -29,6 +29,8 @@ export const EngineMethods = {
       gpuLayers: GpuLayersChoice,
       backend: BackendChoice.optional(),
       threads: z.number().int().min(1).optional(),
+      /** Without threads: measure which thread count generates fastest on this machine and model. */
+      measureThreads: z.boolean().optional(),
       family: ModelFamily.optional(),
     }),
     result: LoadedModel,

@@ -33,6 +33,14 @@ export type BackendInfo = z.infer<typeof BackendInfo>;
 export const ModelFamily = z.enum(["r1-distill", "r1-0528", "other"]);
 export type ModelFamily = z.infer<typeof ModelFamily>;
 
+/** What the engine measured to choose its thread count (see electron/engine/thread-calibration.ts). */
+export const ThreadsMeasurement = z.object({
+  threads: z.number().int().min(1),
+  /** Generation speed of each candidate on this machine and model; empty when there was one candidate. */
+  candidates: z.array(z.object({ threads: z.number().int().min(1), tokensPerSecond: z.number() })),
+});
+export type ThreadsMeasurement = z.infer<typeof ThreadsMeasurement>;
+
 export const LoadedModel = z.object({
   path: z.string(),
   name: z.string(),
@@ -45,6 +53,8 @@ export const LoadedModel = z.object({
   gpuLayers: z.number().int(),
   totalLayers: z.number().int(),
   threads: z.number().int(),
+  /** Present when this load measured the thread count (settings "auto" and nothing cached yet). */
+  threadsMeasurement: ThreadsMeasurement.nullable().optional(),
   backend: BackendKind,
   sizeBytes: z.number(),
   loadMs: z.number(),

@@ -1,0 +1,61 @@
+import type { LlamaModel, Token } from "node-llama-cpp";
+import type { ThreadsMeasurement } from "../shared/contract/engine.js";
+
+/**
+ * node-llama-cpp's prebuilt CPU binaries are built without OpenMP, so every token's graph runs on
+ * a thread pool whose barriers spin without yielding. On a small machine (2 cores, with the app's
+ * own processes awake while it streams) a second compute thread can then halve the speed instead of
+ * doubling it; on a larger or quieter one it helps. Which is true here is measured, not guessed:
+ * each candidate generates a few greedy tokens on a small scratch context of the loaded model,
+ * alternating, and the fastest wins (fewer threads on a near tie: they leave the app room).
+ */
+export async function measureBestThreads(
+  model: LlamaModel,
+  cpuMathCores: number,
+  options: { signal: AbortSignal; budgetMs?: number },
+): Promise<ThreadsMeasurement> {
+  const candidates = threadCandidates(cpuMathCores);
+  if (candidates.length === 1) return { threads: candidates[0]!, candidates: [] };
+  const budgetMs = options.budgetMs ?? 600;
+  const prompt = model.tokenize("The library stands at the end of a long street lined with plane trees.");
+  const best = new Map<number, number>();
+  for (let round = 0; round < 2; round++) {
+    const order = round % 2 === 0 ? candidates : [...candidates].reverse();
+    for (const threads of order) {
+      options.signal.throwIfAborted();
+      const speed = await tokensPerSecond(model, threads, prompt, budgetMs);
+      best.set(threads, Math.max(best.get(threads) ?? 0, speed));
+    }
+  }
+  const measured = candidates.map((threads) => ({ threads, tokensPerSecond: best.get(threads)! }));
+  // Ascending thread counts: a larger count must beat the current pick by 3% to replace it.
+  let chosen = measured[0]!;
+  for (const candidate of measured.slice(1)) if (candidate.tokensPerSecond > chosen.tokensPerSecond * 1.03) chosen = candidate;
+  return { threads: chosen.threads, candidates: measured };
+}
+
+/** All cores and half of them; one thread too on machines of up to 4 cores, where it often wins. */
+export function threadCandidates(cpuMathCores: number): number[] {
+  const cores = Math.max(1, cpuMathCores);
+  const candidates = new Set([cores, Math.ceil(cores / 2)]);
+  if (cores <= 4) candidates.add(1);
+  return [...candidates].sort((a, b) => a - b);
+}
+
+async function tokensPerSecond(model: LlamaModel, threads: number, prompt: Token[], budgetMs: number): Promise<number> {
+  const context = await model.createContext({ contextSize: 256, batchSize: 64, threads: { ideal: threads, min: threads }, failedCreationRemedy: false });
+  try {
+    const sequence = context.getSequence();
+    let firstAt = 0;
+    let generated = 0;
+    for await (const _token of sequence.evaluate(prompt, { temperature: 0 })) {
+      generated++;
+      const now = performance.now();
+      if (generated === 1) firstAt = now;
+      else if (generated >= 64 || (generated >= 4 && now - firstAt >= budgetMs)) break;
+    }
+    return (generated - 1) / ((performance.now() - firstAt) / 1000);
+  } finally {
+    await context.dispose();
+  }
+}
