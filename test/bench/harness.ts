@@ -48,6 +48,11 @@ export interface BenchmarkResult {
   readonly reference: number;
   /** app / reference (medians): above 1 means the app measured higher. */
   readonly ratio: number;
+  /**
+   * The median of each round's app / reference (the two sides run back to back, so drift of the
+   * machine between rounds largely cancels), with its spread: what tells a few percent apart.
+   */
+  readonly paired_ratio: Summary & { readonly spread: number };
   readonly app_min: number;
   readonly app_max: number;
   readonly reference_min: number;
@@ -104,7 +109,10 @@ export async function runBenchmark<State>(definition: BenchmarkDefinition<State>
           secondarySamples[side].set(key, [...(secondarySamples[side].get(key) ?? []), figure]);
         }
       }
-      log(`  round ${round + 1}/${repetitions}: app ${format(samples.app.at(-1)!)}, reference ${format(samples.reference.at(-1)!)} ${definition.unit}`);
+      const roundRatio = samples.app.at(-1)! / samples.reference.at(-1)!;
+      log(
+        `  round ${round + 1}/${repetitions}: app ${format(samples.app.at(-1)!)}, reference ${format(samples.reference.at(-1)!)} ${definition.unit} (ratio ${roundRatio.toFixed(3)})`,
+      );
     }
     extra = (await definition.extra?.(state)) ?? {};
   } finally {
@@ -112,6 +120,7 @@ export async function runBenchmark<State>(definition: BenchmarkDefinition<State>
   }
   const app = summarize(samples.app);
   const reference = summarize(samples.reference);
+  const paired = summarize(samples.app.map((value, round) => value / samples.reference[round]!));
   const secondary: BenchmarkResult["secondary"] = {};
   for (const [key, appSamples] of secondarySamples.app) {
     const appSummary = summarize(appSamples);
@@ -132,6 +141,7 @@ export async function runBenchmark<State>(definition: BenchmarkDefinition<State>
     app: app.median,
     reference: reference.median,
     ratio: app.median / reference.median,
+    paired_ratio: { ...paired, spread: paired.max - paired.min },
     app_min: app.min,
     app_max: app.max,
     reference_min: reference.min,
@@ -158,7 +168,7 @@ function format(value: number): string {
 
 /** The results as a table: one row per metric, medians with min–max, and the ratio. */
 export function formatTable(results: readonly BenchmarkResult[]): string {
-  const rows: string[][] = [["benchmark", "metric", "app median (min–max)", "reference median (min–max)", "ratio"]];
+  const rows: string[][] = [["benchmark", "metric", "app median (min–max)", "reference median (min–max)", "ratio", "paired ratio (min–max)"]];
   const range = (summary: { median: number; min: number; max: number }) => `${format(summary.median)} (${format(summary.min)}–${format(summary.max)})`;
   for (const result of results) {
     rows.push([
@@ -167,9 +177,10 @@ export function formatTable(results: readonly BenchmarkResult[]): string {
       range({ median: result.app, min: result.app_min, max: result.app_max }),
       range({ median: result.reference, min: result.reference_min, max: result.reference_max }),
       result.ratio.toFixed(3),
+      `${result.paired_ratio.median.toFixed(3)} (${result.paired_ratio.min.toFixed(3)}–${result.paired_ratio.max.toFixed(3)})`,
     ]);
     for (const [key, figure] of Object.entries(result.secondary)) {
-      rows.push(["", `${key}${figure.unit ? ` [${figure.unit}]` : ""}`, range(figure.app), range(figure.reference), figure.ratio.toFixed(3)]);
+      rows.push(["", `${key}${figure.unit ? ` [${figure.unit}]` : ""}`, range(figure.app), range(figure.reference), figure.ratio.toFixed(3), ""]);
     }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

@@ -53,8 +53,13 @@ describe("bench harness", () => {
       warmup: 2,
       repetitions: 3,
     });
+    // Rounds pair up: 20/10, 21/11, 22/12.
+    expect(result.paired_ratio.median).toBeCloseTo(21 / 11);
+    expect(result.paired_ratio.spread).toBeCloseTo(2 - 22 / 12);
     expect(result.secondary.latency_ms).toMatchObject({ app: { median: 5 }, reference: { median: 10 }, ratio: 0.5 });
-    expect(formatTable([result])).toMatch(/toy\s+things per second \[1\/s\]\s+21\.0 \(20\.0–22\.0\)\s+11\.0 \(10\.0–12\.0\)\s+1\.909/);
+    expect(formatTable([result])).toMatch(
+      /toy\s+things per second \[1\/s\]\s+21\.0 \(20\.0–22\.0\)\s+11\.0 \(10\.0–12\.0\)\s+1\.909\s+1\.909 \(1\.833–2\.000\)/,
+    );
 
     const directory = await mkdtemp(path.join(tmpdir(), "bench-"));
     try {

@@ -34,7 +34,10 @@ export class ThreadChoices {
   }
 
   async remember(key: string, measurement: ThreadsMeasurement): Promise<void> {
-    const choices = { ...(await this.#all()), [key]: { threads: measurement.threads, measuredAt: new Date().toISOString(), candidates: measurement.candidates } };
+    const choices = {
+      ...(await this.#all()),
+      [key]: { threads: measurement.threads, measuredAt: new Date().toISOString(), candidates: measurement.candidates },
+    };
     this.#choices = choices;
     await this.#file.write(choices);
   }

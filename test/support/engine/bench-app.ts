@@ -5,7 +5,8 @@ import { ensureFixture } from "../../fixtures/models.js";
 import { loadRawModel, type RawModel } from "../../bench/llama-raw.js";
 import { CoreHarness } from "./harness.js";
 
-export const BENCH_CONTEXT_SIZE = 1024;
+/** Room for the 512-token prompt and engine-generation's 512 generated tokens, with no context shift. */
+export const BENCH_CONTEXT_SIZE = 2048;
 export const BENCH_PROMPT_TOKENS = 512;
 
 const PROSE =
