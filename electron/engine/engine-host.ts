@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import type { Llama } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
 import {
@@ -9,7 +10,9 @@ import {
 } from "../shared/contract/engine-protocol.js";
 import { AppError } from "../shared/errors.js";
 import { describeBackend, startLlama } from "./backend.js";
+import { identityOf, restoreConversationState, saveConversationState, type StateIdentity } from "./conversation-state.js";
 import { ConversationWindowCache } from "./conversation-window-cache.js";
+import type { ConversationWindow } from "./conversation-window.js";
 import { generateResponse } from "./generation.js";
 import { loadChatModel, type LoadedChat } from "./model-loader.js";
 
@@ -23,6 +26,12 @@ export class EngineHost {
   private generating = false;
   private readonly operations = new Map<string, AbortController>();
   private readonly windows = new ConversationWindowCache();
+  /** The loaded model and context, as saved conversation states must match them. */
+  private stateIdentity: StateIdentity | undefined;
+  /** The conversation whose tokens the chat's sequence holds now (null: none or unknown). */
+  private sequenceOwner: string | null = null;
+  /** The last answer's state being written; the sequence is not touched again before it ends. */
+  private pendingSave: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly send: (message: EngineToCore) => void,
@@ -96,6 +105,8 @@ export class EngineHost {
         onProgress: (progress) => this.send({ kind: "loadProgress", opId: params.opId, progress }),
       });
       this.windows.clear();
+      this.sequenceOwner = null;
+      this.stateIdentity = await identityOf(params.path, contextSettingsOf(this.loaded.info));
       return this.loaded.info;
     } catch (err) {
       if (signal.aborted) throw new AppError("cancelled", "Loading was cancelled.");
@@ -110,8 +121,10 @@ export class EngineHost {
     const loaded = this.loaded;
     if (!loaded) return { unloaded: false, path: null };
     if (this.generating) throw new AppError("busy", "A response is being generated; stop it before unloading.");
+    await this.pendingSave;
     this.loaded = undefined;
     this.windows.clear();
+    this.sequenceOwner = null;
     loaded.chat.dispose();
     await loaded.context.dispose();
     await loaded.model.dispose();
@@ -126,7 +139,11 @@ export class EngineHost {
     const controller = new AbortController();
     this.operations.set(params.opId, controller);
     try {
+      await this.pendingSave;
       const key = params.conversationId;
+      const onNotice = (message: string) => this.send({ kind: "notice", opId: params.opId, message });
+      const restoredStateTokens = key && params.state?.load ? await this.restoreState(key, params.state.load, onNotice) : null;
+      this.sequenceOwner = key;
       const result = await generateResponse(
         { chat: loaded.chat, systemPromptAllowed: loaded.info.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
         {
@@ -135,16 +152,48 @@ export class EngineHost {
           signal: controller.signal,
           lastWindow: key ? this.windows.get(key) : undefined,
           onDelta: (thought, answer) => this.send({ kind: "delta", opId: params.opId, thought, answer }),
-          onNotice: (message) => this.send({ kind: "notice", opId: params.opId, message }),
+          onNotice,
         },
       );
       if (key && result.window) this.windows.remember(key, result.window);
+      const save = params.state?.save;
+      // Written after the reply has gone: the next operation on the sequence waits for it instead.
+      if (key && save && result.stopReason !== "error") this.pendingSave = this.saveState(key, save, result.window);
       const { window: _window, ...rest } = result;
-      return rest;
+      return { ...rest, restoredStateTokens };
     } finally {
       this.generating = false;
       this.operations.delete(params.opId);
     }
+  }
+
+  /** Loads a conversation's saved context unless the sequence holds it already; a bad file is deleted with a notice. */
+  private async restoreState(conversationId: string, file: string, onNotice: (message: string) => void): Promise<number | null> {
+    const { loaded, stateIdentity } = this;
+    if (!loaded || !stateIdentity || this.sequenceOwner === conversationId) return null;
+    const sequence = loaded.chat.sequence;
+    const outcome = await restoreConversationState(sequence, file, stateIdentity).catch((err: unknown) => ({
+      restored: false as const,
+      problem: `it could not be read (${err instanceof Error ? err.message : String(err)})`,
+    }));
+    if (outcome.restored) {
+      if (outcome.window) this.windows.remember(conversationId, outcome.window);
+      return outcome.tokens;
+    }
+    await sequence.clearHistory().catch(() => undefined);
+    if (outcome.problem !== "it is missing") {
+      onNotice(`The saved context of this conversation was not used: ${outcome.problem}. The conversation is evaluated again.`);
+      await Promise.all([rm(file, { force: true }), rm(`${file}.json`, { force: true })]);
+    }
+    return null;
+  }
+
+  private async saveState(conversationId: string, file: string, window: ConversationWindow | undefined): Promise<void> {
+    const { loaded, stateIdentity } = this;
+    if (!loaded || !stateIdentity || this.sequenceOwner !== conversationId) return;
+    await saveConversationState(loaded.chat.sequence, file, stateIdentity, window).catch((err: unknown) =>
+      this.log(`could not save the conversation's context: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   private async memory(): Promise<EngineResult<"memory">> {
@@ -161,7 +210,14 @@ export class EngineHost {
 
   async close(): Promise<void> {
     for (const controller of this.operations.values()) controller.abort(new Error("Engine closing"));
+    await this.pendingSave;
     await this.unload().catch(() => undefined);
     await this.llama?.dispose();
   }
+}
+
+/** What about a loaded model's context changes the cache it holds: all it reports, less where and how fast it runs. */
+function contextSettingsOf(info: LoadedModel): Record<string, unknown> {
+  const { path: _path, name: _name, loadMs: _loadMs, threads: _threads, threadsMeasurement: _measurement, gpuLayers: _gpuLayers, ...settings } = info;
+  return settings;
 }

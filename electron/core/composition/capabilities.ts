@@ -12,9 +12,11 @@ import type { CoreContext, CoreModule } from "../kernel/context.js";
 import type { EventBus } from "../kernel/event-bus.js";
 import { createLibraryModule } from "../library/module.js";
 import { createSettingsModule } from "../settings/module.js";
+import { createStateCacheModule } from "../state-cache/module.js";
 import { createStoreModule } from "../store/module.js";
 import { chatStoreLink } from "./chat-store-link.js";
 import { linkModelUsage } from "./model-usage-link.js";
+import { linkConversationStateCleanup } from "./state-cache-link.js";
 
 /**
  * The one place the capabilities are built and wired, in dependency order: each gets the
@@ -29,7 +31,8 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
     const settings = add(createSettingsModule(ctx));
     const store = add(createStoreModule(ctx));
     const modelsDir = () => settings.service.get().modelsDir;
-    const engine = add(createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher }));
+    const stateCache = add(createStateCacheModule(ctx));
+    const engine = add(createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher, stateCache: stateCache.service }));
     const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
     const library = add(await createLibraryModule(ctx, { modelsDir }));
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));
@@ -39,7 +42,14 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
     add(await createApiModule(ctx, { engine: engine.service, settings: settings.service }));
     add(createAppModule(ctx, { hardware: hardware.service }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);
-    add({ handlers: {}, close: async () => stopUsage() });
+    const stopStateCleanup = linkConversationStateCleanup(wiring.bus, stateCache.service);
+    add({
+      handlers: {},
+      close: async () => {
+        stopUsage();
+        stopStateCleanup();
+      },
+    });
     return modules;
   } catch (err) {
     await closeModules(modules);

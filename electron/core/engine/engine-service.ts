@@ -3,6 +3,7 @@ import type { BackendChoice, BackendInfo, EngineStatus, LoadedModel, LoadRequest
 import { AppError } from "../kernel/errors.js";
 import { EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
 import type { EngineLauncher } from "./launcher.js";
+import type { ConversationStateCache } from "../state-cache/state-cache.js";
 import type { ThreadChoices } from "./thread-choices.js";
 
 /** Where load defaults come from (the settings service, when the app has one). */
@@ -28,6 +29,7 @@ export class EngineService {
     private readonly checkFile: ModelFileCheck,
     onCrash: ConstructorParameters<typeof EngineClient>[0]["onCrash"],
     private readonly threadChoices?: ThreadChoices,
+    private readonly stateCache?: Pick<ConversationStateCache, "plan" | "recordSaved">,
   ) {
     this.client = new EngineClient({ launcher, onCrash });
   }
@@ -100,9 +102,19 @@ export class EngineService {
     return this.client.unload();
   }
 
-  /** See EngineClient.generate: deltas, notices, then one `done` (also after a crash). */
-  generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined> {
-    return this.client.generate(request, signal);
+  /**
+   * See EngineClient.generate: deltas, notices, then one `done` (also after a crash). A
+   * conversation's saved context is offered to the engine and the new one recorded after it.
+   */
+  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined> {
+    const conversationId = request.conversationId;
+    const plan = conversationId && this.stateCache ? await this.stateCache.plan(conversationId) : undefined;
+    for await (const event of this.client.generate(plan ? { ...request, state: plan } : request, signal)) {
+      if (event.type === "done" && plan && conversationId && event.stopReason !== "error" && event.stopReason !== "crashed") {
+        void this.stateCache!.recordSaved(conversationId, plan.save).catch(() => undefined);
+      }
+      yield event;
+    }
   }
 
   close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { SettingsService } from "../settings/settings-service.js";
+import type { ConversationStateCache } from "../state-cache/state-cache.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { EngineService, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
 import type { EngineLauncher } from "./launcher.js";
@@ -11,6 +12,8 @@ export interface EngineDeps {
   launcher: EngineLauncher;
   /** Refuses a bad model file before llama.cpp sees it; tests may pass a stricter one. */
   checkFile?: ModelFileCheck;
+  /** Conversations' saved contexts; without it every return to a conversation evaluates it again. */
+  stateCache?: ConversationStateCache;
 }
 
 /** The engine capability: one model, one generation at a time, in its own process (started on first use). */
@@ -30,6 +33,7 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     deps.checkFile ?? checkModelFile,
     (report) => ctx.emit("engine.crashed", report),
     new ThreadChoices(ctx.dataDir),
+    deps.stateCache,
   );
 
   return {

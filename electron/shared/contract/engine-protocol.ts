@@ -44,6 +44,11 @@ export const EngineMethods = {
       /** Earlier turns (answers only) and the new user turn last. */
       turns: z.array(ChatTurn).min(1),
       options: ResolvedGenerationOptions,
+      /**
+       * The conversation's saved context (core/state-cache): `load` is tried when the engine does not
+       * hold that conversation already; after the response the context is saved to `save`.
+       */
+      state: z.object({ load: z.string().nullable(), save: z.string().nullable() }).optional(),
     }),
     result: z.object({
       stopReason: StopReason,
@@ -51,6 +56,8 @@ export const EngineMethods = {
       answer: z.string(),
       metrics: GenerationMetrics,
       message: z.string().nullable(),
+      /** Tokens of the conversation that came from its saved state instead of being evaluated again. */
+      restoredStateTokens: z.number().int().nullable().optional(),
     }),
   },
   /** llama.cpp's own memory accounting and the process RSS, to verify that unload frees memory. */

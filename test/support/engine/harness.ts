@@ -12,6 +12,7 @@ import type { CoreContext, CoreModule } from "../../../electron/core/kernel/cont
 import { Dispatcher, type Handlers } from "../../../electron/core/kernel/dispatcher.js";
 import { JobRegistry } from "../../../electron/core/kernel/jobs.js";
 import { createSettingsModule } from "../../../electron/core/settings/module.js";
+import { ConversationStateCache } from "../../../electron/core/state-cache/state-cache.js";
 import type { EngineService } from "../../../electron/core/engine/engine-service.js";
 import type { GenerateEvent, GenerateRequest } from "../../../electron/core/engine/engine-client.js";
 import type { EventName, EventPayload } from "../../../electron/shared/contract/index.js";
@@ -40,7 +41,10 @@ export class CoreHarness {
 
   private constructor(readonly dataDir: string) {}
 
-  static async start(options: { checkFile?: ModelFileCheck } = {}): Promise<CoreHarness> {
+  /** Present when started with `stateCache`: conversations' saved contexts in the data folder. */
+  stateCache: ConversationStateCache | undefined;
+
+  static async start(options: { checkFile?: ModelFileCheck; stateCache?: { maxBytes: number } } = {}): Promise<CoreHarness> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "r1-engine-test-"));
     const harness = new CoreHarness(dataDir);
     const ctx: CoreContext = {
@@ -59,7 +63,13 @@ export class CoreHarness {
     const settings = createSettingsModule(ctx);
     // The engine's context default before settings existed here; tests that care pass their own.
     await settings.service.update({ contextSize: 4096 });
-    const engine = createEngineModule(ctx, { settings: settings.service, launcher: new NodeEngineLauncher(), checkFile: options.checkFile });
+    harness.stateCache = options.stateCache ? new ConversationStateCache(dataDir, options.stateCache) : undefined;
+    const engine = createEngineModule(ctx, {
+      settings: settings.service,
+      launcher: new NodeEngineLauncher(),
+      checkFile: options.checkFile,
+      stateCache: harness.stateCache,
+    });
     const hardware = createHardwareModule({ modelsDir: () => dataDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) });
     const chat = createChatModule(ctx, { engine: engine.service, settings: settings.service });
     harness.modules = [settings, engine, hardware, chat, createAppModule(ctx, { hardware: hardware.service })];
