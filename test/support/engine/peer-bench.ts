@@ -9,6 +9,13 @@ import { createTempCore } from "../core/temp-core.js";
 import { callOk, waitForEvent } from "../core/wait-for-event.js";
 import { freePort, startLlamaServer, type LlamaServer } from "../llama-server/llama-server.js";
 
+/**
+ * This build of llama-server (GGML_NATIVE on this Xeon) segfaults right after loading any Q8_0
+ * model with weight repacking on (bench-q8_0, bench-1g-q8_0; an F32 model runs), so repacking is
+ * off. The app's prebuilt engine runs the same files fine.
+ */
+export const LLAMA_SERVER_ARGS = ["--no-repack"];
+
 export interface PeerBenchState {
   modelPath: string;
   core: AppCore;
@@ -53,7 +60,7 @@ export async function setUpPeerBench(fixture: FixtureName, contextSize: number):
   const { model } = await loaded;
   await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
   const status = await callOk(core, "api.status", {});
-  const server = await startLlamaServer({ model: modelPath, threads: model.threads, contextSize });
+  const server = await startLlamaServer({ model: modelPath, threads: model.threads, contextSize, args: LLAMA_SERVER_ARGS });
   return {
     modelPath,
     core,

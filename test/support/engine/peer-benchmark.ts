@@ -4,7 +4,7 @@ import os from "node:os";
 import type { FixtureName } from "../../fixtures/models.js";
 import { defineBenchmark } from "../../bench/harness.js";
 import { startLlamaServer } from "../llama-server/llama-server.js";
-import { peerPrompt, setUpPeerBench, streamCompletion, tearDownPeerBench, type PeerBenchState } from "./peer-bench.js";
+import { LLAMA_SERVER_ARGS, peerPrompt, setUpPeerBench, streamCompletion, tearDownPeerBench, type PeerBenchState } from "./peer-bench.js";
 
 export function definePeerBenchmark(options: { name: string; fixture: FixtureName; generateTokens: number; repetitions: number }) {
   const contextSize = 2048;
@@ -30,7 +30,7 @@ export function definePeerBenchmark(options: { name: string; fixture: FixtureNam
     async extra(state) {
       // llama-server on every core (what it is usually started with), against the app as it is, for the record (3 paired rounds).
       const allCores = os.availableParallelism();
-      const server = await startLlamaServer({ model: state.modelPath, contextSize, threads: allCores }).catch(() => undefined);
+      const server = await startLlamaServer({ model: state.modelPath, contextSize, threads: allCores, args: LLAMA_SERVER_ARGS }).catch(() => undefined);
       let defaultThreads: Record<string, unknown> | null = null;
       if (server) {
         try {
@@ -54,6 +54,7 @@ export function definePeerBenchmark(options: { name: string; fixture: FixtureNam
         prompt_words: promptWords,
         context_size: contextSize,
         target_ratio: 0.97,
+        llama_server_args: LLAMA_SERVER_ARGS,
         vs_llama_server_all_cores: defaultThreads,
       };
     },

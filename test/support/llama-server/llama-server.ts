@@ -74,7 +74,9 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`llama-server exited (${child.exitCode}):\n${output.join("\n")}`);
+    // A crash ends it by a signal, with no exit code.
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`llama-server exited (${child.exitCode ?? child.signalCode}):\n${output.join("\n")}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`llama-server never became healthy:\n${output.join("\n")}`);
