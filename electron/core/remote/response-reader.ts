@@ -1,0 +1,69 @@
+import { AppError } from "../kernel/errors.js";
+import { sseData } from "./sse.js";
+import { ThinkSplitter } from "./think-splitter.js";
+import { StreamChunk, WholeResponse, type Usage } from "./wire-schemas.js";
+
+export type ReadPiece = { kind: "text"; thought: string; answer: string } | { kind: "end"; finishReason: string | null; usage: Usage; moveToAnswer: boolean };
+
+/**
+ * Reads a chat completion — a server-sent-event stream, or one whole JSON answer from a server that
+ * ignored `stream` — into reasoning and answer pieces. Reasoning comes from `reasoning_content` or
+ * `reasoning` where the server has a parser, else from `<think>` in `content` (ThinkSplitter).
+ * Every chunk is parsed with zod; one that does not fit is an error, never a silent skip.
+ */
+export async function* readCompletion(
+  body: AsyncIterable<Uint8Array>,
+  contentType: string,
+  splitter: ThinkSplitter,
+  where: string,
+): AsyncGenerator<ReadPiece, void, undefined> {
+  if (!contentType.includes("text/event-stream")) {
+    let text = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of body) text += decoder.decode(chunk, { stream: true });
+    const whole = WholeResponse.safeParse(safeJson(text));
+    if (!whole.success) throw new AppError("failed", `${where} answered with something that is not a chat completion.`, { reason: "bad-response" });
+    const choice = whole.data.choices[0]!;
+    const reasoning = choice.message.reasoning_content ?? choice.message.reasoning;
+    if (reasoning) yield { kind: "text", thought: reasoning, answer: choice.message.content ?? "" };
+    else yield { kind: "text", ...splitter.push(choice.message.content ?? "") };
+    const rest = splitter.finish();
+    if (rest.thought || rest.answer) yield { kind: "text", thought: rest.thought, answer: rest.answer };
+    return yield { kind: "end", finishReason: choice.finish_reason ?? "stop", usage: whole.data.usage, moveToAnswer: rest.moveToAnswer };
+  }
+
+  let finishReason: string | null = null;
+  let usage: Usage = null;
+  let sawReasoningField = false;
+  for await (const data of sseData(body)) {
+    if (data === "[DONE]") break;
+    const parsed = StreamChunk.safeParse(safeJson(data));
+    if (!parsed.success) throw new AppError("failed", `${where} sent a stream chunk that is not a chat completion chunk: ${data.slice(0, 120)}`, { reason: "bad-response" });
+    const chunk = parsed.data;
+    if (chunk.error) throw new AppError("unavailable", `${where} failed mid-answer: ${chunk.error.message ?? "no reason given"}`, { reason: "server-error" });
+    if (chunk.usage) usage = chunk.usage;
+    for (const choice of chunk.choices ?? []) {
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+      const reasoning = choice.delta?.reasoning_content ?? choice.delta?.reasoning ?? "";
+      const content = choice.delta?.content ?? "";
+      if (reasoning) sawReasoningField = true;
+      // With a reasoning parser the content is all answer; without one it may hold `<think>`.
+      const split = sawReasoningField ? { thought: "", answer: content } : splitter.push(content);
+      const thought = reasoning + split.thought;
+      if (thought || split.answer) yield { kind: "text", thought, answer: split.answer };
+    }
+  }
+  const ended = finishReason !== null;
+  const rest = sawReasoningField ? { thought: "", answer: "", moveToAnswer: false } : splitter.finish();
+  if (rest.thought || rest.answer) yield { kind: "text", thought: rest.thought, answer: rest.answer };
+  if (!ended) throw new AppError("unavailable", `The stream from ${where} ended before the answer did; what arrived is kept.`, { reason: "cut" });
+  yield { kind: "end", finishReason, usage, moveToAnswer: rest.moveToAnswer };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
