@@ -1,6 +1,9 @@
 import { AppError } from "../kernel/errors.js";
 import { errorMessageOf } from "./wire-schemas.js";
 
+/** "0.4 s", "12 s", "600 s". */
+const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+
 const TLS_CODES = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL/;
 
 function codeOf(err: unknown): string | undefined {
@@ -15,15 +18,17 @@ function codeOf(err: unknown): string | undefined {
 export function connectionError(err: unknown, where: string, timeouts: { firstByteMs: number; stallMs: number }): AppError {
   const code = codeOf(err) ?? "";
   const say = (message: string, reason: string, retryable = true) => new AppError("unavailable", message, { reason, retryable, cause: err });
+  if ((err as { cause?: { message?: string } }).cause?.message === "bad port")
+    return new AppError("bad-request", `The port in ${where} is one HTTP clients refuse to use (a blocked port, as in browsers). Serve on another port.`, { cause: err });
   if (code === "ECONNREFUSED") return say(`${where} refused the connection. Is the server running, and on that port?`, "refused");
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME")
     return say(`The name in ${where} could not be found (DNS). Check the address, or your network.`, "dns");
   if (TLS_CODES.test(code))
     return say(`The secure connection to ${where} failed (${code}): its certificate is not trusted or does not match the name.`, "tls", false);
   if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT")
-    return say(`${where} did not answer within ${Math.round(timeouts.firstByteMs / 1000)} s. It may be overloaded or still loading the model.`, "timeout");
+    return say(`${where} did not answer within ${seconds(timeouts.firstByteMs)}. It may be overloaded or still loading the model.`, "timeout");
   if (code === "UND_ERR_BODY_TIMEOUT")
-    return say(`${where} stopped sending for ${Math.round(timeouts.stallMs / 1000)} s in the middle of the answer; what arrived is kept.`, "stalled");
+    return say(`${where} stopped sending for ${seconds(timeouts.stallMs)} in the middle of the answer; what arrived is kept.`, "stalled");
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE")
     return say(`The connection to ${where} was cut; what arrived is kept.`, "cut");
   return say(`Could not talk to ${where}: ${err instanceof Error ? err.message : String(err)}${code ? ` (${code})` : ""}.`, "network");
