@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppCore } from "../../electron/core/composition/app-core.js";
 import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
 import { createTempCore } from "../support/core/temp-core.js";
+import { freePort } from "../support/llama-server/llama-server.js";
 import { startWireServer, WIRE_ANSWER, WIRE_MODEL, WIRE_THOUGHT, type WireServer } from "../support/remote/wire-server.js";
 
 const KEY = "sk-remote-0123456789abcdefWXYZ";
@@ -125,7 +126,7 @@ describe("chat answers from the selected server", () => {
   });
 
   it("the local API answers from the selected server too, with reasoning_content", async () => {
-    await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: 0 + 18765 } } });
+    await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
     const status = await callOk(core, "api.status", {});
     expect(status.running).toBe(true);
     const response = await fetch(`${status.url}/chat/completions`, {
