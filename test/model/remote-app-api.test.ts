@@ -39,7 +39,14 @@ describe("another R1 Local's API as the remote", () => {
 
   it("chat streams the other instance's reasoning as the trace and its answer as the answer", async () => {
     const models = await callOk(client, "remote.test", { baseUrl: apiUrl, apiKey });
-    const endpoint = await callOk(client, "remote.save", { name: "Workstation", baseUrl: apiUrl, model: models.models[0]!, preset: "custom", family: "r1-distill", apiKey });
+    const endpoint = await callOk(client, "remote.save", {
+      name: "Workstation",
+      baseUrl: apiUrl,
+      model: models.models[0]!,
+      preset: "custom",
+      family: "r1-distill",
+      apiKey,
+    });
     await callOk(client, "remote.select", { id: endpoint.id });
     const conversation = await callOk(client, "conversations.create", {});
     const { jobId } = await callOk(client, "chat.send", { conversationId: conversation.id, prompt: "What is 6 × 7?" });

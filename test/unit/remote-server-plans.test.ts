@@ -40,7 +40,9 @@ describe("server plans for the 671B", () => {
       expect(recipe.nodes).toBeGreaterThan(1);
       expect(recipe.gpus).toBe(16);
     }
-    expect(on80.find((r) => r.engine === "vllm")?.commands.join("\n")).toMatch(/--tensor-parallel-size 8 --pipeline-parallel-size 2 .*--reasoning-parser deepseek_r1/);
+    expect(on80.find((r) => r.engine === "vllm")?.commands.join("\n")).toMatch(
+      /--tensor-parallel-size 8 --pipeline-parallel-size 2 .*--reasoning-parser deepseek_r1/,
+    );
     const sglang = on80.find((r) => r.engine === "sglang")!;
     expect(sglang.commands).toHaveLength(2);
     expect(sglang.commands[1]).toMatch(/--tp 16 .*--reasoning-parser deepseek-r1 .*--nnodes 2 --node-rank 1/);

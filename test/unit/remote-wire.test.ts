@@ -107,7 +107,10 @@ describe("the R1 rules hold on the wire", () => {
   it("R1-0528-style models (DeepSeek's API) get the system prompt as a system message", async () => {
     wire.set("deepseek-api");
     const before = wire.requests.length;
-    for await (const event of engine({ family: "r1-0528" }).generate({ turns: [{ role: "user", content: "Hi" }], options: { ...OPTIONS, systemPrompt: "Be brief." } }))
+    for await (const event of engine({ family: "r1-0528" }).generate({
+      turns: [{ role: "user", content: "Hi" }],
+      options: { ...OPTIONS, systemPrompt: "Be brief." },
+    }))
       void event;
     expect((wire.requests[before]!.messages as unknown[])[0]).toEqual({ role: "system", content: "Be brief." });
   });
@@ -115,7 +118,11 @@ describe("the R1 rules hold on the wire", () => {
 
 describe("failures a person understands", () => {
   it("401: the key was refused, with the server's own words", async () => {
-    wire.set("deepseek-api", { kind: "status", status: 401, body: { error: { message: "Authentication Fails (no such user)", type: "authentication_error" } } });
+    wire.set("deepseek-api", {
+      kind: "status",
+      status: 401,
+      body: { error: { message: "Authentication Fails (no such user)", type: "authentication_error" } },
+    });
     const err = await failure(engine());
     expect(err.code).toBe("unauthorized");
     expect(err.message).toMatch(/refused the API key.*Authentication Fails/);
@@ -188,7 +195,11 @@ describe("failures a person understands", () => {
 
   it("a certificate that is not trusted (TLS)", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "r1-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`, "-days", "1", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`, "-days", "1", "-subj", "/CN=127.0.0.1"],
+      { stdio: "ignore" },
+    );
     const server = createHttpsServer({ key: readFileSync(`${dir}/key.pem`), cert: readFileSync(`${dir}/cert.pem`) }, (_req, res) => res.end("{}"));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {

@@ -30,7 +30,8 @@ export async function testConnection(
     json = undefined;
   }
   const parsed = ModelList.safeParse(json);
-  if (!parsed.success) throw new AppError("failed", `${where} answered /models with something that is not a model list. Is the base URL the one ending in /v1?`);
+  if (!parsed.success)
+    throw new AppError("failed", `${where} answered /models with something that is not a model list. Is the base URL the one ending in /v1?`);
   const models = parsed.data.data.map((m) => m.id);
   return { latencyMs, models, modelServed: models.includes(target.model) };
 }

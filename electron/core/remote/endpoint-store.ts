@@ -44,7 +44,8 @@ export class EndpointStore {
   constructor(dataDir: string) {
     this.#file = new JsonStateFile(path.join(dataDir, "remote-endpoints.json"), StoredEndpoints, { mode: 0o600, indent: 2 });
     const read = this.#file.readSync();
-    if (read.damaged) this.notices.push(`The remote servers list could not be read (${read.damaged.problem}); it was set aside as ${path.basename(read.damaged.backup)}.`);
+    if (read.damaged)
+      this.notices.push(`The remote servers list could not be read (${read.damaged.problem}); it was set aside as ${path.basename(read.damaged.backup)}.`);
     if (read.value) this.#state = read.value;
   }
 

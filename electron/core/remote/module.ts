@@ -18,7 +18,11 @@ export interface RemoteService {
   onSelect(listener: () => void): () => void;
 }
 
-const UPSTREAM_REPO: Record<string, string> = { r1: "deepseek-ai/DeepSeek-R1", "r1-0528": "deepseek-ai/DeepSeek-R1-0528", "r1-zero": "deepseek-ai/DeepSeek-R1-Zero" };
+const UPSTREAM_REPO: Record<string, string> = {
+  r1: "deepseek-ai/DeepSeek-R1",
+  "r1-0528": "deepseek-ai/DeepSeek-R1-0528",
+  "r1-zero": "deepseek-ai/DeepSeek-R1-Zero",
+};
 
 /** The catalog model as the planner reads it; its upstream repo follows from the id's R1 release. */
 function plannable(model: ReturnType<CatalogService["models"]>[number]): PlannableModel {

@@ -197,7 +197,8 @@ export class RemoteEngine implements GenerationEngine {
       ttftMs: firstTokenAt === null ? null : firstTokenAt - started,
       promptTokens: usage?.prompt_tokens ?? 0,
       generatedTokens,
-      generationTokensPerSecond: firstTokenAt !== null && ended > firstTokenAt && generatedTokens > 1 ? ((generatedTokens - 1) * 1000) / (ended - firstTokenAt) : null,
+      generationTokensPerSecond:
+        firstTokenAt !== null && ended > firstTokenAt && generatedTokens > 1 ? ((generatedTokens - 1) * 1000) / (ended - firstTokenAt) : null,
       thoughtTokens,
       answerTokens: Math.max(0, generatedTokens - thoughtTokens),
       thoughtStartedAt,

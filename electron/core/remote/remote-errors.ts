@@ -19,7 +19,9 @@ export function connectionError(err: unknown, where: string, timeouts: { firstBy
   const code = codeOf(err) ?? "";
   const say = (message: string, reason: string, retryable = true) => new AppError("unavailable", message, { reason, retryable, cause: err });
   if ((err as { cause?: { message?: string } }).cause?.message === "bad port")
-    return new AppError("bad-request", `The port in ${where} is one HTTP clients refuse to use (a blocked port, as in browsers). Serve on another port.`, { cause: err });
+    return new AppError("bad-request", `The port in ${where} is one HTTP clients refuse to use (a blocked port, as in browsers). Serve on another port.`, {
+      cause: err,
+    });
   if (code === "ECONNREFUSED") return say(`${where} refused the connection. Is the server running, and on that port?`, "refused");
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME")
     return say(`The name in ${where} could not be found (DNS). Check the address, or your network.`, "dns");
@@ -29,8 +31,7 @@ export function connectionError(err: unknown, where: string, timeouts: { firstBy
     return say(`${where} did not answer within ${seconds(timeouts.firstByteMs)}. It may be overloaded or still loading the model.`, "timeout");
   if (code === "UND_ERR_BODY_TIMEOUT")
     return say(`${where} stopped sending for ${seconds(timeouts.stallMs)} in the middle of the answer; what arrived is kept.`, "stalled");
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE")
-    return say(`The connection to ${where} was cut; what arrived is kept.`, "cut");
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") return say(`The connection to ${where} was cut; what arrived is kept.`, "cut");
   return say(`Could not talk to ${where}: ${err instanceof Error ? err.message : String(err)}${code ? ` (${code})` : ""}.`, "network");
 }
 
@@ -50,12 +51,17 @@ export function httpError(status: number, bodyText: string, info: { where: strin
   if (status === 401) return new AppError("unauthorized", `${info.where} refused the API key (401). Check the key in Settings → Remote servers.${because}`);
   if (status === 403) return new AppError("forbidden", `${info.where} does not allow this key to use it (403).${because}`);
   if (status === 404)
-    return new AppError("not-found", `${info.where} does not serve "${info.model}" (404). "Test connection" lists the models it serves.${because}`, { reason: "model" });
+    return new AppError("not-found", `${info.where} does not serve "${info.model}" (404). "Test connection" lists the models it serves.${because}`, {
+      reason: "model",
+    });
   if (status === 429) {
     const wait = info.retryAfter === undefined ? "" : ` Try again in ${info.retryAfter} s.`;
     return new AppError("busy", `${info.where} is rate-limiting requests (429).${wait}${because}`, { reason: "rate-limited", retryable: true });
   }
   if (status >= 500)
-    return new AppError("unavailable", `${info.where} failed with ${status}; the problem is on the server.${because}`, { reason: "server-error", retryable: true });
+    return new AppError("unavailable", `${info.where} failed with ${status}; the problem is on the server.${because}`, {
+      reason: "server-error",
+      retryable: true,
+    });
   return new AppError("bad-request", `${info.where} rejected the request (${status}).${because}`);
 }

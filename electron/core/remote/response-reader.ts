@@ -38,7 +38,8 @@ export async function* readCompletion(
   for await (const data of sseData(body)) {
     if (data === "[DONE]") break;
     const parsed = StreamChunk.safeParse(safeJson(data));
-    if (!parsed.success) throw new AppError("failed", `${where} sent a stream chunk that is not a chat completion chunk: ${data.slice(0, 120)}`, { reason: "bad-response" });
+    if (!parsed.success)
+      throw new AppError("failed", `${where} sent a stream chunk that is not a chat completion chunk: ${data.slice(0, 120)}`, { reason: "bad-response" });
     const chunk = parsed.data;
     if (chunk.error) throw new AppError("unavailable", `${where} failed mid-answer: ${chunk.error.message ?? "no reason given"}`, { reason: "server-error" });
     if (chunk.usage) usage = chunk.usage;

@@ -1,4 +1,4 @@
-import type { ServerRecipe } from "../../shared/contract/remote.js";
+import { SERVER_SCALE_PARAMS, type ServerRecipe } from "../../shared/contract/remote.js";
 
 /** What the planner needs of a catalog model. */
 export interface PlannableModel {
@@ -132,5 +132,5 @@ export function serverRecipes(model: PlannableModel): ServerRecipe[] {
 
 /** Whether a catalog model is one people run on servers: a 600B+ mixture of experts (R1, R1-0528, R1-Zero). */
 export function needsServer(totalParams: number): boolean {
-  return totalParams >= 300e9;
+  return totalParams >= SERVER_SCALE_PARAMS;
 }

@@ -70,7 +70,8 @@ export class ThinkSplitter {
   finish(): { thought: string; answer: string; moveToAnswer: boolean } {
     const rest = this.#pending;
     this.#pending = "";
-    if (this.#phase === "thought") return this.#implicit ? { thought: "", answer: rest, moveToAnswer: true } : { thought: rest, answer: "", moveToAnswer: false };
+    if (this.#phase === "thought")
+      return this.#implicit ? { thought: "", answer: rest, moveToAnswer: true } : { thought: rest, answer: "", moveToAnswer: false };
     return { thought: "", answer: rest, moveToAnswer: false };
   }
 }

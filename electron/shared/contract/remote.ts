@@ -17,8 +17,20 @@ export interface RemotePresetInfo {
 
 /** What each preset fills in. Servers without a reasoning parser still work: `<think>` in content is split here. */
 export const REMOTE_PRESETS: Record<RemotePreset, RemotePresetInfo> = {
-  vllm: { label: "vLLM", baseUrl: "http://127.0.0.1:8000/v1", model: "deepseek-ai/DeepSeek-R1", family: "r1-distill", reasoningFlag: "--reasoning-parser deepseek_r1" },
-  sglang: { label: "SGLang", baseUrl: "http://127.0.0.1:30000/v1", model: "deepseek-ai/DeepSeek-R1", family: "r1-distill", reasoningFlag: "--reasoning-parser deepseek-r1" },
+  vllm: {
+    label: "vLLM",
+    baseUrl: "http://127.0.0.1:8000/v1",
+    model: "deepseek-ai/DeepSeek-R1",
+    family: "r1-distill",
+    reasoningFlag: "--reasoning-parser deepseek_r1",
+  },
+  sglang: {
+    label: "SGLang",
+    baseUrl: "http://127.0.0.1:30000/v1",
+    model: "deepseek-ai/DeepSeek-R1",
+    family: "r1-distill",
+    reasoningFlag: "--reasoning-parser deepseek-r1",
+  },
   "llama-server": {
     label: "llama.cpp llama-server",
     baseUrl: "http://127.0.0.1:8080/v1",
@@ -26,10 +38,25 @@ export const REMOTE_PRESETS: Record<RemotePreset, RemotePresetInfo> = {
     family: "r1-distill",
     reasoningFlag: "--reasoning-format deepseek",
   },
-  ktransformers: { label: "KTransformers", baseUrl: "http://127.0.0.1:10002/v1", model: "DeepSeek-R1", family: "r1-distill", reasoningFlag: "(splits <think> itself)" },
-  "deepseek-api": { label: "DeepSeek API", baseUrl: "https://api.deepseek.com/v1", model: "deepseek-reasoner", family: "r1-0528", reasoningFlag: "(reasoning_content built in)" },
+  ktransformers: {
+    label: "KTransformers",
+    baseUrl: "http://127.0.0.1:10002/v1",
+    model: "DeepSeek-R1",
+    family: "r1-distill",
+    reasoningFlag: "(splits <think> itself)",
+  },
+  "deepseek-api": {
+    label: "DeepSeek API",
+    baseUrl: "https://api.deepseek.com/v1",
+    model: "deepseek-reasoner",
+    family: "r1-0528",
+    reasoningFlag: "(reasoning_content built in)",
+  },
   custom: { label: "Other OpenAI-compatible server", baseUrl: "http://127.0.0.1:8000/v1", model: "", family: "r1-distill", reasoningFlag: "" },
 };
+
+/** Models this big (the 671B R1, R1-0528, R1-Zero) get "Run on a server" in the picker. */
+export const SERVER_SCALE_PARAMS = 300e9;
 
 const BaseUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
@@ -101,7 +128,12 @@ export const remoteCalls = {
   /** Lists /v1/models of a saved endpoint, or of one being edited (its key given, or the saved one's by id). */
   "remote.test": call(
     z
-      .object({ id: z.string().min(1).max(64).optional(), baseUrl: BaseUrl.optional(), apiKey: z.string().max(4096).nullable().optional(), model: z.string().max(300).optional() })
+      .object({
+        id: z.string().min(1).max(64).optional(),
+        baseUrl: BaseUrl.optional(),
+        apiKey: z.string().max(4096).nullable().optional(),
+        model: z.string().max(300).optional(),
+      })
       .strict()
       .refine((r) => r.id || r.baseUrl, { message: "Give a saved endpoint or a base URL." }),
     RemoteTestResult,

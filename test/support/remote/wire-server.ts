@@ -94,7 +94,10 @@ export async function startWireServer(): Promise<WireServer> {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     const send = (value: unknown) => res.write(`data: ${JSON.stringify(value)}\n\n`);
     if (shape === "deepseek-api") res.write(": keep-alive\n\n");
-    send({ ...chunk(shape, { content: "" }, created), choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] });
+    send({
+      ...chunk(shape, { content: "" }, created),
+      choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
+    });
     for (const [index, piece] of all.entries()) {
       if ((fault?.kind === "cut" || fault?.kind === "stall" || fault?.kind === "hold") && index === fault.afterChunks) {
         if (fault.kind === "cut") return void res.socket?.destroy();
@@ -104,7 +107,8 @@ export async function startWireServer(): Promise<WireServer> {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const end = { id: "chatcmpl-wire", object: "chat.completion.chunk", created, model: WIRE_MODEL };
-    if (shape === "deepseek-api") send({ ...end, choices: [{ index: 0, delta: { content: "", reasoning_content: null }, logprobs: null, finish_reason: "stop" }], usage: USAGE });
+    if (shape === "deepseek-api")
+      send({ ...end, choices: [{ index: 0, delta: { content: "", reasoning_content: null }, logprobs: null, finish_reason: "stop" }], usage: USAGE });
     else {
       send({ ...end, choices: [{ index: 0, delta: { content: "" }, logprobs: null, finish_reason: "stop", stop_reason: null }] });
       send({ ...end, choices: [], usage: USAGE });
