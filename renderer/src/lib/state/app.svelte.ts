@@ -94,7 +94,9 @@ export class AppState {
       this.catalog.contextSize = settings.contextSize;
       this.session.thinkingBudget = settings.thinkingBudget === "off" ? undefined : settings.thinkingBudget;
     }
-    await Promise.all([this.conversations.load(), this.engine.refresh(), this.downloads.load(), this.catalog.load(), this.remote.load()]);
+    await Promise.all([this.conversations.load(), this.engine.refresh(), this.downloads.load(), this.catalog.load()]);
+    // Remote servers are optional: their list never holds up the start.
+    void this.remote.load();
     this.started = true;
   }
 }
