@@ -171,7 +171,6 @@ export class RemoteEngine implements GenerationEngine {
         if (piece.kind === "end") {
           usage = piece.usage;
           stopReason = piece.finishReason === "length" ? "max-tokens" : "end";
-          if (piece.moveToAnswer) [answer, thought] = [thought + answer, ""];
           continue;
         }
         chunks++;

@@ -3,7 +3,7 @@ import { sseData } from "./sse.js";
 import { ThinkSplitter } from "./think-splitter.js";
 import { StreamChunk, WholeResponse, type Usage } from "./wire-schemas.js";
 
-export type ReadPiece = { kind: "text"; thought: string; answer: string } | { kind: "end"; finishReason: string | null; usage: Usage; moveToAnswer: boolean };
+export type ReadPiece = { kind: "text"; thought: string; answer: string } | { kind: "end"; finishReason: string | null; usage: Usage };
 
 /**
  * Reads a chat completion — a server-sent-event stream, or one whole JSON answer from a server that
@@ -29,7 +29,7 @@ export async function* readCompletion(
     else yield { kind: "text", ...splitter.push(choice.message.content ?? "") };
     const rest = splitter.finish();
     if (rest.thought || rest.answer) yield { kind: "text", thought: rest.thought, answer: rest.answer };
-    return yield { kind: "end", finishReason: choice.finish_reason ?? "stop", usage: whole.data.usage, moveToAnswer: rest.moveToAnswer };
+    return yield { kind: "end", finishReason: choice.finish_reason ?? "stop", usage: whole.data.usage };
   }
 
   let finishReason: string | null = null;
@@ -55,10 +55,10 @@ export async function* readCompletion(
     }
   }
   const ended = finishReason !== null;
-  const rest = sawReasoningField ? { thought: "", answer: "", moveToAnswer: false } : splitter.finish();
+  const rest = sawReasoningField ? { thought: "", answer: "" } : splitter.finish();
   if (rest.thought || rest.answer) yield { kind: "text", thought: rest.thought, answer: rest.answer };
   if (!ended) throw new AppError("unavailable", `The stream from ${where} ended before the answer did; what arrived is kept.`, { reason: "cut" });
-  yield { kind: "end", finishReason, usage, moveToAnswer: rest.moveToAnswer };
+  yield { kind: "end", finishReason, usage };
 }
 
 function safeJson(text: string): unknown {

@@ -11,13 +11,14 @@ function partialTagAt(text: string, tag: string): number {
  * Splits streamed `content` into reasoning and answer for servers without a reasoning parser:
  * `<think>…</think>` at the start, or — when the chat template already opened it (R1's newer
  * templates end the prompt with `<think>\n`) — reasoning from the first token up to `</think>`.
- * Tags split across pieces are held back until they are whole. A stream that ends without
- * `</think>` in the implicit case was an answer after all (`finish` moves it there).
+ * Tags split across pieces are held back until they are whole. Text is never moved between the two
+ * after it streamed: what the trace showed live is what the conversation keeps.
  */
 export class ThinkSplitter {
   #phase: "start" | "thought" | "answer";
   #pending = "";
-  #implicit = false;
+  /** Whitespace right after `<think>` or `</think>` is layout, not text (the local engine drops it too). */
+  #skipSpace = false;
 
   /** `thinksFirst`: the model opens with reasoning even when no `<think>` arrives (R1 and its distills). */
   constructor(private readonly thinksFirst: boolean) {
@@ -38,13 +39,17 @@ export class ThinkSplitter {
       if (trimmed.startsWith(OPEN)) {
         text = trimmed.slice(OPEN.length);
         this.#phase = "thought";
+        this.#skipSpace = true;
       } else if (OPEN.startsWith(trimmed)) {
         this.#pending = text;
         return { thought, answer };
       } else if (this.thinksFirst) {
         this.#phase = "thought";
-        this.#implicit = true;
       } else this.#phase = "answer";
+    }
+    if (this.#skipSpace) {
+      text = text.trimStart();
+      this.#skipSpace = text === "";
     }
     if (this.#phase === "thought") {
       const end = text.indexOf(CLOSE);
@@ -55,23 +60,18 @@ export class ThinkSplitter {
         return { thought, answer };
       }
       thought = text.slice(0, end);
-      text = text.slice(end + CLOSE.length).replace(/^\s+/, "");
+      text = text.slice(end + CLOSE.length).trimStart();
       this.#phase = "answer";
-      this.#implicit = false;
+      this.#skipSpace = text === "";
     }
     answer = text;
     return { thought, answer };
   }
 
-  /**
-   * The end of the stream: what was held back, and whether reasoning that never closed should be
-   * read as the answer (`moveToAnswer`: the implicit case, where no tag ever said it was reasoning).
-   */
-  finish(): { thought: string; answer: string; moveToAnswer: boolean } {
+  /** The end of the stream: what was held back (a partial tag that never completed is text after all). */
+  finish(): { thought: string; answer: string } {
     const rest = this.#pending;
     this.#pending = "";
-    if (this.#phase === "thought")
-      return this.#implicit ? { thought: "", answer: rest, moveToAnswer: true } : { thought: rest, answer: "", moveToAnswer: false };
-    return { thought: "", answer: rest, moveToAnswer: false };
+    return this.#phase === "thought" ? { thought: rest, answer: "" } : { thought: "", answer: rest };
   }
 }
