@@ -84,11 +84,13 @@ describe.each(["deepseek", "none"] as const)("llama-server --reasoning-format %s
       { role: "user", content: "And twice that?" },
     ]);
     expect(second.done.metrics?.promptTokens).toBe(answerOnly);
-    // The reasoning would have cost this many more prompt tokens.
-    const reasoningTokens = await fetch(`${server.url}/tokenize`, { method: "POST", body: JSON.stringify({ content: first.done.thought }) })
-      .then((r) => r.json() as Promise<{ tokens: number[] }>)
-      .then((r) => r.tokens.length);
-    expect(reasoningTokens).toBeGreaterThan(10);
+    // The count is the prompt's own: the same turn with its reasoning in front costs more.
+    const withReasoning = await serverPromptTokens(server, [
+      { role: "user", content: "What is 6 × 7?" },
+      { role: "assistant", content: `${first.done.thought}\n\n${first.done.answer}` },
+      { role: "user", content: "And twice that?" },
+    ]);
+    expect(withReasoning).toBeGreaterThan(answerOnly + 10);
   }, 180_000);
 });
 

@@ -3,6 +3,13 @@ import { sseData } from "./sse.js";
 import { ThinkSplitter } from "./think-splitter.js";
 import { StreamChunk, WholeResponse, type Usage } from "./wire-schemas.js";
 
+/**
+ * R1's end-of-sentence marker as text: llama-server (with --jinja, which renders special tokens so
+ * its R1 parser can see them) leaves it at the end of `content`; it is never part of an answer.
+ */
+const END_OF_SENTENCE = "<｜end▁of▁sentence｜>";
+const clean = (text: string | null | undefined) => (text ?? "").replaceAll(END_OF_SENTENCE, "");
+
 export type ReadPiece = { kind: "text"; thought: string; answer: string } | { kind: "end"; finishReason: string | null; usage: Usage };
 
 /**
@@ -24,9 +31,9 @@ export async function* readCompletion(
     const whole = WholeResponse.safeParse(safeJson(text));
     if (!whole.success) throw new AppError("failed", `${where} answered with something that is not a chat completion.`, { reason: "bad-response" });
     const choice = whole.data.choices[0]!;
-    const reasoning = choice.message.reasoning_content ?? choice.message.reasoning;
-    if (reasoning) yield { kind: "text", thought: reasoning, answer: choice.message.content ?? "" };
-    else yield { kind: "text", ...splitter.push(choice.message.content ?? "") };
+    const reasoning = clean(choice.message.reasoning_content ?? choice.message.reasoning);
+    if (reasoning) yield { kind: "text", thought: reasoning, answer: clean(choice.message.content) };
+    else yield { kind: "text", ...splitter.push(clean(choice.message.content)) };
     const rest = splitter.finish();
     if (rest.thought || rest.answer) yield { kind: "text", thought: rest.thought, answer: rest.answer };
     return yield { kind: "end", finishReason: choice.finish_reason ?? "stop", usage: whole.data.usage };
@@ -45,8 +52,8 @@ export async function* readCompletion(
     if (chunk.usage) usage = chunk.usage;
     for (const choice of chunk.choices ?? []) {
       if (choice.finish_reason) finishReason = choice.finish_reason;
-      const reasoning = choice.delta?.reasoning_content ?? choice.delta?.reasoning ?? "";
-      const content = choice.delta?.content ?? "";
+      const reasoning = clean(choice.delta?.reasoning_content ?? choice.delta?.reasoning);
+      const content = clean(choice.delta?.content);
       if (reasoning) sawReasoningField = true;
       // With a reasoning parser the content is all answer; without one it may hold `<think>`.
       const split = sawReasoningField ? { thought: "", answer: content } : splitter.push(content);
