@@ -56,6 +56,8 @@ describe("endpoints", () => {
     wire.set("vllm", { kind: "status", status: 401, body: { error: { message: "bad key" } } });
     const refused = await core.dispatch("remote.test", { baseUrl: wire.url, apiKey: "wrong" });
     expect(refused.ok ? null : refused.error).toMatchObject({ code: "unauthorized" });
+    const wrongPath = await core.dispatch("remote.test", { baseUrl: wire.url.replace(/\/v1$/, "/api") });
+    expect(wrongPath.ok ? null : wrongPath.error.message).toMatch(/no \/models at that address.*ending in \/v1/);
     wire.set("vllm");
     await callOk(core, "remote.remove", { id: saved.id });
   });

@@ -22,6 +22,7 @@ export async function testConnection(
   }
   const text = await response.text();
   const latencyMs = performance.now() - started;
+  if (response.status === 404) throw new AppError("not-found", `${where} has no /models at that address. Is the base URL the one ending in /v1?`);
   if (!response.ok) throw httpError(response.status, text, { where, model: target.model, retryAfter: retryAfterSeconds(response.headers.get("retry-after")) });
   let json: unknown;
   try {
