@@ -1,21 +1,13 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
-import { ModelFamily } from "../../shared/contract/engine.js";
-import { RemotePreset, RemoteEndpointInput, type RemoteEndpointView } from "../../shared/contract/remote.js";
+import { RemoteEndpointInput, RemoteEndpointView } from "../../shared/contract/remote.js";
 import { AppError } from "../kernel/errors.js";
 import { JsonStateFile } from "../kernel/state-file.js";
 import type { RemoteTarget } from "./remote-engine.js";
 
-const StoredEndpoint = z.object({
-  id: z.string(),
-  name: z.string(),
-  baseUrl: z.string(),
-  model: z.string(),
-  preset: RemotePreset,
-  family: ModelFamily,
-  apiKey: z.string().nullable(),
-});
+/** As the renderer sees it, but with the key itself instead of a hint. */
+const StoredEndpoint = RemoteEndpointView.omit({ hasKey: true, keyHint: true }).extend({ apiKey: z.string().nullable() });
 type StoredEndpoint = z.infer<typeof StoredEndpoint>;
 
 const StoredEndpoints = z.object({ endpoints: z.array(StoredEndpoint), selected: z.string().nullable() });

@@ -3,7 +3,7 @@
 // llama-server in the same run. Targets: generation tokens/s ratio ≥ 0.97; TTFT overhead ≤ 15 ms
 // (`ttft_overhead_ms`, median of paired rounds).
 import type { AppCore } from "../../../electron/core/composition/app-core.js";
-import { defineBenchmark } from "../harness.js";
+import { defineBenchmark, summarize } from "../harness.js";
 import { ensureFixture } from "../../fixtures/models.js";
 import { createTempCore } from "../../support/core/temp-core.js";
 import { callOk, waitForEvent } from "../../support/core/wait-for-event.js";
@@ -85,12 +85,6 @@ async function referenceRound(server: LlamaServer): Promise<Round> {
   return { ttftMs: first! - started, tokensPerSecond: rate(tokens, first!, last) };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
 export default defineBenchmark<State>({
   name: "remote-overhead",
   metric: "generation tokens/s through the app vs a plain client, same llama-server (scripted-r1-long, --reasoning-format deepseek)",
@@ -135,7 +129,7 @@ export default defineBenchmark<State>({
     server: "llama-server (built from node-llama-cpp's llama.cpp), --reasoning-format deepseek, 1 thread",
     max_tokens: MAX_TOKENS,
     // Paired by round (the two sides run back to back), so machine drift largely cancels.
-    ttft_overhead_ms: median(state.ttft.app.map((app, i) => app - state.ttft.reference[i]!)),
+    ttft_overhead_ms: summarize(state.ttft.app.map((app, i) => app - state.ttft.reference[i]!)).median,
     target_ratio: 0.97,
     target_ttft_overhead_ms: 15,
   }),
