@@ -1,5 +1,5 @@
 // "Run on a server": the plans the picker shows for the 671B and R1-Zero, from the real catalog.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +20,20 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "r1-plans-"));
   const { ctx } = moduleContext(dataDir);
   const settings = createSettingsModule(ctx);
-  catalog = createCatalogModule(ctx, { settings: settings.service }).service;
+  // R1-Zero as a catalog entry may describe it (same 671B shape as R1): the planner keys on the family, not on an id.
+  const builtin = JSON.parse(await readFile(path.join(import.meta.dirname, "../../resources/catalog/catalog.json"), "utf8")) as {
+    models: Array<Record<string, unknown>>;
+  };
+  const r1 = builtin.models.find((m) => m.id === "deepseek-r1") as { variants: Array<Record<string, unknown>> } & Record<string, unknown>;
+  const zero = {
+    ...r1,
+    id: "deepseek-r1-zero-test",
+    name: "DeepSeek-R1-Zero (671B)",
+    variants: r1.variants.map((v) => ({ ...v, id: `zero.${String(v.id)}` })),
+  };
+  const extraCatalogPath = path.join(dataDir, "extra-catalog.json");
+  await writeFile(extraCatalogPath, JSON.stringify({ version: 1, models: [zero] }));
+  catalog = createCatalogModule(ctx, { settings: settings.service, extraCatalogPath }).service;
   const remote = createRemoteModule(ctx, { catalog });
   close = () => remote.close!();
   plans = async (modelId) => ((await remote.handlers["remote.plans"]!({ modelId })) as { recipes: ServerRecipe[] }).recipes;
@@ -72,6 +85,13 @@ describe("server plans for the 671B", () => {
     const recipes = await plans("deepseek-r1");
     for (const recipe of recipes) expect(recipe.commands.join("").length).toBeGreaterThan(20);
     expect(recipes.find((r) => r.engine === "deepseek-api")?.commands[0]).toContain("deepseek-reasoner");
+  });
+
+  it("R1-Zero gets the same hardware plans with its own weights, and no DeepSeek API (it does not serve R1-Zero)", async () => {
+    const recipes = await plans("deepseek-r1-zero-test");
+    expect(recipes.find((r) => r.engine === "vllm")?.commands.join("\n")).toContain("vllm serve deepseek-ai/DeepSeek-R1-Zero ");
+    expect(recipes.some((r) => r.engine === "deepseek-api")).toBe(false);
+    expect(recipes.filter((r) => r.precision === "FP8" && r.gpuMemoryGb === 80).every((r) => r.nodes === 2)).toBe(true);
   });
 
   it("a model this machine runs locally gets no server plan", async () => {
