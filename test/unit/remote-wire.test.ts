@@ -84,14 +84,16 @@ describe("stream shapes: the reasoning arrives as the trace, the answer as the a
 });
 
 describe("the R1 rules hold on the wire", () => {
-  it("sends R1's sampling, folds the system prompt into the first user turn, and never sends reasoning back", async () => {
+  it("sends R1's sampling, folds the system prompt into the first user turn, never sends reasoning back, and never two user turns in a row", async () => {
     wire.set("vllm");
     const before = wire.requests.length;
     const remote = engine();
     const turns = [
       { role: "user" as const, content: "First question" },
-      { role: "assistant" as const, content: "First answer" },
+      { role: "assistant" as const, content: "<think>Pasted reasoning</think>First answer" },
       { role: "user" as const, content: "Second question" },
+      { role: "assistant" as const, content: "reasoning that never finished" + "</think>" },
+      { role: "user" as const, content: "Third question" },
     ];
     for await (const event of remote.generate({ turns, options: { ...OPTIONS, systemPrompt: "Be brief." } })) void event;
     const body = wire.requests[before]!;
@@ -99,7 +101,7 @@ describe("the R1 rules hold on the wire", () => {
     expect(body.messages).toEqual([
       { role: "user", content: "Be brief.\n\nFirst question" },
       { role: "assistant", content: "First answer" },
-      { role: "user", content: "Second question" },
+      { role: "user", content: "Second question\n\nThird question" },
     ]);
     expect(JSON.stringify(body)).not.toContain("reasoning");
   });

@@ -1,4 +1,5 @@
 import type { ChatTurn, ResolvedGenerationOptions } from "../../shared/contract/chat.js";
+import { answerOfAssistantTurn } from "../../shared/reasoning.js";
 
 export interface OpenAiChatMessage {
   role: "system" | "user" | "assistant";
@@ -8,18 +9,25 @@ export interface OpenAiChatMessage {
 /**
  * The conversation as OpenAI messages, under the R1 rules the local engine follows: assistant turns
  * carry their answer only (earlier reasoning never goes back — DeepSeek's API answers 400 if it
- * does), and where the model takes no system prompt (R1 and its original distills) a given one is
- * folded into the first user turn.
+ * does), a turn with no answer is left out, and where the model takes no system prompt (R1 and its
+ * original distills) a given one is folded into the first user turn. User turns left next to each
+ * other are joined: deepseek-reasoner refuses successive user messages.
  */
 export function toOpenAiMessages(turns: readonly ChatTurn[], systemPrompt: string | undefined, systemPromptAllowed: boolean): OpenAiChatMessage[] {
   const system = systemPrompt?.trim() ? systemPrompt : "";
   const messages: OpenAiChatMessage[] = system && systemPromptAllowed ? [{ role: "system", content: system }] : [];
   let folded = !system || systemPromptAllowed;
   for (const turn of turns) {
-    if (turn.role === "user" && !folded) {
-      messages.push({ role: "user", content: `${system}\n\n${turn.content}` });
-      folded = true;
-    } else messages.push({ role: turn.role, content: turn.content });
+    if (turn.role === "assistant") {
+      const answer = answerOfAssistantTurn(turn.content);
+      if (answer) messages.push({ role: "assistant", content: answer });
+      continue;
+    }
+    const content = folded ? turn.content : `${system}\n\n${turn.content}`;
+    folded = true;
+    const last = messages.at(-1);
+    if (last?.role === "user") last.content += `\n\n${content}`;
+    else messages.push({ role: "user", content });
   }
   return messages;
 }
