@@ -69,6 +69,8 @@ describe.each(["deepseek", "none"] as const)("llama-server --reasoning-format %s
     expect(done.thought.trim()).toBe(SCRIPT_THOUGHT);
     expect(done.answer.trim()).toBe(SCRIPT_ANSWER);
     expect(streamedThought).toBe(done.thought);
+    expect(done.metrics?.thoughtTokens).toBeGreaterThan(0);
+    expect(done.metrics?.answerTokens).toBeGreaterThan(0);
     const reply = (await callOk(core, "conversations.get", { id: conversation.id })).messages.at(-1);
     expect(reply).toMatchObject({ role: "assistant", interrupted: false });
     expect(reply?.role === "assistant" && reply.answer.trim()).toBe(SCRIPT_ANSWER);

@@ -141,10 +141,8 @@ export class RemoteEngine implements GenerationEngine {
     const model = this.loadedModel;
     const options = request.options;
     const messages = toOpenAiMessages(request.turns, options.systemPrompt, model.systemPromptAllowed);
-    const notices: string[] = [];
     if (options.thinkingBudget !== undefined)
-      notices.push("The thinking budget is not applied on a remote server: OpenAI-compatible servers have no common field for it.");
-    for (const message of notices) yield { type: "notice", message };
+      yield { type: "notice", message: "The thinking budget is not applied on a remote server: OpenAI-compatible servers have no common field for it." };
     const queued: string[] = [];
     let response: Response;
     try {
@@ -162,6 +160,7 @@ export class RemoteEngine implements GenerationEngine {
     let thoughtStartedAt: string | null = null;
     let thoughtEndedAt: string | null = null;
     let chunks = 0;
+    let thoughtChunks = 0;
     let usage: Usage = null;
     let stopReason: StopReason = "end";
     let failure: AppError | undefined;
@@ -174,6 +173,7 @@ export class RemoteEngine implements GenerationEngine {
           continue;
         }
         chunks++;
+        if (piece.thought) thoughtChunks++;
         firstTokenAt ??= performance.now();
         if (piece.thought) thoughtStartedAt ??= new Date().toISOString();
         if (piece.answer && thoughtStartedAt && !thoughtEndedAt) thoughtEndedAt = new Date().toISOString();
@@ -190,7 +190,8 @@ export class RemoteEngine implements GenerationEngine {
     }
     const ended = performance.now();
     const generatedTokens = usage?.completion_tokens ?? chunks;
-    const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? 0;
+    // Servers that do not count reasoning tokens (llama-server) stream about one token per chunk.
+    const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (chunks ? Math.round((generatedTokens * thoughtChunks) / chunks) : 0);
     const metrics: GenerationMetrics = {
       ...emptyMetrics(ended - started),
       ttftMs: firstTokenAt === null ? null : firstTokenAt - started,

@@ -25,10 +25,6 @@ export class ThinkSplitter {
     this.#phase = "start";
   }
 
-  get inThought(): boolean {
-    return this.#phase === "thought";
-  }
-
   push(piece: string): { thought: string; answer: string } {
     let text = this.#pending + piece;
     this.#pending = "";
