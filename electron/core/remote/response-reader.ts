@@ -42,6 +42,8 @@ export async function* readCompletion(
   let finishReason: string | null = null;
   let usage: Usage = null;
   let sawReasoningField = false;
+  // The blank line R1 writes after `</think>` reaches parsed servers' content too; it is layout.
+  let answerStarted = false;
   for await (const data of sseData(body)) {
     if (data === "[DONE]") break;
     const parsed = StreamChunk.safeParse(safeJson(data));
@@ -56,7 +58,12 @@ export async function* readCompletion(
       const content = clean(choice.delta?.content);
       if (reasoning) sawReasoningField = true;
       // With a reasoning parser the content is all answer; without one it may hold `<think>`.
-      const split = sawReasoningField ? { thought: "", answer: content } : splitter.push(content);
+      let split: { thought: string; answer: string };
+      if (sawReasoningField) {
+        const answer = answerStarted ? content : content.trimStart();
+        answerStarted ||= answer !== "";
+        split = { thought: "", answer };
+      } else split = splitter.push(content);
       const thought = reasoning + split.thought;
       if (thought || split.answer) yield { kind: "text", thought, answer: split.answer };
     }
