@@ -183,6 +183,20 @@ describe("failures a person understands", () => {
     expect(done.thought.length).toBeGreaterThan(0);
   });
 
+  it("a server that never answers times out with a message", async () => {
+    wire.set("vllm", { kind: "silent" });
+    const quick = { ...TIMEOUTS, firstByteMs: 300 };
+    const impatient = remoteAgent(quick);
+    try {
+      const remote = new RemoteEngine({ name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill", apiKey: null }, impatient, quick);
+      const err = await failure(remote);
+      expect(err.reason).toBe("timeout");
+      expect(err.message).toMatch(/did not answer within 0.3 s.*overloaded or still loading/);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it("connection refused", async () => {
     const err = await failure(engine({ baseUrl: `http://127.0.0.1:${await freePort()}/v1` }));
     expect(err.code).toBe("unavailable");

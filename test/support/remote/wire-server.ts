@@ -12,6 +12,8 @@ export type WireFault =
   | { kind: "cut"; afterChunks: number }
   /** Sends this many text chunks, then goes silent with the connection open. */
   | { kind: "stall"; afterChunks: number }
+  /** Reads the request and never answers (no headers). */
+  | { kind: "silent" }
   /** Holds the response open after this many chunks until the client goes away. */
   | { kind: "hold"; afterChunks: number };
 
@@ -78,6 +80,7 @@ export async function startWireServer(): Promise<WireServer> {
       rateLimited++;
       return json(res, 429, { error: { message: "Rate limit reached for requests", type: "rate_limit_error" } }, { "retry-after": String(fault.seconds) });
     }
+    if (fault?.kind === "silent") return void res.on("close", () => gone.resolve());
     const created = Math.floor(Date.now() / 1000);
     const all = pieces(shape);
     if (shape === "whole-json") {
