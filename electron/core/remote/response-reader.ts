@@ -60,7 +60,7 @@ export async function* readCompletion(
       // With a reasoning parser the content is all answer; without one it may hold `<think>`.
       let split: { thought: string; answer: string };
       if (sawReasoningField) {
-        const answer = answerStarted ? content : content.trimStart();
+        const answer: string = answerStarted ? content : content.trimStart();
         answerStarted ||= answer !== "";
         split = { thought: "", answer };
       } else split = splitter.push(content);
