@@ -36,7 +36,11 @@ export class IpcTransport implements Transport {
   }
 }
 
-/** Serve mode: one WebSocket to the page's own origin (the token travels as an HttpOnly cookie). */
+/**
+ * Serve mode: one WebSocket to the page's own origin. The launch token is presented in the
+ * handshake as the `r1-token.<token>` subprotocol (browsers cannot set headers on a WebSocket);
+ * it is never a cookie, so other sites and servers on 127.0.0.1 never receive it.
+ */
 export class WebSocketTransport implements Transport {
   private socket: WebSocket | undefined;
   private nextId = 1;
@@ -46,11 +50,14 @@ export class WebSocketTransport implements Transport {
   private opened: Promise<WebSocket> | undefined;
   private retryMs = 250;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
 
   private connect(): Promise<WebSocket> {
     this.opened ??= new Promise((resolve) => {
-      const socket = new WebSocket(this.url);
+      const socket = new WebSocket(this.url, ["r1-local", `r1-token.${this.token}`]);
       socket.onopen = () => {
         this.socket = socket;
         this.retryMs = 250;
