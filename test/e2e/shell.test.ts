@@ -40,7 +40,8 @@ describe("serve mode in Chromium", () => {
     const opened = await fresh.evaluate(
       (url) =>
         new Promise<boolean>((resolve) => {
-          const token = sessionStorage.getItem("r1-token") ?? "";
+          const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage;
+          const token = storage.getItem("r1-token") ?? "";
           const socket = new WebSocket(url, ["r1-local", `r1-token.${token}`]);
           socket.onopen = () => resolve(true);
           socket.onerror = () => resolve(false);
