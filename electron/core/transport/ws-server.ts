@@ -137,8 +137,10 @@ function attachClient(ws: WebSocket, core: CoreEndpoint): void {
     let raw: unknown;
     try {
       raw = JSON.parse(rawText(data));
-    } catch {
-      send({ t: "result", id: -1, ok: false, error: { code: "bad-request", message: "Message is not JSON." } });
+    } catch (error) {
+      // A message past V8's longest string cannot even be read as text: say so rather than "not JSON".
+      const message = error instanceof RangeError ? "Message is too large to read." : "Message is not JSON.";
+      send({ t: "result", id: -1, ok: false, error: { code: "bad-request", message } });
       return;
     }
     const envelope = WireCall.safeParse(raw);
