@@ -20,6 +20,10 @@ afterAll(async () => {
 describe("serve mode in Chromium", () => {
   it("opens the shell and shows the core's version and hardware in the status line", async () => {
     const { page } = chrome;
+    const cspViolations: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await page.goto(serve.url);
     await expect.poll(() => new URL(page.url()).hash).toBe(""); // the token left the address bar
     expect(await page.context().cookies()).toEqual([]); // and is no cookie other servers on 127.0.0.1 would receive
@@ -32,6 +36,7 @@ describe("serve mode in Chromium", () => {
     await mkdir(resultsDir, { recursive: true });
     await page.screenshot({ path: path.join(resultsDir, "shell.png") });
     expect(chrome.offMachineRequests).toEqual([]);
+    expect(cspViolations).toEqual([]); // the app's own styles and scripts all pass the strict CSP
   });
 
   it("gives a tab without the token no connection to the core", async () => {
