@@ -174,10 +174,14 @@ export class DownloadManager {
     await this.downloads.persist();
   }
 
-  /** Why a record read back from disk is not safe to act on: its folder must be inside the models folder, its names plain. */
+  /**
+   * Why a record read back from disk is not safe to act on: its names must be plain and, unless it
+   * is finished (a finished one is never written to again), its folder inside the models folder.
+   */
   private unsafeRecordReason(record: DownloadRecord): string | undefined {
     const modelsDir = this.options.modelsDir();
-    if (!isAbsolute(record.destinationDir) || !isInside(modelsDir, record.destinationDir)) return `its folder is not inside the models folder ${modelsDir}`;
+    if (!isAbsolute(record.destinationDir)) return "its folder is not an absolute path";
+    if (record.state !== "done" && !isInside(modelsDir, record.destinationDir)) return `its folder is not inside the models folder ${modelsDir}`;
     for (const file of record.files) {
       const reason = unsafeNameReason(file.fileName);
       if (reason) return `the file name ${JSON.stringify(file.fileName.slice(0, 120))} is refused (${reason})`;
