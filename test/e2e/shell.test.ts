@@ -54,6 +54,8 @@ describe("serve mode in Chromium", () => {
       serve.origin.replace(/^http/, "ws") + "/ws",
     );
     expect(opened).toBe(false);
+    // The page says what to do rather than waiting for ever.
+    await expect.poll(() => fresh.getByRole("alert").first().textContent(), { timeout: 30_000 }).toMatch(/no access token.*#token=/);
     await fresh.close();
   });
 });

@@ -36,6 +36,8 @@ export class IpcTransport implements Transport {
   }
 }
 
+const MISSING_TOKEN = "this tab has no access token. Open the full address serve mode printed (it ends in #token=…).";
+
 /**
  * Serve mode: one WebSocket to the page's own origin. The launch token is presented in the
  * handshake as the `r1-token.<token>` subprotocol (browsers cannot set headers on a WebSocket);
@@ -93,6 +95,8 @@ export class WebSocketTransport implements Transport {
   }
 
   async call(name: string, payload: unknown): Promise<CallOutcome> {
+    // Without the launch token the server refuses the socket: say what to do instead of retrying forever.
+    if (!this.token) return { ok: false, error: { code: "unauthorized", message: MISSING_TOKEN } };
     const socket = await this.connect();
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -103,7 +107,7 @@ export class WebSocketTransport implements Transport {
 
   onEvent(listener: EventListener) {
     this.listeners.add(listener);
-    void this.connect();
+    if (this.token) void this.connect();
     return () => void this.listeners.delete(listener);
   }
 
