@@ -1,9 +1,11 @@
 import type { Settings } from "../../shared/contract/settings.js";
 import type { EngineService } from "../engine/engine-service.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
+import { AppError } from "../kernel/errors.js";
 import { generationDefaults } from "../settings/generation-defaults.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import { ApiKeyFile } from "./api-key.js";
+import { runSelfTest } from "./self-test.js";
 import { startApiServer, type RunningApiServer } from "./openai-server.js";
 
 export interface ApiDeps {
@@ -50,6 +52,11 @@ export async function createApiModule(ctx: CoreContext, deps: ApiDeps): Promise<
       "api.rotateKey": async () => {
         apiKey = await keyFile.rotate();
         return status();
+      },
+      "api.test": async () => {
+        const now = await status();
+        if (!now.url) throw new AppError("unavailable", now.error ?? "The local API is off. Turn it on in Settings first.");
+        return runSelfTest(now.url, now.apiKey);
       },
     },
     close: async () => {
