@@ -46,6 +46,8 @@ describe("api.test", () => {
     expect(result.reply).toBe(SCRIPT_ANSWER);
     expect(result.reasoning).toContain(SCRIPT_THOUGHT.slice(0, 40));
     expect(result.completionTokens).toBeGreaterThan(10);
+    // The editor panel writes this id into the editors' settings: it must be the one the API lists.
+    expect((await callOk(core, "api.status", {})).model).toEqual({ id: model.name, contextSize: 1024 });
   });
 
   it("stops working for the old key once the key is rotated, and works with the new one", async () => {

@@ -40,7 +40,15 @@ export async function createApiModule(ctx: CoreContext, deps: ApiDeps): Promise<
 
   const status = async () => {
     await applying;
-    return { enabled: settings().apiServer.enabled, running: running !== undefined, url: running?.url ?? null, apiKey, error };
+    const model = deps.engine.loadedModel;
+    return {
+      enabled: settings().apiServer.enabled,
+      running: running !== undefined,
+      url: running?.url ?? null,
+      apiKey,
+      error,
+      model: model ? { id: model.name, contextSize: model.contextSize } : null,
+    };
   };
 
   const unsubscribe = deps.settings.onChange((s) => void apply(s.apiServer));

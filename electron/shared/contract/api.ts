@@ -9,6 +9,8 @@ export const ApiServerStatus = z.object({
   url: z.string().nullable(),
   apiKey: z.string(),
   error: z.string().nullable(),
+  /** The model the API serves now (the id /v1/models lists) and its context size; null when none is loaded. */
+  model: z.object({ id: z.string(), contextSize: z.number().int() }).nullable(),
 });
 export type ApiServerStatus = z.infer<typeof ApiServerStatus>;
 

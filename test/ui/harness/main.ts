@@ -13,6 +13,8 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   settings: () => import("./fixtures/settings.svelte.js"),
   "first-run": () => import("./fixtures/first-run.svelte.js"),
   notices: () => import("./fixtures/notices.svelte.js"),
+  picker: () => import("./fixtures/picker.svelte.js"),
+  "editor-setup": () => import("./fixtures/editor-setup.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);
