@@ -81,7 +81,16 @@ describe("editor setup panel", () => {
   test("Test sends one request, says it is waiting, then shows the model's reply", async () => {
     const page = await opened();
     await page.evaluate((model) => {
-      harness.nextTest({ ok: true, status: 200, model, reply: "Yes, ready to help.", reasoning: "Short.", finishReason: "stop", completionTokens: 21, message: null });
+      harness.nextTest({
+        ok: true,
+        status: 200,
+        model,
+        reply: "Yes, ready to help.",
+        reasoning: "Short.",
+        finishReason: "stop",
+        completionTokens: 21,
+        message: null,
+      });
     }, MODEL);
     const button = page.getByRole("button", { name: "Test the API" });
     await button.click();
@@ -96,7 +105,16 @@ describe("editor setup panel", () => {
   test("a reply cut off while reasoning says so instead of showing nothing", async () => {
     const page = await opened();
     await page.evaluate(() =>
-      harness.nextTest({ ok: true, status: 200, model: "m", reply: "", reasoning: "Okay, the user asks", finishReason: "length", completionTokens: 256, message: null }),
+      harness.nextTest({
+        ok: true,
+        status: 200,
+        model: "m",
+        reply: "",
+        reasoning: "Okay, the user asks",
+        finishReason: "length",
+        completionTokens: 256,
+        message: null,
+      }),
     );
     await page.getByRole("button", { name: "Test the API" }).click();
     await page.evaluate(() => harness.answer());
@@ -107,7 +125,16 @@ describe("editor setup panel", () => {
   test("a refusal or an error shows in words, and the button works again", async () => {
     const page = await opened();
     await page.evaluate(() =>
-      harness.nextTest({ ok: false, status: 503, model: null, reply: "", reasoning: "", finishReason: null, completionTokens: null, message: "No model is loaded in R1 Local." }),
+      harness.nextTest({
+        ok: false,
+        status: 503,
+        model: null,
+        reply: "",
+        reasoning: "",
+        finishReason: null,
+        completionTokens: null,
+        message: "No model is loaded in R1 Local.",
+      }),
     );
     await page.getByRole("button", { name: "Test the API" }).click();
     await page.evaluate(() => harness.answer());
@@ -128,10 +155,7 @@ describe("editor setup panel", () => {
     await page.evaluate(() => harness.answer());
     await expect.poll(() => page.getByTestId("api-test-result").getAttribute("data-ok")).toBe("false");
     for (const selector of [".muted", "dt", "pre", ".failed", '[role="tab"][aria-selected="true"]', "button.primary"]) {
-      const pair = await panel(page)
-        .locator(selector)
-        .first()
-        .evaluate(textOnBackground);
+      const pair = await panel(page).locator(selector).first().evaluate(textOnBackground);
       expect(contrast(pair.fg, pair.bg), `${selector} in ${theme}`).toBeGreaterThanOrEqual(4.5);
     }
   });

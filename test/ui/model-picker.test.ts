@@ -122,7 +122,15 @@ describe("compact model picker", () => {
 
   test.each(["light", "dark"])("row text, chips and badges pass WCAG AA contrast in the %s theme", async (theme) => {
     const page = await picker({ theme });
-    for (const selector of [".uses", '[role="radio"][aria-checked="true"]', '[role="radio"][aria-checked="false"]', ".badge", ".size", ".rec", "select.quant"]) {
+    for (const selector of [
+      ".uses",
+      '[role="radio"][aria-checked="true"]',
+      '[role="radio"][aria-checked="false"]',
+      ".badge",
+      ".size",
+      ".rec",
+      "select.quant",
+    ]) {
       const elements = await page.locator(selector).all();
       expect(elements.length, selector).toBeGreaterThan(0);
       for (const element of elements) {

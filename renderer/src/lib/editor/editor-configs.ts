@@ -34,7 +34,12 @@ export function editorConfigs(endpoint: ApiEndpoint): EditorConfig[] {
         [PROVIDER]: {
           api_url: baseUrl,
           available_models: [
-            { name: model, display_name: `${model} (R1 Local)`, max_tokens: contextSize, capabilities: { tools: false, images: false, parallel_tool_calls: false } },
+            {
+              name: model,
+              display_name: `${model} (R1 Local)`,
+              max_tokens: contextSize,
+              capabilities: { tools: false, images: false, parallel_tool_calls: false },
+            },
           ],
         },
       },
