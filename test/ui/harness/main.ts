@@ -15,6 +15,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   notices: () => import("./fixtures/notices.svelte.js"),
   picker: () => import("./fixtures/picker.svelte.js"),
   "editor-setup": () => import("./fixtures/editor-setup.svelte.js"),
+  daily: () => import("./fixtures/daily.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);
