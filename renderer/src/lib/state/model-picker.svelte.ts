@@ -11,8 +11,8 @@ const RUNS_HERE = new Set<Verdict>(["gpu-full", "gpu-partial", "cpu-only"]);
 const VERDICT_RANK: Record<Verdict, number> = { "gpu-full": 0, "gpu-partial": 1, "cpu-only": 2, tight: 3, "no-disk": 4, "wont-fit": 5 };
 /** Below this a reasoning model's long traces get tiresome; the core's "chat" rule uses 8 too. */
 const COMFORTABLE_TOKENS_PER_SECOND = 8;
-/** A use filter also steers the recommendation; edge devices want the fastest model. */
-const RECOMMEND_FOR: Record<Exclude<UseFilter, "all">, UseCase> = { edge: "fastest", coding: "coding", math: "math", chat: "chat" };
+/** A use filter also steers the recommendation: edge devices want the fastest model; "all" means general chat. */
+const RECOMMEND_FOR: Record<UseFilter, UseCase> = { all: "chat", edge: "fastest", coding: "coding", math: "math", chat: "chat" };
 
 export interface PickerRow {
   model: ModelSummary;
@@ -88,7 +88,7 @@ export class ModelPicker {
 
   setUse(use: UseFilter): void {
     this.#use = use;
-    if (use !== "all") this.catalog.setUse(RECOMMEND_FOR[use]);
+    if (this.catalog.use !== RECOMMEND_FOR[use]) this.catalog.setUse(RECOMMEND_FOR[use]);
   }
 
   setRunsHereOnly(on: boolean): void {
