@@ -158,3 +158,25 @@ describe("narrow windows", () => {
     await expect.poll(() => sidebar.isVisible()).toBe(true);
   });
 });
+
+describe("look", () => {
+  test.each(["light", "dark"])("navigation, sidebar and the shortcuts sheet pass WCAG AA contrast in the %s theme", async (theme) => {
+    const page = await ui.open("daily", { theme });
+    await expect.poll(() => item(page, "Sorting in Rust").count()).toBe(1);
+    await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+    await expect.poll(() => page.getByRole("dialog").isVisible()).toBe(true);
+    const checks: [string, ReturnType<Page["locator"]>][] = [
+      ["current view", page.locator('nav [aria-current="page"]')],
+      ["other view", page.locator("nav button:not([aria-current])").nth(1)],
+      ["sidebar item", opener(page, "Sorting in Rust")],
+      ["new chat", page.getByRole("button", { name: "New chat", exact: true })],
+      ["sheet text", page.getByRole("dialog").locator("td").first()],
+      ["sheet key", page.getByRole("dialog").locator("kbd").first()],
+      ["sheet note", page.getByRole("dialog").locator(".note")],
+    ];
+    for (const [what, locator] of checks) {
+      const pair = await locator.evaluate(textOnBackground);
+      expect(contrast(pair.fg, pair.bg), `${what} in ${theme}`).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+});
