@@ -56,7 +56,7 @@ describe("compact model picker", () => {
     const small = row(page, "small");
     const before = { size: await small.getByTestId("variant-size").textContent(), speed: await small.getByTestId("variant-speed").textContent() };
     const select = small.getByRole("combobox", { name: "Quantization of R1 Distill Qwen 7B" });
-    expect(await select.locator("option").allTextContents()).toContain("Q5_K_M · 8 tok/s (best)");
+    expect(await select.locator("option").allTextContents()).toContain("Q5_K_M · 8.2 tok/s (best)");
     await select.selectOption("small-q8_0");
     await expect.poll(() => shown(page, "small")).toBe("small-q8_0");
     expect(await small.getByTestId("variant-size").textContent()).not.toBe(before.size);
