@@ -70,12 +70,18 @@ describe("editor setup panel", () => {
     expect(env).toContain(`Authorization: Bearer ${KEY}`);
   });
 
-  test("the tabs can be walked with the keyboard", async () => {
+  test("the editor tabs are one Tab stop and the arrow keys move between them", async () => {
     const page = await opened();
     await page.getByRole("tab", { name: "Continue" }).focus();
-    await page.keyboard.press("Tab");
-    await page.keyboard.press("Enter");
+    await page.keyboard.press("ArrowRight");
     await expect.poll(() => config(page).getAttribute("data-editor")).toBe("zed");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Zed");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => config(page).getAttribute("data-editor")).toBe("openai");
+    // Tab leaves the tab list for the panel's copy button, not the next tab.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).not.toBe("tab");
   });
 
   test("Test sends one request, says it is waiting, then shows the model's reply", async () => {
