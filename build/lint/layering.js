@@ -36,6 +36,7 @@ export const CORE_TIERS = {
     chat: ["engine", "settings"],
     api: ["engine", "settings"],
     app: ["hardware"],
+    remote: ["engine", "catalog"],
   },
 };
 

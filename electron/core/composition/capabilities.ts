@@ -4,6 +4,7 @@ import { createCatalogModule } from "../catalog/module.js";
 import { createChatModule } from "../chat/module.js";
 import { createDownloadsModule } from "../downloads/module.js";
 import { gpusFromEngineStatus } from "../engine/engine-gpus.js";
+import type { ContextPlanner } from "../engine/engine-service.js";
 import type { EngineLauncher } from "../engine/launcher.js";
 import { createEngineModule } from "../engine/module.js";
 import { createFitModule } from "../fit/module.js";
@@ -11,10 +12,12 @@ import { createHardwareModule } from "../hardware/module.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
 import type { EventBus } from "../kernel/event-bus.js";
 import { createLibraryModule } from "../library/module.js";
+import { createRemoteModule } from "../remote/module.js";
 import { createSettingsModule } from "../settings/module.js";
 import { createStateCacheModule } from "../state-cache/module.js";
 import { createStoreModule } from "../store/module.js";
 import { chatStoreLink } from "./chat-store-link.js";
+import { selectedEngine } from "./engine-selection.js";
 import { linkModelUsage } from "./model-usage-link.js";
 import { linkConversationStateCleanup } from "./state-cache-link.js";
 
@@ -32,14 +35,19 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
     const store = add(createStoreModule(ctx));
     const modelsDir = () => settings.service.get().modelsDir;
     const stateCache = add(createStateCacheModule(ctx));
-    const engine = add(createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher, stateCache: stateCache.service }));
+    // "auto" contexts are planned by the fit estimator, built below; the planner only runs at load time.
+    const planContext: ContextPlanner = (modelPath, kvCacheType) => fit.service.largestContextFor(modelPath, { kvCacheType });
+    const engine = add(createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher, planContext, stateCache: stateCache.service }));
     const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
     const library = add(await createLibraryModule(ctx, { modelsDir }));
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));
     const fit = add(createFitModule(ctx, { catalog: catalog.service, hardware: hardware.service, library: library.service }));
     add(await createDownloadsModule(ctx, { settings: settings.service, library: library.service, catalog: catalog.service }));
-    add(createChatModule(ctx, { engine: engine.service, settings: settings.service, ...chatStoreLink(store.service, engine.service) }));
-    add(await createApiModule(ctx, { engine: engine.service, settings: settings.service }));
+    const remote = add(createRemoteModule(ctx, { catalog: catalog.service }));
+    // Chat and the local API answer from the selected remote server, else from the local engine.
+    const answering = selectedEngine(engine.service, remote.service);
+    add(createChatModule(ctx, { engine: answering, settings: settings.service, ...chatStoreLink(store.service, answering) }));
+    add(await createApiModule(ctx, { engine: answering, settings: settings.service }));
     add(createAppModule(ctx, { hardware: hardware.service }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);
     const stopStateCleanup = linkConversationStateCleanup(wiring.bus, stateCache.service);

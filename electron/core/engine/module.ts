@@ -1,7 +1,7 @@
 import type { SettingsService } from "../settings/settings-service.js";
 import type { ConversationStateCache } from "../state-cache/state-cache.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
-import { EngineService, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
+import { EngineService, type ContextPlanner, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
 import type { EngineLauncher } from "./launcher.js";
 import { checkModelFile } from "./model-file-check.js";
 import { ThreadChoices } from "./thread-choices.js";
@@ -12,6 +12,8 @@ export interface EngineDeps {
   launcher: EngineLauncher;
   /** Refuses a bad model file before llama.cpp sees it; tests may pass a stricter one. */
   checkFile?: ModelFileCheck;
+  /** Plans "auto" contexts (room to reason) from the fit estimator; without it "auto" is 8K. */
+  planContext?: ContextPlanner;
   /** Conversations' saved contexts; without it every return to a conversation evaluates it again. */
   stateCache?: ConversationStateCache;
 }
@@ -26,12 +28,14 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
       return typeof threads === "number" ? threads : undefined;
     },
     contextSize: () => settings().contextSize,
+    kvCacheType: () => settings().kvCacheType,
   };
   const service = new EngineService(
     deps.launcher,
     defaults,
     deps.checkFile ?? checkModelFile,
     (report) => ctx.emit("engine.crashed", report),
+    deps.planContext,
     new ThreadChoices(ctx.dataDir),
     deps.stateCache,
   );

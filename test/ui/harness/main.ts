@@ -7,12 +7,17 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   reasoning: () => import("./fixtures/reasoning.svelte.js"),
   composer: () => import("./fixtures/composer.svelte.js"),
   "fit-badge": () => import("./fixtures/fit-badge.svelte.js"),
+  "reasoning-room": () => import("./fixtures/reasoning-room.svelte.js"),
   downloads: () => import("./fixtures/downloads.svelte.js"),
   streaming: () => import("./fixtures/streaming.svelte.js"),
   markdown: () => import("./fixtures/markdown.svelte.js"),
   settings: () => import("./fixtures/settings.svelte.js"),
   "first-run": () => import("./fixtures/first-run.svelte.js"),
   notices: () => import("./fixtures/notices.svelte.js"),
+  remote: () => import("./fixtures/remote.svelte.js"),
+  picker: () => import("./fixtures/picker.svelte.js"),
+  "editor-setup": () => import("./fixtures/editor-setup.svelte.js"),
+  daily: () => import("./fixtures/daily.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);
