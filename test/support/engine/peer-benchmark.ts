@@ -30,14 +30,16 @@ export function definePeerBenchmark(options: { name: string; fixture: FixtureNam
     async extra(state) {
       // llama-server on every core (what it is usually started with), against the app as it is, for the record (3 paired rounds).
       const allCores = os.availableParallelism();
+      // Shorter than the measured rounds: a figure for the record, and two spinning threads on a busy small machine crawl.
+      const recordTokens = Math.min(options.generateTokens, 128);
       const server = await startLlamaServer({ model: state.modelPath, contextSize, threads: allCores, args: LLAMA_SERVER_ARGS }).catch(() => undefined);
       let defaultThreads: Record<string, unknown> | null = null;
       if (server) {
         try {
           const ratios: number[] = [];
           for (let round = 0; round < 3; round++) {
-            const peer = await streamCompletion({ ...state.peer, base: `${server.url}/v1` }, peerPrompt(round + 50, promptWords), options.generateTokens);
-            const app = await streamCompletion(state.app, peerPrompt(round + 50, promptWords), options.generateTokens);
+            const peer = await streamCompletion({ ...state.peer, base: `${server.url}/v1` }, peerPrompt(round + 50, promptWords), recordTokens);
+            const app = await streamCompletion(state.app, peerPrompt(round + 50, promptWords), recordTokens);
             ratios.push(app.generationTokensPerSecond / peer.generationTokensPerSecond);
           }
           defaultThreads = { llama_server_threads: allCores, ratios, median: [...ratios].sort((a, b) => a - b)[1] };
