@@ -12,9 +12,11 @@ import { freePort, startLlamaServer, type LlamaServer } from "../llama-server/ll
 /**
  * This build of llama-server (GGML_NATIVE on this Xeon) segfaults right after loading any Q8_0
  * model with weight repacking on (bench-q8_0, bench-1g-q8_0; an F32 model runs), so repacking is
- * off. The app's prebuilt engine runs the same files fine.
+ * off. Its Jinja chat parser fails part-way through the bench models' random text ("does not match
+ * the expected Content-only format"; 64 tokens pass, 256 fail), so the built-in template path is
+ * used (`--no-jinja`), which also skips separating reasoning: less work than the app does.
  */
-export const LLAMA_SERVER_ARGS = ["--no-repack"];
+export const LLAMA_SERVER_ARGS = ["--no-repack", "--no-jinja"];
 
 export interface PeerBenchState {
   modelPath: string;
