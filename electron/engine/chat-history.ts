@@ -1,8 +1,9 @@
 import type { ChatHistoryItem } from "node-llama-cpp";
+import { userTurnText } from "../shared/attachment-prompt.js";
 import type { ChatTurn } from "../shared/contract/chat.js";
 
 /**
- * Turns the conversation into node-llama-cpp's history. Assistant turns carry their answer only:
+ * Turns the conversation into node-llama-cpp's history, attached files rendered into their user turn. Assistant turns carry their answer only:
  * earlier reasoning never goes back into the context. For the original distills, which should get
  * no system prompt, a given one is folded into the first user turn, as DeepSeek advises.
  */
@@ -13,9 +14,10 @@ export function toChatHistory(turns: ChatTurn[], systemPrompt: string | undefine
   if (system && systemPromptAllowed) history.push({ type: "system", text: system });
   for (const turn of turns) {
     if (turn.role === "user") {
+      const text = userTurnText(turn);
       const fold: boolean = Boolean(system) && !systemPromptAllowed && !foldedSystem;
       foldedSystem ||= fold;
-      history.push({ type: "user", text: fold ? `${system}\n\n${turn.content}` : turn.content });
+      history.push({ type: "user", text: fold ? `${system}\n\n${text}` : text });
     } else {
       history.push({ type: "model", response: [turn.content] });
     }

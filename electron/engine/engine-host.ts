@@ -40,6 +40,7 @@ export class EngineHost {
       generate: (p) => this.generate(p),
       memory: () => this.memory(),
       inspectContext: () => this.inspectContext(),
+      countTokens: (p) => this.countTokens(p.texts),
     };
     return (handlers[method] as (params: unknown) => Promise<EngineResult<M>>)(parsed.data);
   }
@@ -156,6 +157,12 @@ export class EngineHost {
     const sequence = this.loaded.chat.sequence;
     const tokens = sequence.contextTokens;
     return { text: this.loaded.model.detokenize(tokens, true), tokens: tokens.length };
+  }
+
+  private async countTokens(texts: string[]): Promise<EngineResult<"countTokens">> {
+    const model = this.loaded?.model;
+    if (!model) throw new AppError("not-loaded", "No model is loaded. Load a model to count tokens.");
+    return { counts: texts.map((text) => model.tokenize(text, false).length) };
   }
 
   async close(): Promise<void> {

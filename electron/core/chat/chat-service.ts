@@ -4,7 +4,8 @@ import { AppError } from "../kernel/errors.js";
 import type { JobRegistry } from "../kernel/jobs.js";
 import type { EngineService } from "../engine/engine-service.js";
 import type { z } from "zod";
-import type { ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
+import type { ChatMeasure, ChatMeasureRequest, ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
+import { measurePrompt } from "./prompt-measure.js";
 
 /** Earlier turns of a conversation, oldest first: user text and answers only, never reasoning. */
 export interface ChatHistorySource {
@@ -61,7 +62,8 @@ export class ChatService {
     if (request.messages?.length) turns = [...request.messages];
     else if (request.conversationId && this.deps.history) turns = [...(await this.deps.history.turns(request.conversationId))];
     else turns = [];
-    if (request.prompt !== undefined) turns.push({ role: "user", content: request.prompt });
+    if (request.prompt !== undefined)
+      turns.push({ role: "user", content: request.prompt, ...(request.attachments?.length ? { attachments: request.attachments } : {}) });
     if (turns.at(-1)?.role !== "user") throw new AppError("bad-request", "The last message must be the user's.");
     return turns;
   }
@@ -70,6 +72,12 @@ export class ChatService {
     const defaults = this.deps.samplingDefaults();
     const given = Object.fromEntries(Object.entries(request.options).filter(([, value]) => value !== undefined));
     return { ...defaultSampling, ...defaults, ...given } as ResolvedGenerationOptions;
+  }
+
+  /** What a question (with its files) would take in the context, counted by the loaded model. */
+  async measure(request: z.output<typeof ChatMeasureRequest>): Promise<ChatMeasure> {
+    const earlier = request.conversationId && this.deps.history ? await this.deps.history.turns(request.conversationId) : [];
+    return measurePrompt(this.deps.engine, earlier, request);
   }
 
   /**

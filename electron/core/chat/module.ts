@@ -26,6 +26,7 @@ export function createChatModule(ctx: CoreContext, deps: ChatDeps): CapabilityMo
     service,
     handlers: {
       "chat.send": async (request) => ({ jobId: await service.send(request) }),
+      "chat.measure": (request) => service.measure(request),
     },
   };
 }

@@ -13,7 +13,8 @@ export function chatStoreLink(
   engine: Pick<EngineService, "loadedModel">,
 ): { history: ChatHistorySource; persistence: ChatPersistence } {
   const history: ChatHistorySource = {
-    turns: (conversationId) => store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text })),
+    turns: (conversationId) =>
+      store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text, ...(turn.attachments ? { attachments: turn.attachments } : {}) })),
     rewind: (conversationId, fromMessageId) => store.rewind(conversationId, fromMessageId),
   };
   const messageIds = new Map<string, string>();
@@ -21,7 +22,7 @@ export function chatStoreLink(
     onStart: ({ jobId, conversationId, turns }) => {
       if (!conversationId) return;
       const question = turns.at(-1);
-      if (question?.role === "user") store.appendUserMessage(conversationId, question.content);
+      if (question?.role === "user") store.appendUserMessage(conversationId, question.content, question.attachments);
       messageIds.set(jobId, store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null }));
     },
     onStreamSave: ({ jobId, thought, answer }) => {

@@ -109,6 +109,12 @@ export class EngineClient {
     return this.callStarted("inspectContext", {});
   }
 
+  /** Tokens of each text under the loaded model's tokenizer. */
+  async countTokens(texts: string[]): Promise<number[]> {
+    if (!this.model) throw new AppError("not-loaded", "No model is loaded. Load a model to count tokens.");
+    return (await this.callStarted("countTokens", { texts })).counts;
+  }
+
   /**
    * Streams one response: `delta` events (coalesced by the engine, merged further here if the
    * consumer falls behind), `notice`s, then exactly one `done` — also when the engine crashes, with

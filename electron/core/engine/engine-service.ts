@@ -95,6 +95,11 @@ export class EngineService {
     return this.client.generate(request, signal);
   }
 
+  /** Tokens of each text under the loaded model's tokenizer (not-loaded without a model). */
+  countTokens(texts: string[]): Promise<number[]> {
+    return this.client.countTokens(texts);
+  }
+
   close(): Promise<void> {
     return this.client.close();
   }

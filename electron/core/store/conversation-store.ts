@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
+import type { Attachment } from "../../shared/contract/chat.js";
 import type {
   AssistantMessage,
   Conversation,
@@ -14,7 +15,7 @@ import { ConversationLog } from "./conversation-log.js";
 import type { ConversationsService } from "./conversations-service.js";
 import { ConversationState, summarize, type ConversationHeader, type StoredConversation } from "./conversation-state.js";
 import { replayLog, type OpenReport } from "./log-replay.js";
-import { promptHistory } from "./prompt-history.js";
+import { promptHistory, type PromptTurn } from "./prompt-history.js";
 import type { LogRecord } from "./records.js";
 import { haystackOf, searchConversations, type Searchable } from "./search.js";
 import { StreamBuffer } from "./stream-buffer.js";
@@ -91,7 +92,7 @@ export class ConversationStore implements ConversationsService {
     return searchConversations(inOrder, query, limit);
   }
 
-  history(conversationId: string): Array<{ role: "user" | "assistant"; text: string }> {
+  history(conversationId: string): PromptTurn[] {
     return promptHistory(this.#state.live(conversationId).messages);
   }
 
@@ -170,9 +171,9 @@ export class ConversationStore implements ConversationsService {
     this.#changed(conversationId, "message");
   }
 
-  appendUserMessage(conversationId: string, text: string): UserMessage {
+  appendUserMessage(conversationId: string, text: string, attachments: Attachment[] = []): UserMessage {
     const stored = this.#state.live(conversationId);
-    const message: UserMessage = { id: randomUUID(), role: "user", text, createdAt: this.#now() };
+    const message: UserMessage = { id: randomUUID(), role: "user", text, ...(attachments.length ? { attachments } : {}), createdAt: this.#now() };
     // The title comes from the first question, never from the reasoning; a hand-made title stays.
     if (stored.header.titleSource === "auto" && !stored.messages.some((m) => m.role === "user")) {
       stored.header = { ...stored.header, title: titleFromQuestion(text) };

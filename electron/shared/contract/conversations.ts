@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Attachments } from "./chat.js";
 import { call } from "./define.js";
 
 // Calls and events of the conversations capability. Owned by the conversations work; see index.ts.
@@ -19,6 +20,8 @@ export const UserMessage = z.object({
   id: z.string().min(1).max(64),
   role: z.literal("user"),
   text: z.string(),
+  /** Files attached to the question (absent in conversations from before attachments). */
+  attachments: Attachments.optional(),
   createdAt: Timestamp,
 });
 export type UserMessage = z.infer<typeof UserMessage>;

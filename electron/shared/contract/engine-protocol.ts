@@ -56,6 +56,11 @@ export const EngineMethods = {
     params: z.object({}),
     result: z.object({ llamaCpuRamBytes: z.number(), llamaGpuVramBytes: z.number(), rssBytes: z.number() }),
   },
+  /** Tokens of each text under the loaded model's tokenizer (no special tokens added). */
+  countTokens: {
+    params: z.object({ texts: z.array(z.string()).max(10_000) }),
+    result: z.object({ counts: z.array(z.number().int().nonnegative()) }),
+  },
   /** What the model actually evaluated last: the context tokens, detokenized with special tokens. */
   inspectContext: {
     params: z.object({}),
