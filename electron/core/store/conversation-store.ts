@@ -6,6 +6,7 @@ import type {
   Conversation,
   ConversationSummary,
   GenerationSettings,
+  Message,
   MessageMetrics,
   SearchHit,
   UserMessage,
@@ -96,6 +97,12 @@ export class ConversationStore implements ConversationsService {
     return promptHistory(this.#state.live(conversationId).messages);
   }
 
+  /** Answers regenerated or edited away in these conversations (all live ones without ids), for trace export. */
+  replaced(ids?: string[]): Array<{ conversationId: string; context: Message[]; answer: AssistantMessage }> {
+    const stored = ids ? ids.map((id) => this.#state.live(id)) : this.#state.liveInOrder();
+    return stored.flatMap((s) => (s.replaced ?? []).map((old) => ({ conversationId: s.header.id, ...old })));
+  }
+
   /** Every live conversation with its messages, in list order (for export). */
   all(ids?: string[]): Conversation[] {
     const stored = ids ? ids.map((id) => this.#state.live(id)) : this.#state.liveInOrder();
@@ -166,8 +173,15 @@ export class ConversationStore implements ConversationsService {
     const stored = this.#state.live(conversationId);
     const index = stored.messages.findIndex((m) => m.id === fromMessageId);
     if (index === -1) throw new AppError("bad-request", "That message is not in this conversation.");
+    const kept: LogRecord[] = [];
+    stored.messages.forEach((message, at) => {
+      if (at < index || message.role !== "assistant" || message.finishedAt === null) return;
+      const old = { context: stored.messages.slice(0, at), answer: { ...message } };
+      this.#state.keepReplaced(stored, old);
+      kept.push({ k: "old", conversationId, context: old.context, m: old.answer });
+    });
     for (const dropped of this.#state.cut(stored, index)) this.#stream.drop(dropped.id);
-    this.#log.append([{ k: "cut", conversationId, fromMessageId }]);
+    this.#log.append([...kept, { k: "cut", conversationId, fromMessageId }]);
     this.#changed(conversationId, "message");
   }
 
