@@ -11,7 +11,7 @@ function fakeCore() {
   let beforeReply: () => void = () => {};
   const gateway: ChatGateway = {
     messages: async () => [
-      { id: "u1", role: "user", text: "2+2?", createdAt: 1 },
+      { id: "u1", role: "user", text: "2+2?", attachments: [{ name: "sum.py", content: "print(2+2)\n", tokens: 6 }], createdAt: 1 },
       {
         id: "a1",
         role: "assistant",
@@ -30,6 +30,7 @@ function fakeCore() {
       beforeReply();
       return { jobId: `job-${sent.length}` };
     },
+    measure: async () => ({ attachmentTokens: [], promptTokens: 0, contextSize: 4096 }),
     cancel: async (jobId) => void cancelled.push(jobId),
     onDelta: (l) => ((delta = l), () => {}),
     onDone: (l) => ((done = l), () => {}),
@@ -91,7 +92,8 @@ describe("chat session state", () => {
     session.connect();
     await session.open("c1");
     await session.regenerate();
-    expect(core.sent[0]).toMatchObject({ prompt: "2+2?", rewindFrom: "u1" });
+    // The question's file goes with it again: without it the new answer would not see the code.
+    expect(core.sent[0]).toMatchObject({ prompt: "2+2?", rewindFrom: "u1", attachments: [{ name: "sum.py", content: "print(2+2)\n", tokens: 6 }] });
     expect(session.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(session.messages[1]!.streaming).toBe(true);
   });
@@ -102,7 +104,7 @@ describe("chat session state", () => {
     session.connect();
     await session.open("c1");
     await session.editAndResend("u1", "3+3?");
-    expect(core.sent[0]).toMatchObject({ prompt: "3+3?", rewindFrom: "u1" });
+    expect(core.sent[0]).toMatchObject({ prompt: "3+3?", rewindFrom: "u1", attachments: [{ name: "sum.py" }] });
     expect(session.messages[0]!.content).toBe("3+3?");
     expect(session.messages).toHaveLength(2);
   });

@@ -6,6 +6,7 @@ import "../../../renderer/src/app.css";
 const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElement) => unknown }>> = {
   reasoning: () => import("./fixtures/reasoning.svelte.js"),
   composer: () => import("./fixtures/composer.svelte.js"),
+  attachments: () => import("./fixtures/attachments.svelte.js"),
   "fit-badge": () => import("./fixtures/fit-badge.svelte.js"),
   downloads: () => import("./fixtures/downloads.svelte.js"),
   streaming: () => import("./fixtures/streaming.svelte.js"),

@@ -2,7 +2,7 @@ import { formatCount, formatDuration } from "../format.js";
 import { ReasoningPanel } from "./reasoning-panel.svelte.js";
 import { StreamingMarkdown, type FrameScheduler } from "./streaming-markdown.svelte.js";
 
-import { StopReason as StopReasonSchema, type GenerationMetrics, type StopReason } from "../../../../electron/shared/contract/chat.js";
+import { StopReason as StopReasonSchema, type Attachment, type GenerationMetrics, type StopReason } from "../../../../electron/shared/contract/chat.js";
 import type { Message, MessageMetrics } from "../../../../electron/shared/contract/conversations.js";
 
 export type { GenerationMetrics, StopReason };
@@ -10,7 +10,7 @@ export type { GenerationMetrics, StopReason };
 export type MessageStatus = "streaming" | "done" | "interrupted" | "error";
 
 /** How a message starts on screen: from the store, or new (a question, an answer about to stream). */
-export type MessageInit = Message | { role: "user"; text: string } | { role: "assistant"; streaming: true };
+export type MessageInit = Message | { role: "user"; text: string; attachments?: Attachment[] } | { role: "assistant"; streaming: true };
 
 /** The store keeps metrics as flat facts; the ones the metrics line shows, read defensively. */
 function metricsFromStore(stored: MessageMetrics | null): GenerationMetrics | undefined {
@@ -54,6 +54,8 @@ export class ChatMessage {
   readonly role: "user" | "assistant";
   /** The user's text (assistant text lives in `answer`). */
   content = $state("");
+  /** Files attached to a question; they go with it again on regenerate and edit. */
+  readonly attachments: Attachment[];
   status = $state<MessageStatus>("done");
   stopReason = $state<StopReason | undefined>();
   metrics = $state<GenerationMetrics | undefined>();
@@ -73,6 +75,7 @@ export class ChatMessage {
     this.thought = new StreamingMarkdown(scheduler);
     this.answer = new StreamingMarkdown(scheduler);
     if ("text" in init) this.content = init.text;
+    this.attachments = "attachments" in init ? (init.attachments ?? []) : [];
     if ("streaming" in init) this.status = "streaming";
     if ("answer" in init) {
       this.stopReason = asStopReason(init.stopReason);

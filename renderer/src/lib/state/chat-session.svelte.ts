@@ -1,5 +1,5 @@
 import { api } from "../api/client.js";
-import type { ChatDone } from "../../../../electron/shared/contract/chat.js";
+import type { Attachment, ChatDone, ChatMeasure } from "../../../../electron/shared/contract/chat.js";
 import type { Message } from "../../../../electron/shared/contract/conversations.js";
 import { ChatMessage } from "./chat-message.svelte.js";
 import type { FrameScheduler } from "./streaming-markdown.svelte.js";
@@ -13,6 +13,8 @@ export interface ChatDelta {
 export interface SendRequest {
   conversationId: string;
   prompt: string;
+  /** Files attached to the prompt (read in the renderer: contents, never paths). */
+  attachments?: Attachment[];
   thinkingBudget?: number;
   /** Regenerate / edit: this stored message and every later one are dropped before asking. */
   rewindFrom?: string;
@@ -25,6 +27,8 @@ const STARTING = "(starting)";
 export interface ChatGateway {
   messages(conversationId: string): Promise<Message[]>;
   send(request: SendRequest): Promise<{ jobId: string }>;
+  /** Tokens the question and its files would take, counted by the loaded model. */
+  measure?(request: { conversationId?: string; prompt: string; attachments: Attachment[] }): Promise<ChatMeasure>;
   cancel(jobId: string): Promise<void>;
   onDelta(listener: (delta: ChatDelta) => void): () => void;
   onDone(listener: (done: ChatDone) => void): () => void;
@@ -36,9 +40,11 @@ export const coreChatGateway: ChatGateway = {
     api.call("chat.send", {
       conversationId: request.conversationId,
       prompt: request.prompt,
+      attachments: request.attachments?.length ? request.attachments : undefined,
       rewindFrom: request.rewindFrom,
       options: request.thinkingBudget === undefined ? {} : { thinkingBudget: request.thinkingBudget },
     }),
+  measure: (request) => api.call("chat.measure", request),
   cancel: async (jobId) => void (await api.call("jobs.cancel", { jobId })),
   onDelta: (listener) => api.on("chat.delta", listener),
   onDone: (listener) => api.on("chat.done", listener),
@@ -120,12 +126,18 @@ export class ChatSession {
     });
   }
 
-  async send(text: string): Promise<void> {
+  /** What a question with these files would take in the context (chat.measure). */
+  measure(prompt: string, attachments: Attachment[]): Promise<ChatMeasure> {
+    if (!this.gateway.measure) return Promise.reject(new Error("Tokens cannot be counted here."));
+    return this.gateway.measure({ conversationId: this.conversationId, prompt, attachments });
+  }
+
+  async send(text: string, attachments: Attachment[] = []): Promise<void> {
     const trimmed = text.trim();
-    if (!trimmed || this.generating) return;
+    if ((!trimmed && !attachments.length) || this.generating) return;
     if (!this.conversationId) this.conversationId = await this.createConversation?.();
     if (!this.conversationId) return;
-    await this.start(trimmed, [...this.messages, new ChatMessage({ role: "user", text: trimmed })]);
+    await this.start(trimmed, [...this.messages, new ChatMessage({ role: "user", text: trimmed, attachments })]);
   }
 
   /** Answers the last question again, dropping the last answer. */
@@ -140,7 +152,8 @@ export class ChatSession {
   async editAndResend(messageId: string, text: string): Promise<void> {
     const index = this.messages.findIndex((m) => m.id === messageId);
     if (index < 0 || this.generating || !text.trim()) return;
-    const edited = new ChatMessage({ role: "user", text: text.trim() });
+    // The question's files stay with it when its text is edited.
+    const edited = new ChatMessage({ role: "user", text: text.trim(), attachments: this.messages[index]!.attachments });
     await this.start(edited.content, [...this.messages.slice(0, index), edited], this.messages[index]!.id);
   }
 
@@ -150,6 +163,7 @@ export class ChatSession {
 
   /** `rewindFrom`: regenerate and edit drop that stored message and what followed, then ask. */
   private async start(text: string, before: ChatMessage[], rewindFrom?: string): Promise<void> {
+    const attachments = before.at(-1)?.attachments ?? [];
     const reply = new ChatMessage({ role: "assistant", streaming: true }, this.scheduler);
     this.messages = [...before, reply];
     this.streamingMessage = reply;
@@ -159,6 +173,7 @@ export class ChatSession {
       const { jobId } = await this.gateway.send({
         conversationId: this.conversationId!,
         prompt: text,
+        attachments,
         thinkingBudget: this.thinkingBudget,
         rewindFrom,
       });
