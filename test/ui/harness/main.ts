@@ -7,6 +7,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   reasoning: () => import("./fixtures/reasoning.svelte.js"),
   composer: () => import("./fixtures/composer.svelte.js"),
   attachments: () => import("./fixtures/attachments.svelte.js"),
+  "trace-export": () => import("./fixtures/trace-export.svelte.js"),
   "fit-badge": () => import("./fixtures/fit-badge.svelte.js"),
   downloads: () => import("./fixtures/downloads.svelte.js"),
   streaming: () => import("./fixtures/streaming.svelte.js"),
