@@ -121,7 +121,9 @@ describe("daily coding: files in, traces out", () => {
     const withFile = kept.examples.find((e) => e.messages[0]!.content.startsWith("[file name]: steps.ts\n[file content begin]\n"))!;
     expect(withFile.messages[0]!.content).toContain("return value * 2 + 11;");
     expect(withFile.messages[1]!.content).toMatch(/^<think>\n[\s\S]+\n<\/think>\n\n\S/);
-    await expect.poll(() => page.getByTestId("export-result").textContent()).toMatch(/^Saved 2 answers to r1-local-traces-think-\d{4}-\d{2}-\d{2}\.jsonl; 1 left out/);
+    await expect
+      .poll(() => page.getByTestId("export-result").textContent())
+      .toMatch(/^Saved 2 answers to r1-local-traces-think-\d{4}-\d{2}-\d{2}\.jsonl; 1 left out/);
     await screenshots("trace-export");
 
     await page.getByLabel("Only answers I kept").uncheck();

@@ -57,7 +57,9 @@ describe("attachments in the composer", () => {
 
   test("a binary file is refused with a message, and nothing is attached", async () => {
     page = await ui.open("attachments");
-    await page.getByTestId("attach-files-input").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: fs.readFileSync(path.join(folder, "logo.png")) });
+    await page
+      .getByTestId("attach-files-input")
+      .setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: fs.readFileSync(path.join(folder, "logo.png")) });
     await expect.poll(() => page.getByTestId("attachment-notices").textContent()).toContain("logo.png is a binary file; only text files can be attached.");
     expect(await chips().count()).toBe(0);
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
@@ -117,7 +119,9 @@ describe("attachments in the composer", () => {
     await box().fill("Summarise");
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(false);
     await page.getByTestId("attach-files-input").setInputFiles({ name: "bigger.txt", mimeType: "text/plain", buffer: Buffer.from("y".repeat(2400)) });
-    await expect.poll(() => page.getByTestId("attachments-warning").textContent()).toContain("needs 2,400 of the 2,048 tokens of context, so it cannot be sent");
+    await expect
+      .poll(() => page.getByTestId("attachments-warning").textContent())
+      .toContain("needs 2,400 of the 2,048 tokens of context, so it cannot be sent");
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
     await page.getByRole("button", { name: "Remove bigger.txt" }).click();
     await expect.poll(() => page.getByRole("button", { name: "Send" }).isDisabled()).toBe(false);

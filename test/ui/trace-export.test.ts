@@ -14,9 +14,9 @@ describe("training data export", () => {
   test("exports every conversation by default: reasoning field, finished and kept answers only, and says what it saved", async () => {
     page = await ui.open("trace-export");
     await exportButton().click();
-    await expect.poll(() => page.getByTestId("export-result").textContent()).toBe(
-      "Saved 3 answers to r1-local-traces-reasoning-2026-11-30.jsonl; 1 left out by the filters.",
-    );
+    await expect
+      .poll(() => page.getByTestId("export-result").textContent())
+      .toBe("Saved 3 answers to r1-local-traces-reasoning-2026-11-30.jsonl; 1 left out by the filters.");
     expect(await page.evaluate(() => harness.requests())).toEqual([{ style: "reasoning-field", onlyFinished: true, onlyKept: true }]);
     expect(await page.evaluate(() => harness.saved())).toEqual(["r1-local-traces-reasoning-2026-11-30.jsonl"]);
   });

@@ -27,7 +27,9 @@ async function seeded() {
   const app = await startModule(dataDir, createStoreModule);
   const store = app.module.service as ConversationStore;
   const coding = store.create().id;
-  const question = store.appendUserMessage(coding, "What does this do?", [{ name: "src/add.ts", content: "export const add = (a, b) => a + b;\n", tokens: 12 }]);
+  const question = store.appendUserMessage(coding, "What does this do?", [
+    { name: "src/add.ts", content: "export const add = (a, b) => a + b;\n", tokens: 12 },
+  ]);
   answer(store, coding, "It is a function. Wait — the first draft of this reasoning was long enough.", "It adds.");
   store.rewind(coding, question.id); // regenerate: the answer above was not kept
   store.appendUserMessage(coding, "What does this do?", question.attachments);
@@ -61,9 +63,15 @@ describe("trace export as fine-tuning data", () => {
     const followUp = dataset.examples.find((e) => e.messages.length === 4 && e.messages[0]!.content.startsWith("[file name]"))!;
     expect(followUp.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
     // The file went into the question as the model read it; earlier answers carry no reasoning.
-    expect(followUp.messages[0]!.content).toBe("[file name]: src/add.ts\n[file content begin]\nexport const add = (a, b) => a + b;\n\n[file content end]\nWhat does this do?");
+    expect(followUp.messages[0]!.content).toBe(
+      "[file name]: src/add.ts\n[file content begin]\nexport const add = (a, b) => a + b;\n\n[file content end]\nWhat does this do?",
+    );
     expect(followUp.messages[1]).toEqual({ role: "assistant", content: "It adds two numbers." });
-    expect(followUp.messages[3]).toEqual({ role: "assistant", content: "It joins them.", reasoning_content: "With strings the plus operator concatenates, so add('a','b') is 'ab'." });
+    expect(followUp.messages[3]).toEqual({
+      role: "assistant",
+      content: "It joins them.",
+      reasoning_content: "With strings the plus operator concatenates, so add('a','b') is 'ab'.",
+    });
     await app.close();
   });
 

@@ -40,7 +40,16 @@ const ReplacedRecord = z.object({
 /** Drops a message and every later one of its conversation (regenerate, edit and resend). */
 const RewindRecord = z.object({ k: z.literal("cut"), conversationId: Id, fromMessageId: Id });
 
-export const LogRecord = z.discriminatedUnion("k", [ConversationRecord, MessageRecord, TokensRecord, FinishRecord, DeleteRecord, RestoreRecord, RewindRecord, ReplacedRecord]);
+export const LogRecord = z.discriminatedUnion("k", [
+  ConversationRecord,
+  MessageRecord,
+  TokensRecord,
+  FinishRecord,
+  DeleteRecord,
+  RestoreRecord,
+  RewindRecord,
+  ReplacedRecord,
+]);
 export type LogRecord = z.infer<typeof LogRecord>;
 
 export function encodeRecord(record: LogRecord): string {

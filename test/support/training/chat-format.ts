@@ -41,14 +41,14 @@ export async function readChatDataset(file: string, options: { reasoningField: b
     }
     let valid = true;
     for (const message of messages as Array<Record<string, unknown>>) {
-      if (!("role" in message) || !("content" in message)) (valid = false), fail("message_missing_key");
+      if (!("role" in message) || !("content" in message)) ((valid = false), fail("message_missing_key"));
       const allowed = (key: string) => KEYS.has(key) || (key === "reasoning_content" && options.reasoningField && message.role === "assistant");
-      if (Object.keys(message).some((key) => !allowed(key))) (valid = false), fail("message_unrecognized_key");
-      if (!ROLES.has(String(message.role))) (valid = false), fail("unrecognized_role");
-      if (typeof message.content !== "string" || !message.content) (valid = false), fail("missing_content");
-      if ("reasoning_content" in message && typeof message.reasoning_content !== "string") (valid = false), fail("missing_content");
+      if (Object.keys(message).some((key) => !allowed(key))) ((valid = false), fail("message_unrecognized_key"));
+      if (!ROLES.has(String(message.role))) ((valid = false), fail("unrecognized_role"));
+      if (typeof message.content !== "string" || !message.content) ((valid = false), fail("missing_content"));
+      if ("reasoning_content" in message && typeof message.reasoning_content !== "string") ((valid = false), fail("missing_content"));
     }
-    if (!messages.some((m: { role?: unknown }) => m.role === "assistant")) (valid = false), fail("example_missing_assistant_message");
+    if (!messages.some((m: { role?: unknown }) => m.role === "assistant")) ((valid = false), fail("example_missing_assistant_message"));
     if (valid) report.examples.push(example as ChatDatasetReport["examples"][number]);
   }
   return report;

@@ -9,7 +9,8 @@ export type ReadResult = { ok: true; name: string; content: string } | { ok: fal
  * anything that is not valid UTF-8.
  */
 export async function readTextFile(file: Blob, name: string): Promise<ReadResult> {
-  if (file.size > MAX_FILE_BYTES) return { ok: false, name, reason: `${name} is too large to attach (${kib(file.size)}; the limit is ${kib(MAX_FILE_BYTES)}).` };
+  if (file.size > MAX_FILE_BYTES)
+    return { ok: false, name, reason: `${name} is too large to attach (${kib(file.size)}; the limit is ${kib(MAX_FILE_BYTES)}).` };
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.subarray(0, 8000).includes(0)) return { ok: false, name, reason: `${name} is a binary file; only text files can be attached.` };
   try {
