@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { E2E_RESULTS, startAppUnderTest, TEST_VARIANT_ID, type AppUnderTest } from "../support/e2e/app-under-test.js";
 import { readChatDataset } from "../support/training/chat-format.js";
@@ -58,6 +58,8 @@ const SOURCE = Array.from(
   (_, i) => `export function step${i}(value: number): number {\n  // Doubles, then adds ${i}.\n  return value * 2 + ${i};\n}\n`,
 ).join("\n");
 
+beforeEach((context) => console.log(new Date().toISOString(), "step:", context.task.name));
+
 describe("daily coding: files in, traces out", () => {
   test("loads the scripted model", async () => {
     await expect.poll(() => page.getByTestId("status-line").textContent(), long).toMatch(/R1 Local \d/);
@@ -114,9 +116,13 @@ describe("daily coding: files in, traces out", () => {
       return file;
     };
     await page.getByLabel(/<think>/).check();
+    // Every answer here had its reasoning cut by the 256-token budget: none is "finished".
+    await page.getByRole("button", { name: "Export JSONL" }).click();
+    await expect.poll(() => page.getByTestId("export-result").textContent(), long).toBe("No answer passed the filters (3 left out); nothing was saved.");
+    await page.getByLabel("Only finished answers").uncheck();
     const kept = await readChatDataset(await saveExport(), { reasoningField: false });
     expect(kept.errors).toEqual({});
-    // Two conversations, one answer each kept; the regenerated-away answer is left out.
+    // Two conversations, one kept answer each; the regenerated-away answer is left out.
     expect(kept.examples).toHaveLength(2);
     const withFile = kept.examples.find((e) => e.messages[0]!.content.startsWith("[file name]: steps.ts\n[file content begin]\n"))!;
     expect(withFile.messages[0]!.content).toContain("return value * 2 + 11;");

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationStore } from "../../electron/core/store/conversation-store.js";
 import { createStoreModule } from "../../electron/core/store/module.js";
+import { toChatHistory } from "../../electron/engine/chat-history.js";
 import { ChatSendRequest } from "../../electron/shared/contract/chat.js";
 import type { Conversation } from "../../electron/shared/contract/conversations.js";
 import { startModule } from "../support/store/module-harness.js";
@@ -49,5 +50,25 @@ describe("attachments in the conversation store", () => {
     const parsed = ChatSendRequest.safeParse({ prompt: "What is this?", attachments: [{ name: "logo.png", content: "\u0089PNG\r\n\u001a\n\u0000\u0000" }] });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toBe("This file looks binary; only text files can be attached.");
+  });
+
+  it("goes into the model's user turn in DeepSeek's file template, before the question, on later turns too", () => {
+    const history = toChatHistory(
+      [
+        { role: "user", content: "Explain", attachments: [{ name: "a.py", content: "x = 1" }, file] },
+        { role: "assistant", content: "It sets x." },
+        { role: "user", content: "Thanks" },
+      ],
+      "Be brief.",
+      false,
+    );
+    expect(history[0]).toEqual({
+      type: "user",
+      text: `Be brief.\n\n[file name]: a.py\n[file content begin]\nx = 1\n[file content end]\n[file name]: src/fence.md\n[file content begin]\n${file.content}\n[file content end]\nExplain`,
+    });
+    expect(history.slice(1)).toEqual([
+      { type: "model", response: ["It sets x."] },
+      { type: "user", text: "Thanks" },
+    ]);
   });
 });

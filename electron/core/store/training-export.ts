@@ -25,7 +25,7 @@ export function traceSources(conversations: Array<{ messages: Message[] }>, repl
   return sources;
 }
 
-/** Finished: ended by the model itself, not stopped, cut off, crashed or out of room. */
+/** Finished: ended by the model itself — not stopped, crashed, out of room, or with its reasoning cut by the thinking budget. */
 function isFinished(answer: AssistantMessage): boolean {
   return answer.finishedAt !== null && !answer.interrupted && answer.stopReason === "end";
 }

@@ -19,7 +19,11 @@ const KEYS = new Set(["role", "content", "name", "function_call", "weight"]);
 
 export async function readChatDataset(file: string, options: { reasoningField: boolean }): Promise<ChatDatasetReport> {
   const report: ChatDatasetReport = { examples: [], errors: {} };
-  const fail = (kind: string) => (report.errors[kind] = (report.errors[kind] ?? 0) + 1);
+  let valid = true;
+  const fail = (kind: string) => {
+    valid = false;
+    report.errors[kind] = (report.errors[kind] ?? 0) + 1;
+  };
   const lines = readline.createInterface({ input: fs.createReadStream(file, "utf8"), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
@@ -39,16 +43,16 @@ export async function readChatDataset(file: string, options: { reasoningField: b
       fail("missing_messages_list");
       continue;
     }
-    let valid = true;
+    valid = true;
     for (const message of messages as Array<Record<string, unknown>>) {
-      if (!("role" in message) || !("content" in message)) ((valid = false), fail("message_missing_key"));
+      if (!("role" in message) || !("content" in message)) fail("message_missing_key");
       const allowed = (key: string) => KEYS.has(key) || (key === "reasoning_content" && options.reasoningField && message.role === "assistant");
-      if (Object.keys(message).some((key) => !allowed(key))) ((valid = false), fail("message_unrecognized_key"));
-      if (!ROLES.has(String(message.role))) ((valid = false), fail("unrecognized_role"));
-      if (typeof message.content !== "string" || !message.content) ((valid = false), fail("missing_content"));
-      if ("reasoning_content" in message && typeof message.reasoning_content !== "string") ((valid = false), fail("missing_content"));
+      if (Object.keys(message).some((key) => !allowed(key))) fail("message_unrecognized_key");
+      if (!ROLES.has(String(message.role))) fail("unrecognized_role");
+      if (typeof message.content !== "string" || !message.content) fail("missing_content");
+      if ("reasoning_content" in message && typeof message.reasoning_content !== "string") fail("missing_content");
     }
-    if (!messages.some((m: { role?: unknown }) => m.role === "assistant")) ((valid = false), fail("example_missing_assistant_message"));
+    if (!messages.some((m: { role?: unknown }) => m.role === "assistant")) fail("example_missing_assistant_message");
     if (valid) report.examples.push(example as ChatDatasetReport["examples"][number]);
   }
   return report;

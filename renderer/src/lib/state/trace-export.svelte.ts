@@ -70,7 +70,8 @@ export class TraceExport {
   }
 
   toggle(id: string, on: boolean): void {
-    this.selected = on ? [...new Set([...this.selected, id])] : this.selected.filter((s) => s !== id);
+    const others = this.selected.filter((s) => s !== id);
+    this.selected = on ? [...others, id] : others;
   }
 
   async run(conversations: ConversationSummary[]): Promise<void> {
