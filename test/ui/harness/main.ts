@@ -8,6 +8,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   composer: () => import("./fixtures/composer.svelte.js"),
   attachments: () => import("./fixtures/attachments.svelte.js"),
   "trace-export": () => import("./fixtures/trace-export.svelte.js"),
+  "answer-code": () => import("./fixtures/answer-code.svelte.js"),
   "fit-badge": () => import("./fixtures/fit-badge.svelte.js"),
   downloads: () => import("./fixtures/downloads.svelte.js"),
   streaming: () => import("./fixtures/streaming.svelte.js"),

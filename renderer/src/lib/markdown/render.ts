@@ -20,12 +20,12 @@ const marked = new Marked(
     gfm: true,
     breaks: false,
     renderer: {
-      // Code blocks get a copy button; a click on it is handled by delegation in the component.
+      // Code blocks get copy and save buttons; a click on them is handled by delegation in the component.
       code(token) {
         const lang = (token.lang ?? "").split(/\s/)[0] ?? "";
         const body = token.escaped ? token.text : escapeHtml(token.text);
         const label = lang ? `<span class="code-lang">${escapeHtml(lang)}</span>` : "";
-        return `<div class="code-block">${label}<button type="button" class="copy-code" data-copy-code aria-label="Copy code">Copy</button><pre><code class="hljs${lang ? ` language-${escapeHtml(lang)}` : ""}">${body}</code></pre></div>\n`;
+        return `<div class="code-block">${label}<button type="button" class="copy-code" data-copy-code aria-label="Copy code">Copy</button><button type="button" class="save-code" data-save-code aria-label="Save code as a file">Save</button><pre><code class="hljs${lang ? ` language-${escapeHtml(lang)}` : ""}">${body}</code></pre></div>\n`;
       },
     },
   },

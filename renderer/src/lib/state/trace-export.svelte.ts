@@ -1,6 +1,7 @@
 import type { ConversationSummary, TrainingExportRequest } from "../../../../electron/shared/contract/conversations.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
+import { saveTextFile } from "../save-file.js";
 
 export type TraceStyle = TrainingExportRequest["style"];
 export type TrainingFile = { fileName: string; mimeType: string; content: string; examples: number; skipped: number };
@@ -11,17 +12,9 @@ export interface TraceExportGateway {
   save(file: TrainingFile): void;
 }
 
-/** Saves through the page: a Blob link, which serve mode and Electron both turn into a download. */
-function saveAsDownload(file: TrainingFile): void {
-  const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
-  const link = Object.assign(document.createElement("a"), { href: url, download: file.fileName });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export const coreTraceExportGateway: TraceExportGateway = {
   exportTraining: (request) => api.call("conversations.exportTraining", request),
-  save: saveAsDownload,
+  save: (file) => saveTextFile(file.fileName, file.content, file.mimeType),
 };
 
 /** A length bound as typed: blank means none. */
