@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { E2E_RESULTS, startAppUnderTest, TEST_VARIANT_ID, type AppUnderTest } from "../support/e2e/app-under-test.js";
 import { readChatDataset } from "../support/training/chat-format.js";
@@ -19,21 +19,24 @@ const nav = (name: string) => page.getByRole("navigation", { name: "Main" }).get
 const lastAnswer = () => page.getByTestId("assistant-message").last();
 const box = () => page.getByRole("textbox", { name: "Message" });
 const long = { timeout: 180_000, interval: 250 };
+/** Steps that generate: a 256-token thought on 2 shared cores can take minutes. */
+const GENERATING_STEP = 400_000;
 
 /** The screen in both themes at 1280×800 and 800×600: test-results/e2e/daily-coding-<name>-<theme>-<size>.png. */
 async function screenshots(name: string): Promise<void> {
-  const theme = await page.evaluate(() => document.documentElement.dataset.theme ?? null);
+  // Scripts as strings: this file is type-checked for Node, without the DOM's types.
+  const theme = (await page.evaluate("document.documentElement.dataset.theme ?? null")) as string | null;
   for (const scheme of ["light", "dark"] as const) {
     for (const [width, height] of [
       [1280, 800],
       [800, 600],
     ] as const) {
       await page.setViewportSize({ width, height });
-      await page.evaluate((scheme) => (document.documentElement.dataset.theme = scheme), scheme);
+      await page.evaluate(`document.documentElement.dataset.theme = "${scheme}"`);
       await page.screenshot({ path: path.join(E2E_RESULTS, `daily-coding-${name}-${scheme}-${width}x${height}.png`) });
     }
   }
-  await page.evaluate((theme) => (theme ? (document.documentElement.dataset.theme = theme) : delete document.documentElement.dataset.theme), theme);
+  await page.evaluate(theme ? `document.documentElement.dataset.theme = "${theme}"` : "delete document.documentElement.dataset.theme");
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
@@ -58,8 +61,6 @@ const SOURCE = Array.from(
   (_, i) => `export function step${i}(value: number): number {\n  // Doubles, then adds ${i}.\n  return value * 2 + ${i};\n}\n`,
 ).join("\n");
 
-beforeEach((context) => console.log(new Date().toISOString(), "step:", context.task.name));
-
 describe("daily coding: files in, traces out", () => {
   test("loads the scripted model", async () => {
     await expect.poll(() => page.getByTestId("status-line").textContent(), long).toMatch(/R1 Local \d/);
@@ -75,41 +76,53 @@ describe("daily coding: files in, traces out", () => {
   });
 
   let plainPrompt = 0;
-  test("a question without files takes a few prompt tokens", async () => {
-    await nav("Chat").click();
-    await expect.poll(() => box().isEnabled(), long).toBe(true);
-    await page.getByLabel("Thinking budget").selectOption({ label: "256 tokens" });
-    await ask("What does steps.ts do?");
-    plainPrompt = await promptTokens(lastAnswer());
-  });
+  test(
+    "a question without files takes a few prompt tokens",
+    async () => {
+      await nav("Chat").click();
+      await expect.poll(() => box().isEnabled(), long).toBe(true);
+      await page.getByLabel("Thinking budget").selectOption({ label: "256 tokens" });
+      await ask("What does steps.ts do?");
+      plainPrompt = await promptTokens(lastAnswer());
+    },
+    GENERATING_STEP,
+  );
 
-  test("attach a file and ask about it: the model's prompt holds the file's tokens", async () => {
-    await page.getByRole("button", { name: "New chat" }).click();
-    await expect.poll(() => page.getByTestId("user-message").count(), long).toBe(0);
-    await page.getByTestId("attach-files-input").setInputFiles({ name: "steps.ts", mimeType: "text/plain", buffer: Buffer.from(SOURCE) });
-    const tokens = page.getByTestId("attachment-tokens");
-    await expect.poll(() => tokens.textContent(), long).toMatch(/^[\d,]+ tokens$/);
-    const fileTokens = Number((await tokens.textContent())!.split(" ")[0]!.replaceAll(",", ""));
-    expect(fileTokens).toBeGreaterThan(100);
-    await screenshots("attached");
-    await ask("What does steps.ts do?");
-    const withFile = await promptTokens(lastAnswer());
-    // Counted by the engine while generating, not by the composer: the file reached the context.
-    expect(withFile).toBeGreaterThanOrEqual(fileTokens);
-    expect(plainPrompt).toBeLessThan(fileTokens / 2);
-    expect(await page.getByTestId("sent-attachments").textContent()).toContain("steps.ts");
-    await screenshots("answer-with-file");
-  });
+  test(
+    "attach a file and ask about it: the model's prompt holds the file's tokens",
+    async () => {
+      await page.getByRole("button", { name: "New chat" }).click();
+      await expect.poll(() => page.getByTestId("user-message").count(), long).toBe(0);
+      await page.getByTestId("attach-files-input").setInputFiles({ name: "steps.ts", mimeType: "text/plain", buffer: Buffer.from(SOURCE) });
+      const tokens = page.getByTestId("attachment-tokens");
+      await expect.poll(() => tokens.textContent(), long).toMatch(/^[\d,]+ tokens$/);
+      const fileTokens = Number((await tokens.textContent())!.split(" ")[0]!.replaceAll(",", ""));
+      expect(fileTokens).toBeGreaterThan(100);
+      await screenshots("attached");
+      await ask("What does steps.ts do?");
+      const withFile = await promptTokens(lastAnswer());
+      // Counted by the engine while generating, not by the composer: the file reached the context.
+      expect(withFile).toBeGreaterThanOrEqual(fileTokens);
+      expect(plainPrompt).toBeLessThan(fileTokens / 2);
+      expect(await page.getByTestId("sent-attachments").textContent()).toContain("steps.ts");
+      await screenshots("answer-with-file");
+    },
+    GENERATING_STEP,
+  );
 
-  test("regenerate keeps the file with the question", async () => {
-    await lastAnswer().getByRole("button", { name: "Regenerate" }).click();
-    await expect.poll(() => lastAnswer().getAttribute("data-status"), long).toBe("streaming");
-    await expect.poll(() => lastAnswer().getAttribute("data-status"), long).toBe("done");
-    // The store has the file on the re-asked question (the export below also finds it on the kept answer's turn).
-    await page.reload();
-    await expect.poll(() => page.getByTestId("sent-attachments").textContent(), long).toContain("steps.ts");
-    expect(await page.getByTestId("assistant-message").count()).toBe(1);
-  });
+  test(
+    "regenerate keeps the file with the question",
+    async () => {
+      await lastAnswer().getByRole("button", { name: "Regenerate" }).click();
+      await expect.poll(() => lastAnswer().getAttribute("data-status"), long).toBe("streaming");
+      await expect.poll(() => lastAnswer().getAttribute("data-status"), long).toBe("done");
+      // The store has the file on the re-asked question (the export below also finds it on the kept answer's turn).
+      await page.reload();
+      await expect.poll(() => page.getByTestId("sent-attachments").textContent(), long).toContain("steps.ts");
+      expect(await page.getByTestId("assistant-message").count()).toBe(1);
+    },
+    GENERATING_STEP,
+  );
 
   test("exports the traces as training data a fine-tuning reader accepts, kept answers only unless asked", async () => {
     await nav("Training data").click();
