@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import { useHarness } from "./support/harness-page.js";
 
 type Sent = { prompt: string; attachments: { name: string; chars: number; tokens: number | null | undefined }[] };
-type Harness = { sent(): Sent[]; setContext(size: number, history?: number): void };
+type Harness = { sent(): Sent[]; setContext(size: number, history?: number): void; unloadModel(): void };
 declare const harness: Harness;
 
 let page: Page;
@@ -53,6 +53,13 @@ describe("attachments in the composer", () => {
       .poll(() => page.evaluate(() => harness.sent()))
       .toEqual([{ prompt: "What is pi here?", attachments: [{ name: "math.ts", chars: 27, tokens: 7 }] }]);
     expect(await chips().count()).toBe(0);
+  });
+
+  test("without a model the token count says it is unknown instead of counting for ever", async () => {
+    page = await ui.open("attachments");
+    await page.evaluate(() => harness.unloadModel());
+    await page.getByTestId("attach-files-input").setInputFiles({ name: "a.txt", mimeType: "text/plain", buffer: Buffer.from("hello\n") });
+    await expect.poll(chipTexts).toEqual(["a.txt tokens unknown (no model loaded) ×"]);
   });
 
   test("a binary file is refused with a message, and nothing is attached", async () => {

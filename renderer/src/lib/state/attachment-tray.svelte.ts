@@ -18,6 +18,7 @@ export class AttachmentTray {
   #files = $state.raw<Array<Pick<Attachment, "name" | "content">>>([]);
   #measured = $state.raw<ChatMeasure | null>(null);
   #notices = $state.raw<string[]>([]);
+  #measuring = $state(false);
   #pastes = 0;
   #measureRun = 0;
 
@@ -27,6 +28,11 @@ export class AttachmentTray {
   get items(): Array<{ name: string; chars: number; tokens: number | null }> {
     const counted = this.#measured?.attachmentTokens.length === this.#files.length ? this.#measured.attachmentTokens : null;
     return this.#files.map((file, i) => ({ name: file.name, chars: file.content.length, tokens: counted?.[i] ?? null }));
+  }
+
+  /** True while the loaded model counts the files; false once counted, or when it cannot (no model). */
+  get measuring(): boolean {
+    return this.#measuring;
   }
 
   get count(): number {
@@ -123,14 +129,19 @@ export class AttachmentTray {
     const run = ++this.#measureRun;
     if (!this.#files.length) {
       this.#measured = null;
+      this.#measuring = false;
       return;
     }
+    this.#measuring = true;
+    let measured: ChatMeasure | null = null;
     try {
-      const measured = await this.measure({ prompt, attachments: this.#files });
-      if (run === this.#measureRun) this.#measured = measured;
+      measured = await this.measure({ prompt, attachments: this.#files });
     } catch {
-      if (run === this.#measureRun) this.#measured = null;
+      // No model loaded (or it is restarting): the count shows as unknown until one is.
     }
+    if (run !== this.#measureRun) return;
+    this.#measured = measured;
+    this.#measuring = false;
   }
 
   #put(name: string, content: string): void {
