@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { ResolvedGenerationOptions } from "../../shared/contract/chat.js";
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import { describeIssues } from "../kernel/dispatcher.js";
 import { AppError } from "../kernel/errors.js";
 import { sameSecret } from "../kernel/same-secret.js";
@@ -10,7 +10,7 @@ import { ChatCompletionRequest } from "./openai-schemas.js";
 import { finishReason, toTurns } from "./openai-messages.js";
 
 export interface ApiServerOptions {
-  engine: EngineService;
+  engine: GenerationEngine;
   /** Read per request, so a rotated key applies at once. */
   apiKey: () => string;
   port: number;
