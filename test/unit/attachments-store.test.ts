@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationStore } from "../../electron/core/store/conversation-store.js";
 import { createStoreModule } from "../../electron/core/store/module.js";
+import { toOpenAiMessages } from "../../electron/core/remote/openai-request.js";
 import { toChatHistory } from "../../electron/engine/chat-history.js";
 import { ChatSendRequest } from "../../electron/shared/contract/chat.js";
 import type { Conversation } from "../../electron/shared/contract/conversations.js";
@@ -70,5 +71,10 @@ describe("attachments in the conversation store", () => {
       { type: "model", response: ["It sets x."] },
       { type: "user", text: "Thanks" },
     ]);
+  });
+
+  it("reach a remote server the same way, in the user message", () => {
+    const messages = toOpenAiMessages([{ role: "user", content: "Explain", attachments: [{ name: "a.py", content: "x = 1" }] }], undefined, false);
+    expect(messages).toEqual([{ role: "user", content: "[file name]: a.py\n[file content begin]\nx = 1\n[file content end]\nExplain" }]);
   });
 });

@@ -1,6 +1,6 @@
 import { attachmentBlock, userTurnText } from "../../shared/attachment-prompt.js";
 import type { ChatMeasure, ChatMeasureRequest, ChatTurn } from "../../shared/contract/chat.js";
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import { AppError } from "../kernel/errors.js";
 import type { z } from "zod";
 
@@ -13,15 +13,15 @@ const TEMPLATE_TOKENS_PER_TURN = 4;
  * so the composer can warn when it does not fit.
  */
 export async function measurePrompt(
-  engine: Pick<EngineService, "loadedModel" | "countTokens">,
+  engine: Pick<GenerationEngine, "loadedModel" | "countTokens">,
   earlier: ChatTurn[],
   request: z.output<typeof ChatMeasureRequest>,
 ): Promise<ChatMeasure> {
-  const model = engine.loadedModel;
-  if (!model) throw new AppError("not-loaded", "No model is loaded. Load a model to count tokens.");
+  if (!engine.loadedModel) throw new AppError("not-loaded", "No model is loaded. Load a model to count tokens.");
+  if (!engine.countTokens) throw new AppError("unavailable", "This model's tokenizer cannot be asked; token counts need a local model.");
   const turnTexts = earlier.map((turn) => (turn.role === "user" ? userTurnText(turn) : turn.content));
-  const counts = await engine.countTokens([...request.attachments.map(attachmentBlock), request.prompt, ...turnTexts]);
+  const { counts, contextSize } = await engine.countTokens([...request.attachments.map(attachmentBlock), request.prompt, ...turnTexts]);
   const attachmentTokens = counts.slice(0, request.attachments.length);
   const textTokens = counts.reduce((sum, count) => sum + count, 0);
-  return { attachmentTokens, promptTokens: textTokens + TEMPLATE_TOKENS_PER_TURN * (earlier.length + 1), contextSize: model.contextSize };
+  return { attachmentTokens, promptTokens: textTokens + TEMPLATE_TOKENS_PER_TURN * (earlier.length + 1), contextSize };
 }
