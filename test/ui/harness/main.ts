@@ -10,6 +10,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   "trace-export": () => import("./fixtures/trace-export.svelte.js"),
   "answer-code": () => import("./fixtures/answer-code.svelte.js"),
   "fit-badge": () => import("./fixtures/fit-badge.svelte.js"),
+  "reasoning-room": () => import("./fixtures/reasoning-room.svelte.js"),
   downloads: () => import("./fixtures/downloads.svelte.js"),
   streaming: () => import("./fixtures/streaming.svelte.js"),
   markdown: () => import("./fixtures/markdown.svelte.js"),
@@ -17,6 +18,9 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   "first-run": () => import("./fixtures/first-run.svelte.js"),
   notices: () => import("./fixtures/notices.svelte.js"),
   remote: () => import("./fixtures/remote.svelte.js"),
+  picker: () => import("./fixtures/picker.svelte.js"),
+  "editor-setup": () => import("./fixtures/editor-setup.svelte.js"),
+  daily: () => import("./fixtures/daily.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);
