@@ -127,7 +127,7 @@ export class EngineHost {
     try {
       const key = params.conversationId;
       const result = await generateResponse(
-        { chat: loaded.chat, systemPromptAllowed: loaded.info.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
+        { chat: loaded.chat, family: loaded.info.family, systemPromptAllowed: loaded.info.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
         {
           turns: params.turns,
           options: params.options,

@@ -1,5 +1,6 @@
 import type { LlamaChat } from "node-llama-cpp";
 import type { ChatTurn, ResolvedGenerationOptions } from "../shared/contract/chat.js";
+import type { ModelFamily } from "../shared/contract/engine.js";
 import type { EngineResult } from "../shared/contract/engine-protocol.js";
 import { toChatHistory } from "./chat-history.js";
 import { currentTurnTooLong, keepCurrentTurnStrategy } from "./context-shift.js";
@@ -11,6 +12,7 @@ import { stopOfFailure, stopOfResponse, type Interruptions, type Stop } from "./
 
 export interface GenerationTarget extends Placement {
   chat: LlamaChat;
+  family: ModelFamily;
   systemPromptAllowed: boolean;
 }
 
@@ -54,7 +56,7 @@ export async function generateResponse(target: GenerationTarget, input: Generate
   const interruptions: Interruptions = { cancelled: signal, contextExhausted: exhausted.signal, contextSize: sequence.contextSize };
   try {
     const response = await chat.generateResponse(history, {
-      ...samplingOptions(options),
+      ...samplingOptions(options, target.family),
       onResponseChunk: (chunk) => {
         meter.record(chunk);
         text.push(chunk);

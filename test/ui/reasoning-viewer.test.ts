@@ -64,10 +64,14 @@ describe("reasoning-trace viewer", () => {
         thoughtEndedAt: "2026-01-01T00:00:12.400Z",
         generationTokensPerSecond: 21.5,
         ttftMs: 310,
+        promptTokens: 1250,
+        cachedPromptTokens: 1100,
       }),
     );
     await expect.poll(() => title().textContent()).toBe("Thought for 12.4 s · 843 tokens");
-    await expect.poll(() => page.getByTestId("metrics-line").textContent()).toBe("21.5 tok/s · first token 0.31 s · 843 reasoning tokens · finished");
+    await expect.poll(() => page.getByTestId("metrics-line").textContent()).toBe(
+      "21.5 tok/s · first token 0.31 s · prompt 1,250 tokens (1,100 cached) · 843 reasoning tokens · finished",
+    );
     // Expanding shows the whole trace again, with copy and find.
     await page.getByRole("button", { name: /Thought for/ }).click();
     await expect.poll(() => trace().locator(".body").textContent()).toContain("Thinking about it.");

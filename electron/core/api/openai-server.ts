@@ -104,6 +104,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
     ...defaults,
     temperature: request.temperature ?? defaults.temperature,
     topP: request.top_p ?? defaults.topP,
+    topK: request.top_k ?? defaults.topK,
     maxTokens: request.max_completion_tokens ?? request.max_tokens ?? defaults.maxTokens,
     seed: request.seed ?? defaults.seed,
     systemPrompt,
@@ -133,6 +134,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
               prompt_tokens: event.metrics.promptTokens,
               completion_tokens: event.metrics.generatedTokens,
               total_tokens: event.metrics.promptTokens + event.metrics.generatedTokens,
+              // OpenAI's meaning: prompt_tokens is the whole prompt, the part reused from the cache beside it.
+              prompt_tokens_details: { cached_tokens: event.metrics.cachedPromptTokens },
               completion_tokens_details: { reasoning_tokens: event.metrics.thoughtTokens },
             }
           : undefined;

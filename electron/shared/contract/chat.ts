@@ -52,7 +52,11 @@ export type StopReason = z.infer<typeof StopReason>;
 export const GenerationMetrics = z.object({
   /** From the engine receiving the request to the first generated token. */
   ttftMs: z.number().nullable(),
+  /** The whole prompt, as OpenAI counts it: the part reused from the previous turn's context included. */
   promptTokens: z.number().int(),
+  /** The part of the prompt already in the context (not evaluated again). */
+  cachedPromptTokens: z.number().int(),
+  /** Speed of the part that was evaluated (promptTokens − cachedPromptTokens). */
   promptTokensPerSecond: z.number().nullable(),
   generatedTokens: z.number().int(),
   generationTokensPerSecond: z.number().nullable(),

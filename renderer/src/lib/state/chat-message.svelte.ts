@@ -20,6 +20,7 @@ function metricsFromStore(stored: MessageMetrics | null): GenerationMetrics | un
   return {
     ttftMs: num("ttftMs"),
     promptTokens: num("promptTokens") ?? 0,
+    cachedPromptTokens: num("cachedPromptTokens") ?? 0,
     promptTokensPerSecond: num("promptTokensPerSecond"),
     generatedTokens: num("generatedTokens") ?? 0,
     generationTokensPerSecond: num("generationTokensPerSecond"),
