@@ -46,7 +46,21 @@ export type ResolvedGenerationOptions = z.infer<typeof ResolvedGenerationOptions
 
 export const defaultSampling = { temperature: 0.6, topP: 0.95 } as const;
 
-export const StopReason = z.enum(["end", "max-tokens", "aborted", "context-full", "budget-reached", "crashed", "error"]);
+/**
+ * `context-full`: the response filled the context. `prompt-too-long`: the question cannot fit even
+ * alone, nothing was generated. `unfinished-thought`: the model ended inside its reasoning, no answer.
+ */
+export const StopReason = z.enum([
+  "end",
+  "max-tokens",
+  "aborted",
+  "context-full",
+  "prompt-too-long",
+  "unfinished-thought",
+  "budget-reached",
+  "crashed",
+  "error",
+]);
 export type StopReason = z.infer<typeof StopReason>;
 
 export const GenerationMetrics = z.object({
