@@ -22,12 +22,6 @@ export interface ModelStructure {
   ffn: number;
   /** Width of one expert's FFN (mixtures of experts), else 0. */
   expertFfn: number;
-  /**
-   * Whether node-llama-cpp lets llama.cpp use flash attention ("auto"): only when keys and values
-   * have the same head size. MLA models (576 vs 512) therefore run without it and materialise the
-   * attention scores, which dominates their scratch memory at long contexts.
-   */
-  flashAttention: boolean;
   vocab: number;
   contextLength: number;
   experts: number;
@@ -115,7 +109,6 @@ export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStruc
     mla,
     ffn: key("feed_forward_length") ?? 0,
     expertFfn: key("expert_feed_forward_length") ?? 0,
-    flashAttention: keyLength === valueLength,
     vocab: key("vocab_size") ?? (Array.isArray(tokens) ? tokens.length : undefined) ?? embeddingRows ?? 0,
     contextLength: key("context_length") ?? 0,
     experts,

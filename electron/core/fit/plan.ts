@@ -1,5 +1,6 @@
 import type { DeviceMemory, MachineProfile, Verdict } from "../../shared/contract/catalog.js";
 import { formatBytes } from "../../shared/format.js";
+import type { KvCacheLayout, KvCacheType } from "../../shared/kv-cache.js";
 import { UNKNOWN_GPU_BANDWIDTH_GBS } from "../hardware/bandwidth.js";
 import { deviceTotal, estimateMemory, type MemoryEstimate } from "./estimate.js";
 import type { ModelStructure } from "./model-structure.js";
@@ -16,10 +17,14 @@ export interface FitPlan {
   devices: DeviceMemory[];
   memory: { weightsBytes: number; kvCacheBytes: number; computeBytes: number; totalBytes: number };
   speed: { tokensPerSecond: number; basis: "estimate" | "measured"; note: string };
+  /** The KV cache as llama.cpp will lay it out (types and flash attention). */
+  kvCache: KvCacheLayout;
 }
 
 export interface PlanInput {
   contextSize: number;
+  /** F16 unless given. */
+  kvCacheType?: KvCacheType;
   machine: MachineProfile;
   downloadBytes: number;
   /** Already on disk: the disk check is skipped. */
@@ -34,13 +39,13 @@ function gpuBudget(machine: MachineProfile): number {
 }
 
 /** The most layers whose weights, KV cache and scratch fit the GPUs (memory grows with layers). */
-function bestGpuLayers(s: ModelStructure, contextSize: number, budget: number, gpuCount: number): number {
+function bestGpuLayers(s: ModelStructure, contextSize: number, kvCacheType: KvCacheType | undefined, budget: number, gpuCount: number): number {
   if (budget <= 0) return 0;
   let lo = 0;
   let hi = s.blocks + 1;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (deviceTotal(estimateMemory(s, { contextSize, gpuLayers: mid, gpuCount }).gpu) <= budget) lo = mid;
+    if (deviceTotal(estimateMemory(s, { contextSize, kvCacheType, gpuLayers: mid, gpuCount }).gpu) <= budget) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -80,10 +85,10 @@ function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachinePro
 
 export function planFit(s: ModelStructure, input: PlanInput): FitPlan {
   const plan = planMemory(s, input);
-  // Without flash attention (MLA models under node-llama-cpp) the attention scores of every head
-  // are materialised; at long contexts that scratch outweighs the KV cache. Say so.
-  if (!s.flashAttention && plan.memory.computeBytes > 0.2 * plan.memory.totalBytes) {
-    plan.reason += ` ${formatBytes(plan.memory.computeBytes)} of that is attention scratch: this model runs without flash attention, so a shorter context helps most.`;
+  // Without flash attention (an F16 cache of a model whose key and value heads differ) the attention
+  // scores of every head are materialised; at long contexts that scratch outweighs the KV cache.
+  if (!plan.kvCache.flashAttention && plan.memory.computeBytes > 0.2 * plan.memory.totalBytes) {
+    plan.reason += ` ${formatBytes(plan.memory.computeBytes)} of that is attention scratch: this model runs without flash attention here, so a shorter context helps most.`;
   }
   return plan;
 }
@@ -92,8 +97,8 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
   const { contextSize, machine } = input;
   const totalLayers = s.blocks + 1;
   const gpuCount = machine.gpus.length;
-  const gpuLayers = bestGpuLayers(s, contextSize, gpuBudget(machine), gpuCount);
-  const m = estimateMemory(s, { contextSize, gpuLayers, gpuCount });
+  const gpuLayers = bestGpuLayers(s, contextSize, input.kvCacheType, gpuBudget(machine), gpuCount);
+  const m = estimateMemory(s, { contextSize, kvCacheType: input.kvCacheType, gpuLayers, gpuCount });
   const gpuNeed = deviceTotal(m.gpu);
   const cpuNeed = deviceTotal(m.cpu);
   const sum = (k: keyof typeof m.cpu) => m.cpu[k] + m.gpu[k];
@@ -123,7 +128,7 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
   const speed = measured
     ? { tokensPerSecond: measured, basis: "measured" as const, note: "Measured on this computer." }
     : { ...estimateSpeed(s, m, machine), basis: "estimate" as const };
-  const base = { gpuLayers, totalLayers, kvCacheOn, devices, memory, speed } as const;
+  const base = { gpuLayers, totalLayers, kvCacheOn, devices, memory, speed, kvCache: m.kvCache } as const;
 
   const hasAll = machine.ramBytes + (machine.unifiedMemory ? 0 : machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0));
   if (ramNeed > machine.ramBytes) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { call } from "./define.js";
+import { KvCacheChoice, KvCacheType } from "./engine.js";
 
 // Calls and events of the catalog, hardware probe and fit estimator. See index.ts.
 
@@ -138,6 +139,10 @@ export const VariantFit = z.object({
     /** How the figure was reached (bytes per token, bandwidth assumed). */
     note: z.string(),
   }),
+  /** The cache the plan assumed: its type and whether flash attention runs. */
+  kvCache: z.object({ keyType: KvCacheType, valueType: KvCacheType, flashAttention: z.boolean() }),
+  /** Room to reason: the largest context (64K … 8K) that runs here at the same placement as the smallest. */
+  room: z.object({ contextSize: z.number(), kvCacheType: KvCacheType, reasoningTokens: z.number(), verdict: Verdict }),
   downloadBytes: z.number(),
   /** Where the tensor table came from: the downloaded file's header, or one generated from the catalog. */
   structureFrom: z.enum(["file", "catalog"]),
@@ -160,6 +165,8 @@ export const catalogCalls = {
       .object({
         contextSize: ContextSize,
         machine: MachineChoice.default("this"),
+        /** The cache the plan at contextSize assumes (F16 when absent, "auto" is q8_0) and room to reason tries ("auto" when absent). */
+        kvCacheType: KvCacheChoice.optional(),
         /** Only these variants; all when absent. */
         variantIds: z.array(z.string()).max(500).optional(),
       })

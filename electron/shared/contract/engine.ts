@@ -1,5 +1,13 @@
 import { z } from "zod";
+import { KV_CACHE_TYPES } from "../kv-cache.js";
 import { call, JobId, JobStarted } from "./define.js";
+
+/** The KV cache's element type; quantized types need flash attention for values (see shared/kv-cache.ts). */
+export const KvCacheType = z.enum(KV_CACHE_TYPES);
+export type KvCacheType = z.infer<typeof KvCacheType>;
+/** "auto": q8_0, or q4_0 where that buys the larger context. */
+export const KvCacheChoice = z.union([z.literal("auto"), KvCacheType]);
+export type KvCacheChoice = z.infer<typeof KvCacheChoice>;
 
 /** What the user may ask for; "auto" tries CUDA → Vulkan → CPU (Metal on macOS). */
 export const BackendChoice = z.enum(["auto", "cuda", "vulkan", "metal", "cpu"]);
