@@ -5,6 +5,7 @@ import type { JobRegistry } from "../kernel/jobs.js";
 import type { EngineService } from "../engine/engine-service.js";
 import type { z } from "zod";
 import type { ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
+import { largerContextFor, type LargestContextFinder } from "./larger-context.js";
 
 /** Earlier turns of a conversation, oldest first: user text and answers only, never reasoning. */
 export interface ChatHistorySource {
@@ -20,7 +21,8 @@ export interface ChatHistorySource {
  * (stop reason "crashed" or "aborted" marks the message interrupted, with what was streamed kept).
  */
 export interface ChatPersistence {
-  onStart?(info: { jobId: string; conversationId: string | null; turns: ChatTurn[] }): void | Promise<void>;
+  /** `resumed`: the response goes on from this text (already kept), no new question was asked. */
+  onStart?(info: { jobId: string; conversationId: string | null; turns: ChatTurn[]; resumed?: { thought: string; answer: string } }): void | Promise<void>;
   onStreamSave?(partial: { jobId: string; conversationId: string | null; thought: string; answer: string }): void;
   onDone?(done: ChatDone): void | Promise<void>;
 }
@@ -39,6 +41,8 @@ export interface ChatServiceDeps {
   history?: ChatHistorySource;
   /** Where responses are kept as they stream; without one they are only streamed. */
   persistence?: ChatPersistence;
+  /** What context the loaded model could have here, to offer going on after the context filled. */
+  largestContext?: LargestContextFinder;
 }
 
 export class ChatService {
@@ -54,7 +58,7 @@ export class ChatService {
   private async resolveTurns(request: ParsedSend): Promise<ChatTurn[]> {
     let turns: ChatTurn[];
     if (request.rewindFrom) {
-      if (!request.conversationId || !this.deps.history || request.prompt === undefined)
+      if (!request.conversationId || !this.deps.history || (request.prompt === undefined && !request.resume))
         throw new AppError("bad-request", "Answering again needs the conversation and the question.");
       await this.deps.history.rewind(request.conversationId, request.rewindFrom);
     }
@@ -90,13 +94,16 @@ export class ChatService {
     }
     const options = this.resolveOptions(request);
     const conversationId = request.conversationId ?? null;
+    const resume = request.resume;
+    const continuation = resume && (resume.thought || resume.answer) ? { thought: resume.thought, answer: resume.answer } : undefined;
     const jobId = this.deps.jobs.start("chat", async (job) => {
-      let thought = "";
-      let answer = "";
+      let thought = continuation?.thought ?? "";
+      let answer = continuation?.answer ?? "";
       let done: ChatDone | undefined;
       try {
-        await this.deps.persistence?.onStart?.({ jobId: job.id, conversationId, turns });
-        for await (const event of engine.generate({ conversationId, turns, options }, job.signal)) {
+        if (resume) await this.reloadLarger(job.id, resume.contextSize, job.signal);
+        await this.deps.persistence?.onStart?.({ jobId: job.id, conversationId, turns, resumed: continuation });
+        for await (const event of engine.generate({ conversationId, turns, options, continuation }, job.signal)) {
           if (event.type === "delta") {
             thought += event.thought;
             answer += event.answer;
@@ -130,6 +137,7 @@ export class ChatService {
         this.active = undefined;
       }
       done ??= { jobId: job.id, conversationId, stopReason: "error", thought, answer, metrics: null, message: "The response ended without a result." };
+      done.largerContext = await largerContextFor(done, engine.loadedModel, this.deps.largestContext);
       try {
         await this.deps.persistence?.onDone?.(done);
       } finally {
@@ -138,5 +146,15 @@ export class ChatService {
     });
     this.active = jobId;
     return jobId;
+  }
+
+  /** Going on in a larger context: the model is loaded again with it (the engine reuses nothing across a reload). */
+  private async reloadLarger(jobId: string, contextSize: number, signal: AbortSignal): Promise<void> {
+    const model = this.deps.engine.loadedModel;
+    if (!model) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
+    if (model.contextSize >= contextSize) return;
+    this.deps.emit("chat.notice", { jobId, message: `Loading ${model.name} again with a context of ${contextSize} tokens to go on with the response…` });
+    const loaded = await this.deps.engine.load({ path: model.path, contextSize, family: model.family }, { signal });
+    this.deps.emit("engine.loaded", { jobId, model: loaded });
   }
 }

@@ -35,7 +35,14 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));
     const fit = add(createFitModule(ctx, { catalog: catalog.service, hardware: hardware.service, library: library.service }));
     add(await createDownloadsModule(ctx, { settings: settings.service, library: library.service, catalog: catalog.service }));
-    add(createChatModule(ctx, { engine: engine.service, settings: settings.service, ...chatStoreLink(store.service, engine.service) }));
+    add(
+      createChatModule(ctx, {
+        engine: engine.service,
+        settings: settings.service,
+        ...chatStoreLink(store.service, engine.service),
+        largestContext: async (model) => (await fit.service.largestContextFor(model.path)).contextSize,
+      }),
+    );
     add(await createApiModule(ctx, { engine: engine.service, settings: settings.service }));
     add(createAppModule(ctx, { hardware: hardware.service }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);

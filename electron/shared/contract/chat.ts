@@ -101,9 +101,19 @@ export const ChatSendRequest = z
      */
     rewindFrom: z.string().min(1).max(64).optional(),
     options: GenerationOptions.prefault({}),
+    /**
+     * Go on with a response that stopped at the context (the action `largerContext` offers): the
+     * model is loaded again with `contextSize`, the prompt evaluated again, and the response goes on
+     * from `thought` and `answer`. In a conversation, `rewindFrom` names the stopped message, which
+     * the continued one replaces; no `prompt` is asked.
+     */
+    resume: z
+      .object({ thought: z.string().max(2_000_000), answer: z.string().max(2_000_000), contextSize: z.number().int().min(256).max(1_048_576) })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((r) => r.messages?.length || r.prompt !== undefined, { message: "Give messages or a prompt." });
+  .refine((r) => r.messages?.length || r.prompt !== undefined || (r.resume && r.conversationId), { message: "Give messages or a prompt." });
 export type ChatSendRequest = z.input<typeof ChatSendRequest>;
 
 export const ChatDone = z.object({
@@ -115,6 +125,11 @@ export const ChatDone = z.object({
   metrics: GenerationMetrics.nullable(),
   /** For people: why it stopped when that is not the normal end. */
   message: z.string().nullable(),
+  /**
+   * When it stopped at the context (context-full, prompt-too-long): a larger context this machine's
+   * memory allows, to go on in (chat.send with `resume`); null when none does.
+   */
+  largerContext: z.number().int().nullable().optional(),
 });
 export type ChatDone = z.infer<typeof ChatDone>;
 
