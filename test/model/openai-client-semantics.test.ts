@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import OpenAI, { APIError } from "openai";
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,20 +5,12 @@ import type { AppCore } from "../../electron/core/composition/app-core.js";
 import { ensureFixture, FLAT_CHARACTERS, SCRIPT_ANSWER, type GoodFixtureName } from "../fixtures/models.js";
 import { createTempCore } from "../support/core/temp-core.js";
 import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
+import { freePort, startLlamaServer } from "../support/llama-server/llama-server.js";
 
 // R1's semantics as a real OpenAI client sees them through the local API.
 let core: AppCore;
 let dispose: () => Promise<void>;
 let client: OpenAI;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function load(name: GoodFixtureName, contextSize: number): Promise<void> {
   const loaded = waitForEvent(core, "engine.loaded");
@@ -86,6 +77,23 @@ describe("the local API through the openai client", () => {
     expect(body.n_ctx).toBe(2048);
     expect(body.n_prompt_tokens).toBeGreaterThan(2500);
     expect(body.message).toMatch(/context holds 2048/);
+
+    // llama-server, on the same file and context, refuses the same request with the same counts.
+    const server = await startLlamaServer({ model: await ensureFixture("scripted-r1"), contextSize: 2048 });
+    try {
+      const reference = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "none", maxRetries: 0 });
+      const theirs = (await reference.chat.completions.create({ model: "x", messages: [{ role: "user", content: "z".repeat(2500) }] }).then(
+        () => undefined,
+        (err: unknown) => err,
+      )) as APIError;
+      expect(theirs.status).toBe(400);
+      const theirBody = theirs.error as { n_prompt_tokens: number; n_ctx: number };
+      console.info(`over-long prompt: ours n_prompt_tokens ${body.n_prompt_tokens}, llama-server ${theirBody.n_prompt_tokens} (n_ctx ${theirBody.n_ctx})`);
+      expect(theirBody.n_ctx).toBe(body.n_ctx);
+      expect(Math.abs(theirBody.n_prompt_tokens - body.n_prompt_tokens), JSON.stringify({ ours: body, theirs: theirBody })).toBeLessThanOrEqual(4);
+    } finally {
+      await server.stop();
+    }
   });
 
   it("samples R1 without top-k unless the client sets it", async () => {
