@@ -1,7 +1,7 @@
 import type { ChatHistoryItem, LLamaChatGenerateResponseOptions, LlamaChat } from "node-llama-cpp";
 
 /** Room kept free for the reply when judging whether the new user turn fits at all. */
-export const minimumReplyTokens = 64;
+const minimumReplyTokens = 64;
 
 /** A prompt that cannot be answered in this context: its size and the context's. */
 export interface PromptTooLong {

@@ -100,7 +100,11 @@ export async function runAppRound(state: EngineBenchState, round: number, genera
   }
 }
 
-type DonePayload = { metrics: { generatedTokens: number; promptTokens: number; cachedPromptTokens: number; ttftMs: number | null } | null; stopReason: string; message: string | null };
+type DonePayload = {
+  metrics: { generatedTokens: number; promptTokens: number; cachedPromptTokens: number; ttftMs: number | null } | null;
+  stopReason: string;
+  message: string | null;
+};
 
 export async function tearDownEngineBench(state: EngineBenchState): Promise<void> {
   await state.harness.close();
