@@ -9,6 +9,11 @@ tag="$(node -p "require('$root/node_modules/node-llama-cpp/llama/llama.cpp.info.
 out="$root/.cache/llama-server/$tag"
 bin="$out/bin/llama-server"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+# One build at a time: a second caller waits for the first and then finds the binary.
+mkdir -p "$root/.cache/llama-server"
+exec 9>"$root/.cache/llama-server/build.lock"
+flock 9
+if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 src="$root/.cache/llama-server/src-$tag"
 rm -rf "$src" "$out.tmp"
 git clone --quiet "$bundle" "$src" >&2
