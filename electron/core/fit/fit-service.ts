@@ -10,7 +10,7 @@ import { parseSplitFileName } from "../gguf/split-names.js";
 import { writeFileAtomic } from "../kernel/atomic-file.js";
 import { JsonStateFile } from "../kernel/state-file.js";
 import { ensureMetadataOnlyGguf } from "./metadata-gguf.js";
-import { structureFromGguf, type ModelStructure } from "./model-structure.js";
+import { matchFileSize, structureFromGguf, type ModelStructure } from "./model-structure.js";
 import { chooseContext, type ContextChoice } from "./context-choice.js";
 import { planFit } from "./plan.js";
 
@@ -87,7 +87,8 @@ export class FitService {
           }
         }
         const file = await ensureMetadataOnlyGguf(this.options.cacheDir, model.id, model.architecture, model.name, variant.quant);
-        return { structure: await readCachedStructure(file), from: "catalog" as const };
+        const published = variant.files.reduce((a, f) => a + f.sizeBytes, 0);
+        return { structure: matchFileSize(await readCachedStructure(file), published), from: "catalog" as const };
       })();
       cached.catch(() => this.structures.delete(variant.id));
       this.structures.set(variant.id, cached);

@@ -122,3 +122,22 @@ export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStruc
     activeParameters,
   };
 }
+
+/**
+ * A structure generated from the catalog, with its block weights scaled so the whole matches the
+ * published file size. Quantization recipes only approximate how a release mixes types (R1-0528's
+ * UD-IQ1_S keeps more bits than the January one under the same name: 185 GB against 131 GB), and
+ * the size on the hub is the truth about how much memory the weights take. Small gaps are left alone.
+ */
+export function matchFileSize(s: ModelStructure, fileBytes: number, tolerance = 0.03): ModelStructure {
+  const blockTotal = s.blockBytes.reduce((a, b) => a + b, 0);
+  const fixed = s.totalBytes - blockTotal;
+  if (blockTotal <= 0 || fileBytes <= fixed || Math.abs(fileBytes / s.totalBytes - 1) <= tolerance) return s;
+  const scale = (fileBytes - fixed) / blockTotal;
+  return {
+    ...s,
+    blockBytes: s.blockBytes.map((b) => b * scale),
+    blockActiveBytes: s.blockActiveBytes.map((b) => b * scale),
+    totalBytes: fileBytes,
+  };
+}

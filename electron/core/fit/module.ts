@@ -56,7 +56,9 @@ export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModu
   return {
     service: {
       recordMeasuredSpeed: (id, tps) => fit.recordMeasuredSpeed(id, tps),
-      largestContextFor: async (modelPath, options) => fit.largestContextForFile(modelPath, await resolveMachine("this"), options?.kvCacheType),
+      // Memory only: the bandwidth measurement would delay a load and does not change what fits.
+      largestContextFor: async (modelPath, options) =>
+        fit.largestContextForFile(modelPath, profileFromHardware(await deps.hardware.probe({})), options?.kvCacheType),
     },
     handlers: {
       "fit.presets": () => ({ presets: MACHINE_PRESETS }),

@@ -4,6 +4,7 @@ import type { KvCacheLayout, KvCacheType } from "../../shared/kv-cache.js";
 import { UNKNOWN_GPU_BANDWIDTH_GBS } from "../hardware/bandwidth.js";
 import { deviceTotal, estimateMemory, type MemoryEstimate } from "./estimate.js";
 import type { ModelStructure } from "./model-structure.js";
+import { efficiencyFor } from "./speed-calibration.js";
 
 /** llama.cpp keeps this much VRAM free per GPU (node-llama-cpp's default padding): 6 %, at most 1 GiB. */
 const vramPadding = (total: number) => Math.min(total * 0.06, 1024 ** 3);
@@ -53,11 +54,11 @@ function bestGpuLayers(s: ModelStructure, contextSize: number, kvCacheType: KvCa
 
 /**
  * Generation speed: each token reads every active weight once (only the routed experts in use for
- * a mixture of experts), at the bandwidth of the memory it lives in, at ~65 % of the peak (less for
- * experts, whose scattered reads and routing waste more of it).
+ * a mixture of experts), at the bandwidth of the memory it lives in, at the share of the peak
+ * llama.cpp reaches (speed-calibration.ts: 65 % for dense models, far less for experts).
  */
-function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachineProfile): { tokensPerSecond: number; note: string } {
-  const efficiency = s.experts > 0 ? 0.45 : 0.65;
+export function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachineProfile): { tokensPerSecond: number; note: string } {
+  const efficiency = efficiencyFor(s.experts > 0);
   const firstGpuBlock = s.blocks - m.gpuBlocks;
   let gpuBytes = m.outputOnGpu ? s.outputBytes : 0;
   let cpuBytes = m.outputOnGpu ? 0 : s.outputBytes;
@@ -67,7 +68,7 @@ function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachinePro
   }
   const gpuBandwidth =
     machine.gpus.length === 0 ? UNKNOWN_GPU_BANDWIDTH_GBS : Math.min(...machine.gpus.map((g) => g.bandwidthGBs ?? UNKNOWN_GPU_BANDWIDTH_GBS));
-  const seconds = gpuBytes / (gpuBandwidth * 1e9 * efficiency) + cpuBytes / (machine.ramBandwidthGBs * 1e9 * efficiency);
+  const seconds = gpuBytes / (gpuBandwidth * 1e9 * efficiency.gpu) + cpuBytes / (machine.ramBandwidthGBs * 1e9 * efficiency.cpu);
   const tps = seconds > 0 ? 1 / seconds : 0;
   const perToken = gpuBytes + cpuBytes;
   const where =
@@ -102,12 +103,8 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
   const gpuNeed = deviceTotal(m.gpu);
   const cpuNeed = deviceTotal(m.cpu);
   const sum = (k: keyof typeof m.cpu) => m.cpu[k] + m.gpu[k];
-  const memory = {
-    weightsBytes: sum("weightsBytes"),
-    kvCacheBytes: sum("kvCacheBytes"),
-    computeBytes: sum("computeBytes"),
-    totalBytes: gpuNeed + cpuNeed,
-  };
+  const parts = { weightsBytes: sum("weightsBytes"), kvCacheBytes: sum("kvCacheBytes"), computeBytes: sum("computeBytes") };
+  const memory = { ...parts, totalBytes: parts.weightsBytes + parts.kvCacheBytes + parts.computeBytes };
 
   // Unified memory: what sits "on the GPU" is in the same RAM, so the whole need must fit RAM.
   const ramNeed = machine.unifiedMemory ? gpuNeed + cpuNeed : cpuNeed;

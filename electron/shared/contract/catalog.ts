@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BENCHMARK_KEYS, type BenchmarkKey } from "../benchmarks.js";
 import { call } from "./define.js";
 import { KvCacheChoice, KvCacheType } from "./engine.js";
 
@@ -6,6 +7,12 @@ import { KvCacheChoice, KvCacheType } from "./engine.js";
 
 export const UseCase = z.enum(["coding", "chat", "math", "fastest"]);
 export type UseCase = z.infer<typeof UseCase>;
+
+/** Published figures; BENCHMARK_LABELS (shared/benchmarks.ts) names each with its metric and window. */
+export const Benchmarks = z.object(
+  Object.fromEntries(BENCHMARK_KEYS.map((key) => [key, z.number().optional()])) as Record<BenchmarkKey, z.ZodOptional<z.ZodNumber>>,
+);
+export type Benchmarks = z.infer<typeof Benchmarks>;
 
 export const VariantSummary = z.object({
   id: z.string(),
@@ -27,13 +34,9 @@ export const ModelSummary = z.object({
   baseModel: z.string().optional(),
   parameters: z.object({ total: z.number(), active: z.number() }),
   licenses: z.array(z.string()),
-  benchmarks: z.object({
-    aime2024: z.number().optional(),
-    math500: z.number().optional(),
-    gpqaDiamond: z.number().optional(),
-    liveCodeBench: z.number().optional(),
-    codeforces: z.number().optional(),
-  }),
+  benchmarks: Benchmarks,
+  /** What a user must know before choosing it (R1-Zero: poor readability, language mixing). */
+  warning: z.string().optional(),
   uses: z.array(z.string()),
   architecture: z.object({ arch: z.string(), blocks: z.number(), contextLength: z.number(), mixtureOfExperts: z.boolean() }),
   /** "builtin" or the extra catalog file it came from. */
