@@ -154,7 +154,10 @@ export class ChatService {
     if (!model) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
     if (model.contextSize >= contextSize) return;
     this.deps.emit("chat.notice", { jobId, message: `Loading ${model.name} again with a context of ${contextSize} tokens to go on with the response…` });
-    const loaded = await this.deps.engine.load({ path: model.path, contextSize, family: model.family }, { signal });
+    // The cache type the estimate for this context assumed (q4_0 where q8_0 would not fit); else the settings'.
+    const planned = await this.deps.largestContext?.(model).catch(() => null);
+    const kvCacheType = planned?.contextSize === contextSize ? planned.kvCacheType : undefined;
+    const loaded = await this.deps.engine.load({ path: model.path, contextSize, kvCacheType, family: model.family }, { signal });
     this.deps.emit("engine.loaded", { jobId, model: loaded });
   }
 }

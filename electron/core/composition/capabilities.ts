@@ -15,6 +15,7 @@ import { createLibraryModule } from "../library/module.js";
 import { createSettingsModule } from "../settings/module.js";
 import { createStoreModule } from "../store/module.js";
 import { chatStoreLink } from "./chat-store-link.js";
+import { largestContextLink } from "./larger-context-link.js";
 import { linkModelUsage } from "./model-usage-link.js";
 
 /**
@@ -43,7 +44,7 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
         engine: engine.service,
         settings: settings.service,
         ...chatStoreLink(store.service, engine.service),
-        largestContext: async (model) => (await fit.service.largestContextFor(model.path)).contextSize,
+        largestContext: largestContextLink(fit.service),
       }),
     );
     add(await createApiModule(ctx, { engine: engine.service, settings: settings.service }));
