@@ -2,10 +2,10 @@ import { defaultSampling, type ChatDone, type ChatTurn, type ResolvedGenerationO
 import type { EventSink } from "../kernel/event-bus.js";
 import { AppError } from "../kernel/errors.js";
 import type { JobRegistry } from "../kernel/jobs.js";
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { z } from "zod";
 import type { ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
-import { largerContextFor, type LargestContextFinder } from "./larger-context.js";
+import { largerContextFor, type LocalContext } from "./larger-context.js";
 
 /** Earlier turns of a conversation, oldest first: user text and answers only, never reasoning. */
 export interface ChatHistorySource {
@@ -33,7 +33,8 @@ export type SamplingDefaults = () => Partial<ResolvedGenerationOptions>;
 type ParsedSend = z.output<typeof ChatSendSchema>;
 
 export interface ChatServiceDeps {
-  engine: EngineService;
+  /** The local engine process or the selected remote server. */
+  engine: GenerationEngine;
   jobs: JobRegistry;
   emit: EventSink;
   samplingDefaults: SamplingDefaults;
@@ -41,8 +42,8 @@ export interface ChatServiceDeps {
   history?: ChatHistorySource;
   /** Where responses are kept as they stream; without one they are only streamed. */
   persistence?: ChatPersistence;
-  /** What context the loaded model could have here, to offer going on after the context filled. */
-  largestContext?: LargestContextFinder;
+  /** The local model's room, to offer going on in a larger context after the context filled. */
+  localContext?: LocalContext;
 }
 
 export class ChatService {
@@ -137,7 +138,7 @@ export class ChatService {
         this.active = undefined;
       }
       done ??= { jobId: job.id, conversationId, stopReason: "error", thought, answer, metrics: null, message: "The response ended without a result." };
-      done.largerContext = await largerContextFor(done, engine.loadedModel, this.deps.largestContext);
+      done.largerContext = await largerContextFor(done, this.deps.localContext);
       try {
         await this.deps.persistence?.onDone?.(done);
       } finally {
@@ -148,16 +149,16 @@ export class ChatService {
     return jobId;
   }
 
-  /** Going on in a larger context: the model is loaded again with it (the engine reuses nothing across a reload). */
+  /** Going on in a larger context: the local model is loaded again with it (the engine reuses nothing across a reload). */
   private async reloadLarger(jobId: string, contextSize: number, signal: AbortSignal): Promise<void> {
-    const model = this.deps.engine.loadedModel;
-    if (!model) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
+    const local = this.deps.localContext;
+    const model = local?.model();
+    if (!local || !model) throw new AppError("bad-request", "Only a model running on this computer can go on in a larger context.");
     if (model.contextSize >= contextSize) return;
     this.deps.emit("chat.notice", { jobId, message: `Loading ${model.name} again with a context of ${contextSize} tokens to go on with the response…` });
     // The cache type the estimate for this context assumed (q4_0 where q8_0 would not fit); else the settings'.
-    const planned = await this.deps.largestContext?.(model).catch(() => null);
-    const kvCacheType = planned?.contextSize === contextSize ? planned.kvCacheType : undefined;
-    const loaded = await this.deps.engine.load({ path: model.path, contextSize, kvCacheType, family: model.family }, { signal });
+    const planned = await local.largest(model).catch(() => null);
+    const loaded = await local.reload(model, contextSize, planned?.contextSize === contextSize ? planned.kvCacheType : undefined, signal);
     this.deps.emit("engine.loaded", { jobId, model: loaded });
   }
 }

@@ -1,18 +1,18 @@
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { generationDefaults } from "../settings/generation-defaults.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import { ChatService, type ChatHistorySource, type ChatPersistence } from "./chat-service.js";
-import type { LargestContextFinder } from "./larger-context.js";
+import type { LocalContext } from "./larger-context.js";
 
 export interface ChatDeps {
-  engine: EngineService;
+  engine: GenerationEngine;
   settings: Pick<SettingsService, "get">;
   /** The conversation store's side of a chat, when the app keeps conversations. */
   history?: ChatHistorySource;
   persistence?: ChatPersistence;
-  /** The largest context the loaded model runs with here (the fit estimator), for the larger-context action. */
-  largestContext?: LargestContextFinder;
+  /** The local model's room (engine process and fit estimator), for the larger-context action. */
+  localContext?: LocalContext;
 }
 
 /** Responses: chat.send starts a job that streams the engine's output (and keeps it, when wired). */
@@ -24,7 +24,7 @@ export function createChatModule(ctx: CoreContext, deps: ChatDeps): CapabilityMo
     samplingDefaults: () => generationDefaults(deps.settings.get()),
     history: deps.history,
     persistence: deps.persistence,
-    largestContext: deps.largestContext,
+    localContext: deps.localContext,
   });
   return {
     service,

@@ -6,6 +6,7 @@ import { chatCalls, chatEvents } from "./chat.js";
 import { conversationsCalls, conversationsEvents } from "./conversations.js";
 import { downloadsCalls, downloadsEvents } from "./downloads.js";
 import { engineCalls, engineEvents } from "./engine.js";
+import { remoteCalls, remoteEvents } from "./remote.js";
 import { settingsCalls, settingsEvents } from "./settings.js";
 
 /**
@@ -21,6 +22,7 @@ export const calls = {
   ...chatCalls,
   ...conversationsCalls,
   ...apiCalls,
+  ...remoteCalls,
 };
 
 export const events = {
@@ -32,6 +34,7 @@ export const events = {
   ...chatEvents,
   ...conversationsEvents,
   ...apiEvents,
+  ...remoteEvents,
 };
 
 export type Calls = typeof calls;
