@@ -17,6 +17,7 @@ import { createSettingsModule } from "../settings/module.js";
 import { createStoreModule } from "../store/module.js";
 import { chatStoreLink } from "./chat-store-link.js";
 import { selectedEngine } from "./engine-selection.js";
+import { localContextLink } from "./larger-context-link.js";
 import { linkModelUsage } from "./model-usage-link.js";
 
 /**
@@ -43,7 +44,14 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
     const remote = add(createRemoteModule(ctx, { catalog: catalog.service }));
     // Chat and the local API answer from the selected remote server, else from the local engine.
     const answering = selectedEngine(engine.service, remote.service);
-    add(createChatModule(ctx, { engine: answering, settings: settings.service, ...chatStoreLink(store.service, answering) }));
+    add(
+      createChatModule(ctx, {
+        engine: answering,
+        settings: settings.service,
+        ...chatStoreLink(store.service, answering),
+        localContext: localContextLink(engine.service, remote.service, fit.service),
+      }),
+    );
     add(await createApiModule(ctx, { engine: answering, settings: settings.service }));
     add(createAppModule(ctx, { hardware: hardware.service }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);

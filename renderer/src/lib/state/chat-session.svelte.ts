@@ -12,10 +12,13 @@ export interface ChatDelta {
 }
 export interface SendRequest {
   conversationId: string;
-  prompt: string;
+  /** Absent when going on with a stopped response (`resume`). */
+  prompt?: string;
   thinkingBudget?: number;
   /** Regenerate / edit: this stored message and every later one are dropped before asking. */
   rewindFrom?: string;
+  /** Go on with a response that stopped at the context, in a larger one (see ChatMessage.largerContext). */
+  resume?: { thought: string; answer: string; contextSize: number };
 }
 
 type Routed = { kind: "delta"; event: ChatDelta } | { kind: "done"; event: ChatDone };
@@ -37,6 +40,7 @@ export const coreChatGateway: ChatGateway = {
       conversationId: request.conversationId,
       prompt: request.prompt,
       rewindFrom: request.rewindFrom,
+      resume: request.resume,
       options: request.thinkingBudget === undefined ? {} : { thinkingBudget: request.thinkingBudget },
     }),
   cancel: async (jobId) => void (await api.call("jobs.cancel", { jobId })),
@@ -91,7 +95,7 @@ export class ChatSession {
     if (routed.kind === "delta") {
       this.streamingMessage?.receive(routed.event.thought, routed.event.answer);
     } else {
-      this.streamingMessage?.finish(routed.event.stopReason, routed.event.metrics, routed.event.message);
+      this.streamingMessage?.finish(routed.event.stopReason, routed.event.metrics, routed.event.message, routed.event.largerContext);
       this.jobId = undefined;
       this.streamingMessage = undefined;
       void this.adoptStoredIds();
@@ -131,7 +135,7 @@ export class ChatSession {
     if (!trimmed || this.generating) return;
     if (!this.conversationId) this.conversationId = await this.createConversation?.();
     if (!this.conversationId) return;
-    await this.start(trimmed, [...this.messages, new ChatMessage({ role: "user", text: trimmed })]);
+    await this.start({ prompt: trimmed }, [...this.messages, new ChatMessage({ role: "user", text: trimmed })]);
   }
 
   /** Answers the last question again, dropping the last answer. */
@@ -139,7 +143,7 @@ export class ChatSession {
     const lastUser = this.messages.findLastIndex((m) => m.role === "user");
     if (lastUser < 0 || this.generating) return;
     const question = this.messages[lastUser]!;
-    await this.start(question.content, this.messages.slice(0, lastUser + 1), question.id);
+    await this.start({ prompt: question.content, rewindFrom: question.id }, this.messages.slice(0, lastUser + 1));
   }
 
   /** Replaces a question with new text and asks again; later messages are dropped. */
@@ -147,28 +151,39 @@ export class ChatSession {
     const index = this.messages.findIndex((m) => m.id === messageId);
     if (index < 0 || this.generating || !text.trim()) return;
     const edited = new ChatMessage({ role: "user", text: text.trim() });
-    await this.start(edited.content, [...this.messages.slice(0, index), edited], this.messages[index]!.id);
+    await this.start({ prompt: edited.content, rewindFrom: this.messages[index]!.id }, [...this.messages.slice(0, index), edited]);
+  }
+
+  /**
+   * The last answer stopped at the context: the model is loaded again with the larger context it
+   * offered and the same response goes on, keeping what it wrote (it replaces the stopped message).
+   */
+  async continueInLargerContext(): Promise<void> {
+    const stopped = this.messages.at(-1);
+    if (!stopped || stopped.role !== "assistant" || !stopped.largerContext || this.generating) return;
+    const kept = { thought: stopped.thought.text, answer: stopped.answer.text };
+    await this.start({ rewindFrom: stopped.id, resume: { ...kept, contextSize: stopped.largerContext } }, this.messages.slice(0, -1), kept);
   }
 
   async stop(): Promise<void> {
     if (this.jobId && this.jobId !== STARTING) await this.gateway.cancel(this.jobId);
   }
 
-  /** `rewindFrom`: regenerate and edit drop that stored message and what followed, then ask. */
-  private async start(text: string, before: ChatMessage[], rewindFrom?: string): Promise<void> {
+  /** `rewindFrom`: regenerate and edit drop that stored message and what followed, then ask. `kept`: text the reply starts with. */
+  private async start(
+    request: Pick<SendRequest, "prompt" | "rewindFrom" | "resume">,
+    before: ChatMessage[],
+    kept?: { thought: string; answer: string },
+  ): Promise<void> {
     const reply = new ChatMessage({ role: "assistant", streaming: true }, this.scheduler);
+    if (kept) reply.receive(kept.thought, kept.answer);
     this.messages = [...before, reply];
     this.streamingMessage = reply;
     this.error = undefined;
     this.jobId = STARTING;
     this.#answering = this.conversationId;
     try {
-      const { jobId } = await this.gateway.send({
-        conversationId: this.conversationId!,
-        prompt: text,
-        thinkingBudget: this.thinkingBudget,
-        rewindFrom,
-      });
+      const { jobId } = await this.gateway.send({ conversationId: this.conversationId!, thinkingBudget: this.thinkingBudget, ...request });
       this.jobId = jobId;
       this.early.splice(0).forEach((routed) => this.route(routed));
     } catch (err) {
