@@ -13,6 +13,8 @@ import type { EventBus } from "../kernel/event-bus.js";
 import { createLibraryModule } from "../library/module.js";
 import { createSettingsModule } from "../settings/module.js";
 import { createStoreModule } from "../store/module.js";
+import { createUpdatesModule } from "../updates/module.js";
+import type { Updater } from "../updates/updater.js";
 import { chatStoreLink } from "./chat-store-link.js";
 import { linkModelUsage } from "./model-usage-link.js";
 
@@ -21,7 +23,10 @@ import { linkModelUsage } from "./model-usage-link.js";
  * collaborators it declares as typed parameters. Reading this function top to bottom is reading
  * the core's dependency graph.
  */
-export async function composeCapabilities(ctx: CoreContext, wiring: { bus: EventBus; engineLauncher: EngineLauncher }): Promise<CoreModule[]> {
+export async function composeCapabilities(
+  ctx: CoreContext,
+  wiring: { bus: EventBus; engineLauncher: EngineLauncher; updater?: Updater },
+): Promise<CoreModule[]> {
   const modules: CoreModule[] = [];
   // Built modules are kept as they come, so a failure half-way still closes what was started.
   const add = <M extends CoreModule>(module: M): M => (modules.push(module), module);
@@ -38,6 +43,7 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
     add(createChatModule(ctx, { engine: engine.service, settings: settings.service, ...chatStoreLink(store.service, engine.service) }));
     add(await createApiModule(ctx, { engine: engine.service, settings: settings.service }));
     add(createAppModule(ctx, { hardware: hardware.service }));
+    add(createUpdatesModule(ctx, { settings: settings.service, updater: wiring.updater }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);
     add({ handlers: {}, close: async () => stopUsage() });
     return modules;

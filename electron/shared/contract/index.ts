@@ -7,6 +7,7 @@ import { conversationsCalls, conversationsEvents } from "./conversations.js";
 import { downloadsCalls, downloadsEvents } from "./downloads.js";
 import { engineCalls, engineEvents } from "./engine.js";
 import { settingsCalls, settingsEvents } from "./settings.js";
+import { updatesCalls, updatesEvents } from "./updates.js";
 
 /**
  * Every call and event of the app, in one place. Each capability keeps its own file;
@@ -21,6 +22,7 @@ export const calls = {
   ...chatCalls,
   ...conversationsCalls,
   ...apiCalls,
+  ...updatesCalls,
 };
 
 export const events = {
@@ -32,6 +34,7 @@ export const events = {
   ...chatEvents,
   ...conversationsEvents,
   ...apiEvents,
+  ...updatesEvents,
 };
 
 export type Calls = typeof calls;
