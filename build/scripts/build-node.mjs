@@ -11,7 +11,14 @@ if (!existsSync(engineEntry)) {
   process.exit(1);
 }
 
-const common = { bundle: true, platform: "node", target: "node20", sourcemap: true, logLevel: "info", external: ["electron", "node-llama-cpp", "electron-updater"] };
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "info",
+  external: ["electron", "node-llama-cpp", "electron-updater"],
+};
 const esmBanner = { js: "import { createRequire as __r1CreateRequire } from 'node:module'; const require = __r1CreateRequire(import.meta.url);" };
 
 await Promise.all([

@@ -33,7 +33,11 @@ describe("electron-builder.yml", () => {
   it("builds DMGs for macOS arm64 and x64 under the hardened runtime, signed and notarized only when the environment says so", () => {
     expect(targets("mac").dmg).toEqual(["arm64", "x64"]);
     expect(targets("mac").zip).toEqual(["arm64", "x64"]); // what the updater downloads
-    expect(config.mac).toMatchObject({ hardenedRuntime: true, entitlements: "build/entitlements.mac.plist", entitlementsInherit: "build/entitlements.mac.plist" });
+    expect(config.mac).toMatchObject({
+      hardenedRuntime: true,
+      entitlements: "build/entitlements.mac.plist",
+      entitlementsInherit: "build/entitlements.mac.plist",
+    });
     // No identity or notarize credentials in the file: CSC_LINK / APPLE_* from the environment, unsigned without them.
     expect(config.mac?.identity).toBeUndefined();
     expect(config.mac?.notarize).toBeUndefined();

@@ -64,7 +64,12 @@ describe("updates", () => {
     const feed = new ScriptedFeed(newer);
     const app = await startCore({ updater: feed });
     cleanups.push(app.close);
-    expect(await app.call("updates.check")).toEqual({ state: "available", currentVersion: expect.any(String), version: "9.9.9", releaseNotes: "Faster downloads." });
+    expect(await app.call("updates.check")).toEqual({
+      state: "available",
+      currentVersion: expect.any(String),
+      version: "9.9.9",
+      releaseNotes: "Faster downloads.",
+    });
     expect(app.events.filter((e) => e.name === "updates.changed").map((e) => (e.payload as { state: string }).state)).toEqual(["checking", "available"]);
     feed.answer = async () => null;
     expect(await app.call("updates.check")).toMatchObject({ state: "up-to-date" });
@@ -78,7 +83,9 @@ describe("updates", () => {
     const feed = new ScriptedFeed(newer);
     const app = await startCore({ updater: feed, dataDir: first.dataDir });
     cleanups.push(app.close);
-    await expect.poll(() => app.events.find((e) => e.name === "app.notice")?.payload).toEqual({ level: "info", message: expect.stringContaining("R1 Local 9.9.9 is available") });
+    await expect
+      .poll(() => app.events.find((e) => e.name === "app.notice")?.payload)
+      .toEqual({ level: "info", message: expect.stringContaining("R1 Local 9.9.9 is available") });
     expect(feed.asked).toBe(1);
   });
 
@@ -91,7 +98,9 @@ describe("updates", () => {
     await expect(app.call("updates.install")).rejects.toMatchObject({ code: "bad-request" });
     expect(await app.call("updates.download")).toMatchObject({ state: "downloading", version: "9.9.9", progress: 0 });
     await expect.poll(async () => (await app.call("updates.status")).state).toBe("downloaded");
-    const progress = app.events.filter((e) => (e.payload as { state?: string }).state === "downloading").map((e) => (e.payload as { progress: number }).progress);
+    const progress = app.events
+      .filter((e) => (e.payload as { state?: string }).state === "downloading")
+      .map((e) => (e.payload as { progress: number }).progress);
     expect(progress).toEqual([0, 0.25, 0.5, 1]);
     expect(feed.installs).toBe(0);
     expect(await app.call("updates.install")).toEqual({ restarting: true });

@@ -49,7 +49,12 @@ async function walk(dir: string, base = dir): Promise<{ file: string; bytes: num
  */
 async function fakeElectronDist(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const body = Buffer.concat([Buffer.from("stand-in for the Electron binary\n"), Buffer.from(FUSE_SENTINEL), Buffer.from([1, 8]), Buffer.from(ELECTRON_DEFAULT_WIRE)]);
+  const body = Buffer.concat([
+    Buffer.from("stand-in for the Electron binary\n"),
+    Buffer.from(FUSE_SENTINEL),
+    Buffer.from([1, 8]),
+    Buffer.from(ELECTRON_DEFAULT_WIRE),
+  ]);
   await writeFile(path.join(dir, "electron"), body);
   await chmod(path.join(dir, "electron"), 0o755);
   return dir;
