@@ -61,7 +61,7 @@ async function fakeElectronDist(dir: string): Promise<string> {
 }
 
 /** The app's bundles and renderer, built if this checkout has not built them yet. */
-async function ensureBuilt(): Promise<void> {
+export async function ensureBuilt(): Promise<void> {
   if (!existsSync(path.join(root, "out/renderer/index.html"))) await viteBuild({ configFile: path.join(root, "vite.config.ts"), logLevel: "warn" });
   if (!existsSync(path.join(root, "out/main/main.js")) || !existsSync(path.join(root, "out/engine/engine.js"))) {
     const { execFileSync } = await import("node:child_process");
