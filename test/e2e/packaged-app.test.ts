@@ -46,7 +46,9 @@ async function askThroughWindowApi(modelPath: string): Promise<SmokeResult> {
   const next = (name: string) =>
     new Promise<unknown>((resolve) => {
       const stop = api.onEvent((n, p) => {
-        if (n === name) (stop(), resolve(p));
+        if (n !== name) return;
+        stop();
+        resolve(p);
       });
     });
   const loadEnds = Promise.race([next("engine.loaded"), next("engine.loadFailed").then((p) => ({ failed: p }))]);

@@ -44,9 +44,14 @@ export async function launchElectronApp(target: { binary: string; args: string[]
     child.stderr!.setEncoding("utf8").on("data", (text: string) => {
       stderr += text;
       const match = /DevTools listening on (ws:\/\/\S+)/.exec(stderr);
-      if (match) (clearTimeout(timer), resolve(match[1]!));
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(match[1]!);
     });
-    child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`The app exited (${code}) before its window opened. stderr:\n${stderr}`))));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The app exited (${code}) before its window opened. stderr:\n${stderr}`));
+    });
   });
   const browser = await chromium.connectOverCDP(endpoint);
   const page = await waitForAppPage(browser);
