@@ -15,6 +15,8 @@ import { ensureBuilt } from "../support/packaging/pack-dir.js";
 // launch and reports the launch as skipped, by name.
 const SMOKE = "the packaged app opens its window, loads a generated model and answers one question with a trace";
 const target = electronUnderTest();
+// In release.yml the packaged app must be tested, never skipped.
+if (process.env.R1_PACKAGED_APP && !target) throw new Error(`R1_PACKAGED_APP names no file: ${process.env.R1_PACKAGED_APP}`);
 if (!target) console.warn(`SKIPPED: '${SMOKE}' — no Electron binary here (set R1_PACKAGED_APP, or let the electron package download its runtime).`);
 
 const resultsDir = path.resolve(import.meta.dirname, "../../test-results/packaged");
