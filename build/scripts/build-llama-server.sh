@@ -12,6 +12,11 @@ exe=""
 case "$(uname -s)" in MINGW* | MSYS* | CYGWIN*) exe=".exe" ;; esac
 bin="$out/bin/llama-server$exe"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+# One build at a time: a second caller waits for the first and then finds the binary.
+mkdir -p "$root/.cache/llama-server"
+exec 9>"$root/.cache/llama-server/build.lock"
+flock 9
+if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 src="$root/.cache/llama-server/src-$tag"
 rm -rf "$src" "$out.tmp"
 git clone --quiet "$bundle" "$src" >&2
