@@ -13,9 +13,12 @@ case "$(uname -s)" in MINGW* | MSYS* | CYGWIN*) exe=".exe" ;; esac
 bin="$out/bin/llama-server$exe"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 # One build at a time: a second caller waits for the first and then finds the binary.
+# (macOS and Git Bash have no flock; CI there builds once per job anyway.)
 mkdir -p "$root/.cache/llama-server"
-exec 9>"$root/.cache/llama-server/build.lock"
-flock 9
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$root/.cache/llama-server/build.lock"
+  flock 9
+fi
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 src="$root/.cache/llama-server/src-$tag"
 rm -rf "$src" "$out.tmp"
