@@ -26,6 +26,11 @@ describe("the packaged app (linux x64)", () => {
     expect(packed.resourceFiles).toContain("resources/catalog/catalog.json");
   });
 
+  it("carries electron-updater (main loads it as a module) and the feed address it reads", () => {
+    expect(packed.asarFiles).toContain("node_modules/electron-updater/package.json");
+    expect(packed.resourceFiles).toContain("app-update.yml");
+  });
+
   it("unpacks node-llama-cpp's CPU, CUDA and Vulkan binaries for linux-x64, and no other platform's", () => {
     const bins = packed.unpackedFiles.filter((f) => f.startsWith("node_modules/@node-llama-cpp/") && f.includes("/bins/"));
     for (const build of ["linux-x64", "linux-x64-cuda", "linux-x64-vulkan"]) {
