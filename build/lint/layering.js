@@ -35,6 +35,7 @@ export const CORE_TIERS = {
     chat: ["engine", "settings"],
     api: ["engine", "settings"],
     app: ["hardware"],
+    remote: ["engine", "catalog"],
     updates: ["settings"],
   },
 };

@@ -25,4 +25,6 @@ await Promise.all([
   build({ ...common, entryPoints: ["electron/main/main.ts"], outfile: "out/main/main.js", format: "esm", banner: esmBanner }),
   build({ ...common, entryPoints: ["electron/preload/preload.ts"], outfile: "out/preload/preload.cjs", format: "cjs" }),
   build({ ...common, entryPoints: [engineEntry], outfile: "out/engine/engine.js", format: "esm", banner: esmBanner }),
+  // GGUF headers are parsed on a worker thread; the core finds this file beside the main bundle.
+  build({ ...common, entryPoints: ["electron/core/gguf/header-worker.ts"], outfile: "out/main/gguf-header-worker.js", format: "esm", banner: esmBanner }),
 ]);

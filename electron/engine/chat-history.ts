@@ -1,9 +1,11 @@
 import type { ChatHistoryItem } from "node-llama-cpp";
 import type { ChatTurn } from "../shared/contract/chat.js";
+import { answerOfAssistantTurn } from "../shared/reasoning.js";
 
 /**
- * Turns the conversation into node-llama-cpp's history. Assistant turns carry their answer only:
- * earlier reasoning never goes back into the context. For the original distills, which should get
+ * Turns the conversation into node-llama-cpp's history. Assistant turns carry their answer only
+ * (whatever a client sends, up to its last `</think>` is cut): earlier reasoning never goes back into
+ * the context, and a turn left with no answer (a reasoning that never finished) is left out. For the original distills, which should get
  * no system prompt, a given one is folded into the first user turn, as DeepSeek advises.
  */
 export function toChatHistory(turns: ChatTurn[], systemPrompt: string | undefined, systemPromptAllowed: boolean): ChatHistoryItem[] {
@@ -17,7 +19,8 @@ export function toChatHistory(turns: ChatTurn[], systemPrompt: string | undefine
       foldedSystem ||= fold;
       history.push({ type: "user", text: fold ? `${system}\n\n${turn.content}` : turn.content });
     } else {
-      history.push({ type: "model", response: [turn.content] });
+      const answer = answerOfAssistantTurn(turn.content);
+      if (answer) history.push({ type: "model", response: [answer] });
     }
   }
   return history;

@@ -5,6 +5,7 @@ import { AppCore } from "../core/composition/app-core.js";
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from "./app-protocol.js";
 import { createAppUpdater } from "./app-updater.js";
 import { CALL_CHANNEL, createCallHandler, forwardEvents, sendEvent } from "./ipc-bridge.js";
+import { isAllowedWindowDownload, rendererDevUrl } from "./build-mode.js";
 import { menuTemplate } from "./menu.js";
 import { UtilityEngineLauncher } from "./utility-engine-launcher.js";
 import { isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "./window-options.js";
@@ -13,7 +14,7 @@ import { loadWindowState, saveWindowState } from "./window-state.js";
 // The Electron composition root: windows, the IPC adapter, menus and lifecycle. Everything else
 // lives in the core (plain Node), which serve mode and the tests run without Electron.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const devServerUrl = process.env.R1_RENDERER_URL;
+const devServerUrl = rendererDevUrl(process.env, app.isPackaged);
 let mainWindow: BrowserWindow | undefined;
 
 if (!app.requestSingleInstanceLock()) {
@@ -45,6 +46,10 @@ async function start(): Promise<void> {
   const userData = app.getPath("userData");
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
+  // Only files the page made itself may be saved (Electron then asks where); nothing else downloads.
+  session.defaultSession.on("will-download", (event, item) => {
+    if (!isAllowedWindowDownload(item.getURL(), [APP_ORIGIN, ...(devServerUrl ? [new URL(devServerUrl).origin] : [])])) event.preventDefault();
+  });
   serveRenderer(path.join(here, "../renderer"));
 
   const engineLauncher = new UtilityEngineLauncher(path.join(here, "../engine/engine.js"));
@@ -57,6 +62,7 @@ async function start(): Promise<void> {
       menuTemplate(process.platform, {
         newChat: () => sendEvent(mainWindow?.webContents, "app.command", { command: "new-chat" }),
         openDataFolder: () => void shell.openPath(userData),
+        devTools: !app.isPackaged,
       }),
     ),
   );
@@ -80,7 +86,7 @@ function createWindow(userData: string): void {
     loadWindowState(userData),
     screen.getAllDisplays().map((d) => d.workArea),
   );
-  const window = new BrowserWindow(windowOptions(bounds, path.join(here, "../preload/preload.cjs")));
+  const window = new BrowserWindow(windowOptions(bounds, path.join(here, "../preload/preload.cjs"), { devTools: !app.isPackaged }));
   if (bounds.maximized) window.maximize();
   window.once("ready-to-show", () => {
     window.show();

@@ -1,7 +1,13 @@
 import type { MenuItemConstructorOptions } from "electron";
 
-/** Native menus with the usual shortcuts (roles give each platform its own accelerators). */
-export function menuTemplate(platform: NodeJS.Platform, actions: { newChat: () => void; openDataFolder: () => void }): MenuItemConstructorOptions[] {
+/**
+ * Native menus with the usual shortcuts (roles give each platform its own accelerators). DevTools
+ * only in development builds: a packaged app has no menu item (nor shortcut) that opens them.
+ */
+export function menuTemplate(
+  platform: NodeJS.Platform,
+  actions: { newChat: () => void; openDataFolder: () => void; devTools?: boolean },
+): MenuItemConstructorOptions[] {
   const mac = platform === "darwin";
   return [
     ...(mac ? [{ role: "appMenu" as const }] : []),
@@ -19,7 +25,7 @@ export function menuTemplate(platform: NodeJS.Platform, actions: { newChat: () =
       label: "View",
       submenu: [
         { role: "reload" },
-        { role: "toggleDevTools" },
+        ...(actions.devTools ? [{ role: "toggleDevTools" as const }] : []),
         { type: "separator" },
         { role: "resetZoom" },
         { role: "zoomIn" },

@@ -11,7 +11,7 @@ export interface SavedBounds {
 export const DEFAULT_BOUNDS: SavedBounds = { width: 1280, height: 820 };
 
 /** The window's options: the renderer is a web page with no Node, in a sandbox, isolated from the preload. */
-export function windowOptions(bounds: SavedBounds, preloadPath: string): BrowserWindowConstructorOptions {
+export function windowOptions(bounds: SavedBounds, preloadPath: string, options: { devTools?: boolean } = {}): BrowserWindowConstructorOptions {
   return {
     ...bounds,
     minWidth: 720,
@@ -30,6 +30,8 @@ export function windowOptions(bounds: SavedBounds, preloadPath: string): Browser
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: true,
+      // Packaged builds cannot open DevTools at all (development runs pass true).
+      devTools: options.devTools ?? false,
     },
   };
 }

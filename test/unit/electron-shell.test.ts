@@ -7,6 +7,10 @@ import { eventNames } from "../../electron/shared/contract/index.js";
 import { EventBus } from "../../electron/core/kernel/event-bus.js";
 import { EVENT_CHANNEL, forwardEvents, sendEvent } from "../../electron/main/ipc-bridge.js";
 import { menuTemplate } from "../../electron/main/menu.js";
+import { isAllowedWindowDownload, rendererDevUrl } from "../../electron/main/build-mode.js";
+import { createPrivateFolder } from "../../electron/core/composition/data-dir.js";
+import { mkdtemp, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { DEFAULT_BOUNDS, isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "../../electron/main/window-options.js";
 import { electronUnderTest } from "../support/packaging/electron-app.js";
 
@@ -57,7 +61,53 @@ describe("the Content-Security-Policy", () => {
     expect(directives["connect-src"]).toBe("'self'");
     expect(directives["font-src"]).toBe("'self' data:");
     expect(directives["object-src"]).toBe("'none'");
+    // Element styles only from the app's files; inline style attributes (KaTeX's) only as attributes.
+    expect(directives["style-src"]).toBe("'self'");
+    expect(directives["style-src-elem"]).toBe("'self'");
+    expect(directives["style-src-attr"]).toBe("'unsafe-inline'");
     expect(csp).not.toMatch(/https?:|unsafe-eval/);
+  });
+});
+
+describe("a packaged build", () => {
+  it("ignores R1_RENDERER_URL, and a development run takes only a dev server on this machine", () => {
+    expect(rendererDevUrl({ R1_RENDERER_URL: "http://localhost:5173/" }, true)).toBeUndefined();
+    expect(rendererDevUrl({ R1_RENDERER_URL: "http://localhost:5173/" }, false)).toBe("http://localhost:5173/");
+    expect(rendererDevUrl({ R1_RENDERER_URL: "https://evil.example/" }, false)).toBeUndefined();
+    expect(rendererDevUrl({ R1_RENDERER_URL: "file:///tmp/x.html" }, false)).toBeUndefined();
+    expect(rendererDevUrl({ R1_RENDERER_URL: "not a url" }, false)).toBeUndefined();
+  });
+
+  it("has no DevTools in its menu or its windows", () => {
+    const packaged = JSON.stringify(menuTemplate("linux", { newChat: () => {}, openDataFolder: () => {}, devTools: false }));
+    expect(packaged).not.toContain("toggleDevTools");
+    expect(JSON.stringify(menuTemplate("linux", { newChat: () => {}, openDataFolder: () => {}, devTools: true }))).toContain("toggleDevTools");
+    expect(windowOptions(DEFAULT_BOUNDS, "/app/preload.cjs").webPreferences?.devTools).toBe(false);
+  });
+
+  it("lets the window save only files the page made itself", () => {
+    expect(isAllowedWindowDownload("blob:app://r1/0b6c7e4a-1", ["app://r1"])).toBe(true);
+    expect(isAllowedWindowDownload("data:text/plain,hello", ["app://r1"])).toBe(true);
+    expect(isAllowedWindowDownload("https://evil.example/payload.exe", ["app://r1"])).toBe(false);
+    expect(isAllowedWindowDownload("blob:https://evil.example/1", ["app://r1"])).toBe(false);
+    expect(isAllowedWindowDownload("file:///etc/passwd", ["app://r1"])).toBe(false);
+  });
+
+  it("wires those decisions into Electron main (the runtime itself cannot run here)", () => {
+    const main = readFileSync(path.join(root, "electron/main/main.ts"), "utf8");
+    expect(main).toContain("rendererDevUrl(process.env, app.isPackaged)");
+    expect(main).toMatch(/on\("will-download"[\s\S]*isAllowedWindowDownload/);
+    expect(main).not.toContain("process.env.R1_RENDERER_URL");
+  });
+});
+
+describe("the data folder", () => {
+  it("is created readable by this user only", async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), "r1-private-"));
+    const dir = path.join(parent, "a", "data");
+    await createPrivateFolder(dir);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(path.join(parent, "a"))).mode & 0o077).toBe(0);
   });
 });
 

@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { connect } from "node:net";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -37,11 +38,11 @@ function get(pathAndQuery: string, headers: Record<string, string> = {}): Promis
   });
 }
 
-const cookie = () => `r1_token=${server.token}`;
+const withToken = (token = server.token) => ["r1-local", `r1-token.${token}`];
 
-function openSocket(headers: Record<string, string>): Promise<WebSocket> {
+function openSocket(headers: Record<string, string>, protocols: string[] = withToken(), options: { maxPayload?: number } = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, protocols, { headers, ...options });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once("error", reject);
@@ -55,45 +56,100 @@ function roundTrip(ws: WebSocket, message: unknown): Promise<Record<string, unkn
   });
 }
 
+/** A raw request line and headers, as a hostile client may send them (node:http refuses to build some). */
+function rawRequest(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, "127.0.0.1", () => socket.write(text));
+    let answer = "";
+    socket.on("data", (chunk) => (answer += chunk.toString("latin1")));
+    socket.on("end", () => resolve(answer));
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
+async function stillAnswers(): Promise<void> {
+  const ws = await openSocket({ origin });
+  expect(await roundTrip(ws, { t: "call", id: 1, name: "app.info", payload: {} })).toMatchObject({ id: 1, ok: true });
+  ws.close();
+}
+
 describe("serve mode", () => {
-  it("prints an address on loopback that carries the token", () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=${server.token}$`));
+  it("prints an address on loopback whose token is in the fragment, which browsers never send", () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#token=${server.token}$`));
     expect(server.token.length).toBeGreaterThanOrEqual(24);
   });
 
-  it("answers 401 without a token and with a wrong one", async () => {
-    expect((await get("/")).status).toBe(401);
-    expect((await get("/?token=wrong")).status).toBe(401);
-    expect((await get("/", { cookie: "r1_token=wrong" })).status).toBe(401);
-  });
-
-  it("trades the token for an HttpOnly cookie, then serves the app with a strict CSP", async () => {
-    const first = await get(`/?token=${server.token}`);
-    expect(first.status).toBe(302);
-    expect(String(first.headers["set-cookie"])).toMatch(/r1_token=.*HttpOnly; SameSite=Strict/);
-    const page = await get("/", { cookie: cookie() });
+  it("serves the page (no secret in it) with a strict CSP and sets no cookie", async () => {
+    const page = await get("/");
     expect(page.status).toBe(200);
     expect(page.body).toContain("R1 Local");
+    expect(page.headers["set-cookie"]).toBeUndefined();
     expect(String(page.headers["content-security-policy"])).toContain("default-src 'self'");
   });
 
+  it("opens the WebSocket only with the token in the handshake, never from a cookie", async () => {
+    await expect(openSocket({ origin }, ["r1-local"])).rejects.toThrow("HTTP 401");
+    await expect(openSocket({ origin }, withToken("wrong"))).rejects.toThrow("HTTP 401");
+    await expect(openSocket({ origin, cookie: `r1_token=${server.token}` }, ["r1-local"])).rejects.toThrow("HTTP 401");
+    const ws = await openSocket({ origin });
+    expect(ws.protocol).toBe("r1-local");
+    ws.close();
+  });
+
   it("answers 403 to a foreign Origin, even with the token", async () => {
-    expect((await get("/", { cookie: cookie(), origin: "http://evil.example" })).status).toBe(403);
-    await expect(openSocket({ cookie: cookie(), origin: "http://evil.example" })).rejects.toThrow("HTTP 403");
+    expect((await get("/", { origin: "http://evil.example" })).status).toBe(403);
+    await expect(openSocket({ origin: "http://evil.example" })).rejects.toThrow("HTTP 403");
+    await expect(openSocket({ origin: `http://127.0.0.1:${server.port + 1}` })).rejects.toThrow("HTTP 403");
   });
 
   it("answers 403 to a rebinding Host header, even with the token", async () => {
-    expect((await get(`/?token=${server.token}`, { host: `attacker.example:${server.port}` })).status).toBe(403);
-    await expect(openSocket({ cookie: cookie(), origin, host: `attacker.example:${server.port}` })).rejects.toThrow("HTTP 403");
+    expect((await get("/", { host: `attacker.example:${server.port}` })).status).toBe(403);
+    await expect(openSocket({ origin, host: `attacker.example:${server.port}` })).rejects.toThrow("HTTP 403");
   });
 
-  it("refuses a WebSocket without the token or without an Origin", async () => {
-    await expect(openSocket({ origin })).rejects.toThrow("HTTP 401");
-    await expect(openSocket({ cookie: cookie() })).rejects.toThrow("HTTP 403");
+  it("refuses a WebSocket without an Origin", async () => {
+    await expect(openSocket({})).rejects.toThrow("HTTP 403");
+  });
+
+  it("answers 400 to malformed cookies, addresses and paths, and keeps serving", async () => {
+    expect((await get("/", { cookie: "r1_token=%E0%A4%A" })).status).toBe(200); // cookies are not read at all
+    expect((await get("/%E0%A4%A")).status).toBe(400);
+    expect((await get("/assets/%")).status).toBe(400);
+    expect((await get("/..%2F..%2Fetc%2Fpasswd")).status).toBe(404);
+    expect(
+      await rawRequest(
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${origin}\r\nCookie: r1_token=%\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1\.1 401/);
+    expect(
+      await rawRequest(
+        `GET /%E0%A4%A HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: r1-local, r1-token.${server.token}\r\n\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawRequest("GARBAGE\r\n\r\n")).toMatch(/^$|^HTTP\/1\.1 400/);
+    await stillAnswers();
+  });
+
+  it("closes only the offending socket on a protocol error, and takes messages as large as an import may be", async () => {
+    const ws = await openSocket({ origin });
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    ws.on("error", () => undefined);
+    // An invalid frame (reserved opcode 0x3), straight onto the socket: a protocol error.
+    (ws as unknown as { _socket: import("node:net").Socket })._socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
+    expect(await closed).toBeGreaterThanOrEqual(1002);
+    await stillAnswers();
+
+    const big = await openSocket({ origin });
+    const content = JSON.stringify({ format: "r1-local-export", padding: "x".repeat(6 * 1024 * 1024) });
+    const reply = await roundTrip(big, { t: "call", id: 7, name: "conversations.import", payload: { content } });
+    expect(reply).toMatchObject({ id: 7 }); // answered (the content is no valid export), not cut off at 4 MiB
+    big.close();
+    await stillAnswers();
   });
 
   it("does a real round trip over the WebSocket, and answers malformed messages with a clear error", async () => {
-    const ws = await openSocket({ cookie: cookie(), origin });
+    const ws = await openSocket({ origin });
     const reply = await roundTrip(ws, { t: "call", id: 1, name: "app.info", payload: {} });
     expect(reply).toMatchObject({ t: "result", id: 1, ok: true, value: { name: "R1 Local", mode: "serve" } });
     expect(await roundTrip(ws, "{not json")).toMatchObject({ ok: false, error: { code: "bad-request", message: "Message is not JSON." } });

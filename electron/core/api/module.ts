@@ -1,5 +1,5 @@
 import type { Settings } from "../../shared/contract/settings.js";
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
 import { generationDefaults } from "../settings/generation-defaults.js";
 import type { SettingsService } from "../settings/settings-service.js";
@@ -7,7 +7,8 @@ import { ApiKeyFile } from "./api-key.js";
 import { startApiServer, type RunningApiServer } from "./openai-server.js";
 
 export interface ApiDeps {
-  engine: EngineService;
+  /** The local engine process or the selected remote server. */
+  engine: GenerationEngine;
   settings: SettingsService;
 }
 

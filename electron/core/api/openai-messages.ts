@@ -1,14 +1,10 @@
 import type { ChatTurn } from "../../shared/contract/chat.js";
+import { answerOfAssistantTurn } from "../../shared/reasoning.js";
 import type { OpenAiMessage } from "./openai-schemas.js";
 
 function text(message: OpenAiMessage): string {
   const content = message.content ?? "";
   return typeof content === "string" ? content : content.map((part) => part.text).join("");
-}
-
-/** Reasoning a client pasted back into an assistant turn is removed, as DeepSeek's API requires. */
-export function stripThinking(answer: string): string {
-  return answer.replace(/<think>[\s\S]*?<\/think>/g, "").trimStart();
 }
 
 /**
@@ -23,7 +19,7 @@ export function toTurns(messages: OpenAiMessage[], systemPromptAllowed: boolean)
   const turns: ChatTurn[] = [];
   for (const message of messages) {
     if (message.role === "user") turns.push({ role: "user", content: text(message) });
-    else if (message.role === "assistant") turns.push({ role: "assistant", content: stripThinking(text(message)) });
+    else if (message.role === "assistant") turns.push({ role: "assistant", content: answerOfAssistantTurn(text(message)) });
   }
   if (system && !systemPromptAllowed) {
     const first = turns.find((t) => t.role === "user");

@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { ResolvedGenerationOptions } from "../../shared/contract/chat.js";
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import { describeIssues } from "../kernel/dispatcher.js";
 import { AppError } from "../kernel/errors.js";
+import { sameSecret } from "../kernel/same-secret.js";
 import { httpErrorOf } from "./http-errors.js";
 import { ChatCompletionRequest } from "./openai-schemas.js";
 import { finishReason, toTurns } from "./openai-messages.js";
 
 export interface ApiServerOptions {
-  engine: EngineService;
+  engine: GenerationEngine;
   /** Read per request, so a rotated key applies at once. */
   apiKey: () => string;
   port: number;
@@ -74,7 +75,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 async function handle(req: IncomingMessage, res: ServerResponse, options: ApiServerOptions): Promise<void> {
   const host = (req.headers.host ?? "").replace(/:\d+$/, "");
   if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) return fail(res, 403, "forbidden", "Host not allowed.");
-  if (req.headers.authorization !== `Bearer ${options.apiKey()}`)
+  if (!sameSecret(req.headers.authorization ?? "", `Bearer ${options.apiKey()}`))
     return fail(res, 401, "invalid_api_key", "Missing or wrong API key (Authorization: Bearer <key> from R1 Local's settings).");
   const path = new URL(req.url ?? "/", "http://x").pathname;
   const engine = options.engine;

@@ -2,7 +2,7 @@ import { defaultSampling, type ChatDone, type ChatTurn, type ResolvedGenerationO
 import type { EventSink } from "../kernel/event-bus.js";
 import { AppError } from "../kernel/errors.js";
 import type { JobRegistry } from "../kernel/jobs.js";
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { z } from "zod";
 import type { ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
 
@@ -31,7 +31,8 @@ export type SamplingDefaults = () => Partial<ResolvedGenerationOptions>;
 type ParsedSend = z.output<typeof ChatSendSchema>;
 
 export interface ChatServiceDeps {
-  engine: EngineService;
+  /** The local engine process or the selected remote server. */
+  engine: GenerationEngine;
   jobs: JobRegistry;
   emit: EventSink;
   samplingDefaults: SamplingDefaults;

@@ -1,11 +1,11 @@
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { generationDefaults } from "../settings/generation-defaults.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import { ChatService, type ChatHistorySource, type ChatPersistence } from "./chat-service.js";
 
 export interface ChatDeps {
-  engine: EngineService;
+  engine: GenerationEngine;
   settings: Pick<SettingsService, "get">;
   /** The conversation store's side of a chat, when the app keeps conversations. */
   history?: ChatHistorySource;

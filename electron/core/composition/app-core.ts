@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { NodeEngineLauncher, type EngineLauncher } from "../engine/launcher.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
 import { Dispatcher } from "../kernel/dispatcher.js";
@@ -6,6 +5,7 @@ import type { CoreEndpoint } from "../kernel/endpoint.js";
 import { EventBus, type EventListener } from "../kernel/event-bus.js";
 import { JobRegistry } from "../kernel/jobs.js";
 import { closeModules, composeCapabilities } from "./capabilities.js";
+import { createPrivateFolder } from "./data-dir.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import type { Updater } from "../updates/updater.js";
 import { appVersion } from "./version.js";
@@ -37,7 +37,7 @@ export class AppCore implements CoreEndpoint {
   }
 
   static async create(options: AppCoreOptions): Promise<AppCore> {
-    await mkdir(options.dataDir, { recursive: true });
+    await createPrivateFolder(options.dataDir);
     const unlock = lockDataDir(options.dataDir);
     const bus = new EventBus();
     const jobs = new JobRegistry();

@@ -11,11 +11,13 @@ import { createHardwareModule } from "../hardware/module.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
 import type { EventBus } from "../kernel/event-bus.js";
 import { createLibraryModule } from "../library/module.js";
+import { createRemoteModule } from "../remote/module.js";
 import { createSettingsModule } from "../settings/module.js";
 import { createStoreModule } from "../store/module.js";
 import { createUpdatesModule } from "../updates/module.js";
 import type { Updater } from "../updates/updater.js";
 import { chatStoreLink } from "./chat-store-link.js";
+import { selectedEngine } from "./engine-selection.js";
 import { linkModelUsage } from "./model-usage-link.js";
 
 /**
@@ -40,8 +42,11 @@ export async function composeCapabilities(
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));
     const fit = add(createFitModule(ctx, { catalog: catalog.service, hardware: hardware.service, library: library.service }));
     add(await createDownloadsModule(ctx, { settings: settings.service, library: library.service, catalog: catalog.service }));
-    add(createChatModule(ctx, { engine: engine.service, settings: settings.service, ...chatStoreLink(store.service, engine.service) }));
-    add(await createApiModule(ctx, { engine: engine.service, settings: settings.service }));
+    const remote = add(createRemoteModule(ctx, { catalog: catalog.service }));
+    // Chat and the local API answer from the selected remote server, else from the local engine.
+    const answering = selectedEngine(engine.service, remote.service);
+    add(createChatModule(ctx, { engine: answering, settings: settings.service, ...chatStoreLink(store.service, answering) }));
+    add(await createApiModule(ctx, { engine: answering, settings: settings.service }));
     add(createAppModule(ctx, { hardware: hardware.service }));
     add(createUpdatesModule(ctx, { settings: settings.service, updater: wiring.updater }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);

@@ -1,5 +1,5 @@
 import type { ChatHistorySource, ChatPersistence } from "../chat/chat-service.js";
-import type { EngineService } from "../engine/engine-service.js";
+import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { ConversationsService } from "../store/conversation-store.js";
 
 /**
@@ -10,7 +10,7 @@ import type { ConversationsService } from "../store/conversation-store.js";
  */
 export function chatStoreLink(
   store: ConversationsService,
-  engine: Pick<EngineService, "loadedModel">,
+  engine: Pick<GenerationEngine, "loadedModel">,
 ): { history: ChatHistorySource; persistence: ChatPersistence } {
   const history: ChatHistorySource = {
     turns: (conversationId) => store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text })),

@@ -19,10 +19,20 @@ export class DownloadList {
     private readonly progress: DownloadProgressReporter,
   ) {}
 
-  /** Loads the saved list; what was on its way when the app stopped is queued again. */
-  async load(): Promise<void> {
+  /**
+   * Loads the saved list; what was on its way when the app stopped is queued again. `refuse` says
+   * why a record read back from disk must not be acted on (its paths are built from its fields).
+   */
+  async load(refuse: (record: DownloadRecord) => string | undefined): Promise<void> {
     this.records = await this.store.load();
     for (const record of this.records) {
+      const unsafe = refuse(record);
+      if (unsafe) {
+        // A state file edited or damaged outside the app: the record stays visible, and never runs.
+        record.state = "failed";
+        record.reason = `This download cannot continue: ${unsafe}.`;
+        continue;
+      }
       if (["downloading", "retrying", "verifying", "queued"].includes(record.state)) {
         record.state = "queued";
         this.progress.countersOf(record);

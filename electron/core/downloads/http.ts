@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { Agent, request } from "undici";
+import { tokenAllowedFor } from "../hub/hub-config.js";
 import { downloadError, networkError } from "./errors.js";
 import { ReadableBody, UnsupportedFraming, rawGet, type DownloadBody } from "./raw-get.js";
 
@@ -48,7 +49,7 @@ async function follow<Body>(url: string, options: HopOptions, hop: Hop<Body>, di
     const target = new URL(current);
     if (target.protocol !== "http:" && target.protocol !== "https:") throw downloadError("bad-url", `Unsupported address ${current}.`);
     const headers: Record<string, string> = { "user-agent": "r1-local", ...options.headers };
-    const sentToken = Boolean(options.auth?.token && target.origin === options.auth.hubOrigin);
+    const sentToken = Boolean(options.auth?.token && tokenAllowedFor(target, options.auth.hubOrigin));
     if (sentToken) headers.authorization = `Bearer ${options.auth!.token}`;
     let res: Awaited<ReturnType<Hop<Body>>>;
     try {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute } from "node:path";
 import { DownloadList } from "./download-list.js";
 import { DownloadQueue } from "./download-queue.js";
 import { DownloadRunner } from "./download-run.js";
@@ -11,6 +11,7 @@ import { DownloadProgressReporter, type DownloadProgress, type ProgressListener 
 import { DEFAULT_RETRY, RetryPolicy, type RetrySettings } from "./retry.js";
 import { RunningHashes } from "./running-hashes.js";
 import type { HubConfig } from "../hub/hub-config.js";
+import { assertSafeFileName, isInside, pathInside, safeSubfolder, unsafeNameReason } from "../kernel/safe-path.js";
 import type { DownloadPlan } from "./sources.js";
 import { DownloadStateFile, type DownloadRecord, type DownloadState } from "./state-file.js";
 import { PartTransfer } from "./transfer.js";
@@ -51,6 +52,7 @@ export class DownloadManager {
 
   constructor(private readonly options: DownloadManagerOptions) {
     this.downloads = new DownloadList(new DownloadStateFile(options.stateFile), this.progress);
+    const freeSpace = { marginBytes: options.freeSpaceMarginBytes ?? 512 * 1024 * 1024, freeSpaceOf: options.disk?.freeSpace ?? freeSpaceOnDisk };
     const runner = new DownloadRunner({
       list: this.downloads,
       progress: this.progress,
@@ -61,9 +63,10 @@ export class DownloadManager {
         stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
         hashes: this.hashes,
         quotaBytes: options.disk?.quotaBytes,
+        freeSpace,
       }),
       hub: options.hub,
-      freeSpace: { marginBytes: options.freeSpaceMarginBytes ?? 512 * 1024 * 1024, freeSpaceOf: options.disk?.freeSpace ?? freeSpaceOnDisk },
+      freeSpace,
       onDone: options.onDone,
     });
     this.queue = new DownloadQueue(
@@ -75,7 +78,7 @@ export class DownloadManager {
 
   /** Loads the persisted list and resumes what was running when the app last stopped. */
   async init(): Promise<void> {
-    await this.downloads.load();
+    await this.downloads.load((record) => this.unsafeRecordReason(record));
     this.progress.startTicking(this.options.progressIntervalMs ?? 250, () => this.runningRecords());
     this.queue.pump();
   }
@@ -105,7 +108,9 @@ export class DownloadManager {
   /** Queues a planned download; it starts when a slot is free. */
   async add(plan: DownloadPlan, opts: { id?: string } = {}): Promise<DownloadRecord> {
     if (this.closed) throw downloadError("closed", "The download manager is closed.");
-    const destinationDir = join(this.options.modelsDir(), ...plan.subdir.split("/").filter((p) => p && p !== ".." && p !== "."));
+    // Every source (pasted URL, hub manifest, catalog) passes here: names from outside never become paths unchecked.
+    const destinationDir = pathInside(this.options.modelsDir(), ...safeSubfolder(plan.subdir));
+    for (const file of plan.files) assertSafeFileName(file.fileName);
     const existing = this.downloads.unsettledFor(destinationDir, plan.files[0]?.fileName);
     if (existing) return existing; // the same model is already on its way
     const record = newRecord(plan, destinationDir, opts.id ?? `dl-${randomUUID().slice(0, 8)}`);
@@ -169,12 +174,28 @@ export class DownloadManager {
     await this.downloads.persist();
   }
 
+  /**
+   * Why a record read back from disk is not safe to act on: its names must be plain and, unless it
+   * is finished (a finished one is never written to again), its folder inside the models folder.
+   */
+  private unsafeRecordReason(record: DownloadRecord): string | undefined {
+    const modelsDir = this.options.modelsDir();
+    if (!isAbsolute(record.destinationDir)) return "its folder is not an absolute path";
+    if (record.state !== "done" && !isInside(modelsDir, record.destinationDir)) return `its folder is not inside the models folder ${modelsDir}`;
+    for (const file of record.files) {
+      const reason = unsafeNameReason(file.fileName);
+      if (reason) return `the file name ${JSON.stringify(file.fileName.slice(0, 120))} is refused (${reason})`;
+    }
+    return undefined;
+  }
+
   private runningRecords(): DownloadRecord[] {
     return this.queue.runningIds().flatMap((id) => this.downloads.find(id) ?? []);
   }
 
   private async removePartialData(record: DownloadRecord): Promise<void> {
     for (const file of record.files) {
+      if (unsafeNameReason(file.fileName)) continue; // a record damaged on disk: never delete by its name
       const part = partPathOf(record, file);
       this.hashes.drop(part);
       await unlink(part).catch(() => undefined);

@@ -55,7 +55,10 @@ export function parseSource(input: string, hub: HubConfig): HubRef | { kind: "ur
   }
   const hubHost = new URL(hub.endpoint).host;
   if (["huggingface.co", "hf.co", "www.huggingface.co"].includes(url.hostname) || url.host === hubHost) {
-    const segments = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const segments = url.pathname
+      .split("/")
+      .filter(Boolean)
+      .map((s) => decodeOrRefuse(s, text));
     const [owner, repo, action, revision, ...rest] = segments;
     if (owner && repo && segments.length === 2) return { kind: "hub-repo", repo: `${owner}/${repo}`, tag: "latest" };
     if (owner && repo && (action === "resolve" || action === "blob") && revision && rest.length) {
@@ -80,13 +83,22 @@ function parseHubPath(rest: string, original: string): HubRef {
   return { kind: "hub-file", repo: `${owner}/${repoAndTag}`, revision: branch || "main", path: path.join("/") };
 }
 
+function decodeOrRefuse(component: string, source: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    throw downloadError("bad-source", `"${source.slice(0, 120)}" has a malformed %-escape in its path.`);
+  }
+}
+
 const Manifest = z.object({ ggufFile: z.object({ rfilename: z.string().min(1), size: z.number().optional(), blobId: z.string().optional() }) });
 /** Turns a pasted source into the files to fetch, asking the hub (manifest, tree API) as needed. */
 export async function planFromSource(input: string, hub: HubConfig, signal?: AbortSignal): Promise<DownloadPlan> {
   const ref = parseSource(input, hub);
   if (ref.kind === "url") {
     const url = new URL(ref.url);
-    const names = splitPartNames(decodeURIComponent(posix.basename(url.pathname)) || "model.gguf");
+    // The name is checked by the download manager: a decoded "%2F" or "%5C" is refused there, not followed.
+    const names = splitPartNames(decodeOrRefuse(posix.basename(url.pathname), input) || "model.gguf");
     const files = names.map((fileName) => ({ url: new URL(encodeURIComponent(fileName), url).href, fileName }));
     if (files.length === 1) files[0]!.url = ref.url;
     return { name: wholeModelName(names[0]!), source: input, subdir: url.hostname, files, quantization: quantizationFromName(names[0]!) };
@@ -134,9 +146,9 @@ export async function sha256FromTree(fileUrl: string, hub: HubConfig, signal?: A
   const m = /^\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
   if (!m) return undefined;
   const [, owner, repo, revision, encodedPath] = m;
-  const path = encodedPath!.split("/").map(decodeURIComponent).join("/");
-  const folder = posix.dirname(path) === "." ? "" : posix.dirname(path);
   try {
+    const path = encodedPath!.split("/").map(decodeURIComponent).join("/");
+    const folder = posix.dirname(path) === "." ? "" : posix.dirname(path);
     const entries = await listHubFolder(hub, `${owner}/${repo}`, { revision: decodeURIComponent(revision!), folder, signal });
     return lfsSha256(entries.find((e) => e.path === path));
   } catch {

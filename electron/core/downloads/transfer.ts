@@ -1,4 +1,7 @@
 import { open, unlink } from "node:fs/promises";
+import { dirname } from "node:path";
+import { formatBytes } from "../../shared/format.js";
+import { sizeOf } from "./part-files.js";
 import { AppError } from "../kernel/errors.js";
 import { diskError, downloadError, httpStatusError, networkError } from "./errors.js";
 import { sendForDownload, type DownloadResult } from "./http.js";
@@ -9,6 +12,7 @@ import type { RunningHashes } from "./running-hashes.js";
 import type { HubConfig } from "../hub/hub-config.js";
 import { hubAuth } from "./sources.js";
 import type { DownloadFileRecord } from "./state-file.js";
+import type { FreeSpaceOf } from "./free-space.js";
 
 export interface TransferOptions {
   /** Hub endpoint and token, read at each request (settings may change them). */
@@ -18,6 +22,8 @@ export interface TransferOptions {
   hashes: RunningHashes;
   /** Tests: a byte quota over all writes, after which writes fail as on a full disk. */
   quotaBytes?: number;
+  /** A body of unannounced length is cut at the folder's free space minus this margin. */
+  freeSpace: { marginBytes: number; freeSpaceOf: FreeSpaceOf };
 }
 
 export interface TransferJob {
@@ -90,6 +96,7 @@ export class PartTransfer {
     // (after a restart) is verified by reading the file back at the end.
     const running = this.options.hashes.forTransfer(part, offset);
     const startedAt = offset;
+    const cap = await this.byteCap(file, part);
     const writer = new PartWriter(
       handle,
       offset,
@@ -99,7 +106,11 @@ export class PartTransfer {
         this.bytesWrittenTotal += bytes;
         job.onPosition(writer.position);
       },
-      (bytes) => this.checkQuota(bytes),
+      (bytes) => {
+        this.checkQuota(bytes);
+        // Checked before each write, so nothing past the cap ever reaches the disk.
+        if (writer.position + bytes > cap.bytes) throw cap.error();
+      },
     );
     job.onPosition(offset);
     // No byte for a while counts as a dropped connection (the body is destroyed, then resumed).
@@ -111,6 +122,12 @@ export class PartTransfer {
       await pipeBody(res.body, writer, signal, () => stallTimer.refresh());
     } catch (err) {
       if (signal.aborted) throw signal.reason;
+      if (writer.writeFailure instanceof AppError && writer.writeFailure.reason === "too-long") {
+        // A server that sends more than it announced (or an endless body) gets no second try.
+        this.options.hashes.drop(part);
+        await unlink(part).catch(() => undefined);
+        throw writer.writeFailure;
+      }
       const error = writer.writeFailure ? diskError(writer.writeFailure, part, writer.position) : networkError(err, file.url);
       throw withProgressFlag(error, writer.position > startedAt);
     } finally {
@@ -125,6 +142,35 @@ export class PartTransfer {
     }
     file.size ??= writer.position;
     return writer.position > startedAt;
+  }
+
+  /**
+   * How many bytes the part may hold: the announced size, or when none was announced (a chunked
+   * or length-less body) the free space minus the margin, so an endless body cannot fill the disk.
+   */
+  private async byteCap(file: DownloadFileRecord, part: string): Promise<{ bytes: number; error: () => AppError }> {
+    if (file.size !== undefined) {
+      const bytes = file.size;
+      return {
+        bytes,
+        error: () =>
+          downloadError(
+            "too-long",
+            `${new URL(file.url).host} sent more than the ${formatBytes(bytes)} it announced for ${file.fileName}; the download was stopped.`,
+          ),
+      };
+    }
+    const { marginBytes, freeSpaceOf } = this.options.freeSpace;
+    const free = await freeSpaceOf(dirname(part)).catch(() => Number.MAX_SAFE_INTEGER);
+    const bytes = (await sizeOf(part)) + Math.max(0, free - marginBytes);
+    return {
+      bytes,
+      error: () =>
+        downloadError(
+          "too-long",
+          `${new URL(file.url).host} announced no size for ${file.fileName} and kept sending past the free disk space; the download was stopped.`,
+        ),
+    };
   }
 
   private checkQuota(bytes: number): void {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { MachineProfile, VariantFit } from "../../shared/contract/catalog.js";
 import type { CatalogVariant } from "../catalog/catalog-schema.js";
 import type { LoadedModel } from "../catalog/load-catalog.js";
-import { readGgufHeader } from "../gguf/reader.js";
+import { readGgufHeaderOffThread } from "../gguf/read-off-thread.js";
 import { parseSplitFileName } from "../gguf/split-names.js";
 import { writeFileAtomic } from "../kernel/atomic-file.js";
 import { JsonStateFile } from "../kernel/state-file.js";
@@ -16,7 +16,7 @@ import { planFit } from "./plan.js";
 export async function readModelStructure(file: string): Promise<ModelStructure> {
   const split = parseSplitFileName(file);
   const parts = split ? split.partNames.map((name) => path.join(path.dirname(file), name)) : [file];
-  const headers = await Promise.all(parts.map((part) => readGgufHeader(part)));
+  const headers = await Promise.all(parts.map((part) => readGgufHeaderOffThread(part)));
   return structureFromGguf({ metadata: headers[0]!.metadata, tensors: headers.flatMap((header) => header.tensors) });
 }
 

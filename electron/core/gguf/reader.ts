@@ -46,21 +46,30 @@ export interface GgufHeader {
 
 const TYPE_NAMES = new Map<number, GgufValueTypeName>(Object.entries(GGUF_VALUE_TYPE).map(([name, id]) => [id, name as GgufValueTypeName]));
 
-const LIMITS = {
+export const GGUF_LIMITS = {
   tensors: 1_000_000,
   metadataKeys: 100_000,
   stringBytes: 64 * 1024 * 1024,
-  arrayItems: 50_000_000,
+  /**
+   * Across the whole header: real tokenizers have about 150k entries in each of a few arrays
+   * (tokens, scores, types, merges), so a few million items and strings are far beyond any model.
+   */
+  totalArrayItems: 4_000_000,
+  totalStringBytes: 128 * 1024 * 1024,
   dims: 4,
   /** Headers are a few MiB even for large vocabularies; beyond this something is wrong. */
-  headerBytes: 512 * 1024 * 1024,
+  headerBytes: 256 * 1024 * 1024,
 };
+const LIMITS = GGUF_LIMITS;
 
 /** Thrown while parsing when the bytes read so far end before the header does. */
 class NeedMoreBytes extends Error {}
 
 class Cursor {
   offset = 0;
+  /** Running totals over the whole header, checked against the totals in LIMITS. */
+  arrayItems = 0;
+  stringBytes = 0;
   constructor(
     private readonly bytes: Buffer,
     private readonly isWholeFile: boolean,
@@ -117,6 +126,12 @@ class Cursor {
 
   string(what: string): string {
     const length = this.count(`bytes in ${what}`, LIMITS.stringBytes);
+    this.stringBytes += length;
+    if (this.stringBytes > LIMITS.totalStringBytes)
+      throw new GgufReadError(
+        "corrupt-header",
+        `The header holds more than ${LIMITS.totalStringBytes} bytes of text, more than any real model has: the header is corrupt.`,
+      );
     const at = this.take(length);
     return this.bytes.toString("utf8", at, at + length);
   }
@@ -193,7 +208,8 @@ function parse(bytes: Buffer, isWholeFile: boolean, fileSize: number): GgufHeade
     const type = valueType(cursor.u32(), key);
     if (type === "array") {
       const itemType = valueType(cursor.u32(), key);
-      const length = cursor.count(`items in "${key}"`, LIMITS.arrayItems);
+      const length = cursor.count(`items in "${key}"`, LIMITS.totalArrayItems - cursor.arrayItems);
+      cursor.arrayItems += length;
       const items: GgufScalar[] = new Array(length);
       for (let item = 0; item < length; item++) items[item] = readScalar(cursor, itemType, key);
       metadata.set(key, { type, itemType, value: items });
@@ -241,7 +257,8 @@ export async function readGgufHeader(path: string): Promise<GgufHeader> {
   try {
     const { size } = await file.stat();
     if (size === 0) throw new GgufReadError("not-gguf", "The file is empty.");
-    for (let length = Math.min(size, 1024 * 1024); ; length = Math.min(size, length * 4)) {
+    // Grows the read until the header fits, never past the header limit (it stops there, before allocating more).
+    for (let length = Math.min(size, 1024 * 1024); ; length = Math.min(size, length * 4, LIMITS.headerBytes)) {
       const bytes = Buffer.alloc(length);
       const { bytesRead } = await file.read(bytes, 0, length, 0);
       const isWholeFile = bytesRead >= size;

@@ -7,7 +7,8 @@ import path from "node:path";
 import { parseSplitFileName } from "./split-names.js";
 import { GGML_TYPES, ggmlTypeName, tensorByteSize } from "./ggml-types.js";
 import type { GgmlTypeName } from "./ggml-types.js";
-import { GgufReadError, readGgufHeader } from "./reader.js";
+import { readGgufHeaderOffThread } from "./read-off-thread.js";
+import { GgufReadError } from "./reader.js";
 import type { GgufHeader, GgufReadProblem, GgufReadValue, GgufValueTypeName } from "./reader.js";
 
 /** Architectures of the DeepSeek-R1 family: the Qwen and Llama distills, R1-0528-Qwen3, and R1 itself. */
@@ -140,7 +141,7 @@ function stringOf(entry: GgufReadValue | undefined): string | undefined {
 
 async function readHeader(file: string): Promise<GgufHeader> {
   try {
-    return await readGgufHeader(file);
+    return await readGgufHeaderOffThread(file);
   } catch (error) {
     if (error instanceof GgufReadError) throw new ValidationFailure(error.problem, error.message, file);
     throw error;

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { AppError } from "../kernel/errors.js";
-import type { HubConfig } from "./hub-config.js";
+import { tokenAllowedFor, type HubConfig } from "./hub-config.js";
+
+/** A folder listing of even a large repository is well under this; a bigger answer is refused unread. */
+export const MAX_TREE_JSON_BYTES = 16 * 1024 * 1024;
 
 const TreeEntry = z.object({
   type: z.string(),
@@ -23,12 +26,13 @@ export async function listHubFolder(
   const suffix = options.folder ? `/${options.folder.split("/").map(encodeURIComponent).join("/")}` : "";
   const url = `${hub.endpoint}/api/models/${repo}/tree/${encodeURIComponent(options.revision ?? "main")}${suffix}`;
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
+  const withToken = hub.token && tokenAllowedFor(new URL(url), new URL(hub.endpoint).origin);
   const response = await fetch(url, {
-    headers: hub.token ? { authorization: `Bearer ${hub.token}` } : {},
+    headers: withToken ? { authorization: `Bearer ${hub.token}` } : {},
     signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
   });
   if (!response.ok) throw new AppError(response.status === 404 ? "not-found" : "unavailable", `${url} answered ${response.status}`);
-  const parsed = z.array(TreeEntry).safeParse(await response.json());
+  const parsed = z.array(TreeEntry).safeParse(await readCappedJson(response, url));
   if (!parsed.success) throw new AppError("failed", `${url} did not return a file list`);
   return parsed.data;
 }
@@ -37,4 +41,28 @@ export async function listHubFolder(
 export function lfsSha256(entry: TreeEntry | undefined): string | undefined {
   const oid = entry?.lfs?.oid;
   return oid && /^[0-9a-f]{64}$/i.test(oid) ? oid.toLowerCase() : undefined;
+}
+
+/** The body as JSON, read only up to MAX_TREE_JSON_BYTES (a hostile or broken hub cannot fill memory). */
+async function readCappedJson(response: Response, url: string): Promise<unknown> {
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > MAX_TREE_JSON_BYTES) {
+    await response.body?.cancel();
+    throw new AppError("failed", `${url} answered with ${declared} bytes, more than a file list can be`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body ?? []) {
+    total += chunk.length;
+    if (total > MAX_TREE_JSON_BYTES) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new AppError("failed", `${url} answered with more than ${MAX_TREE_JSON_BYTES} bytes, more than a file list can be`);
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new AppError("failed", `${url} did not return valid JSON`);
+  }
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { LibraryModel } from "../../shared/contract/downloads.js";
 import { quantizationFromName, splitPartNames, wholeModelName } from "../gguf/split-names.js";
 import { AppError } from "../kernel/errors.js";
+import { isInside } from "../kernel/safe-path.js";
 import { JsonStateFile } from "../kernel/state-file.js";
 
 /** What the GGUF validator says about a file (electron/core/gguf/validate.ts). */
@@ -154,7 +155,10 @@ export class ModelLibrary {
     const entry = this.entries.find((e) => e.id === id);
     if (!entry) return { removed: false, filesDeleted: false, freedBytes: 0 };
     let freedBytes = 0;
-    const owned = entry.origin !== "import-in-place";
+    // The app deletes only files it put into the models folder: an entry whose paths point elsewhere
+    // (a library.json edited or damaged outside the app, or an older models folder) is only forgotten.
+    const modelsDir = this.options.modelsDir();
+    const owned = entry.origin !== "import-in-place" && entry.files.every((f) => isInside(modelsDir, f));
     if (owned) {
       for (const file of entry.files) {
         const size = (await stat(file).catch(() => undefined))?.size ?? 0;

@@ -1,7 +1,10 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { sameSecret } from "../kernel/same-secret.js";
 
-export const TOKEN_COOKIE = "r1_token";
+/** The WebSocket subprotocol the page asks for; the server answers with it. */
+export const WS_PROTOCOL = "r1-local";
+/** The second subprotocol entry carries the token: `r1-token.<token>` (browsers cannot set headers on a WebSocket). */
+export const WS_TOKEN_PREFIX = "r1-token.";
 
 export interface GuardConfig {
   token: string;
@@ -9,11 +12,12 @@ export interface GuardConfig {
   allowedHosts: string[];
 }
 
-export type GuardVerdict = { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
+export type GuardVerdict = { ok: true; path: string } | { ok: false; status: 400 | 401 | 403; reason: string };
 
 /**
- * Serve mode's door: the Host header must name the bound address (defeats DNS rebinding), any
- * Origin must be our own, and the per-launch token must come as ?token= or as our cookie.
+ * Serve mode's door for every request: the Host header must name the bound address (defeats DNS
+ * rebinding), any Origin must be our own, and the path must parse and decode (else 400). The
+ * page's files carry no secret and need no token; the token is asked of the WebSocket only.
  */
 export function checkRequest(req: IncomingMessage, config: GuardConfig, requireOrigin = false): GuardVerdict {
   const host = (req.headers.host ?? "").toLowerCase();
@@ -24,28 +28,35 @@ export function checkRequest(req: IncomingMessage, config: GuardConfig, requireO
       return { ok: false, status: 403, reason: "Origin not allowed" };
     }
   }
-  const url = new URL(req.url ?? "/", "http://placeholder");
-  const queryToken = url.searchParams.get("token");
-  if (queryToken !== null) {
-    return sameSecret(queryToken, config.token) ? { ok: true, viaQuery: true } : { ok: false, status: 401, reason: "Wrong token" };
-  }
-  const cookieToken = readCookie(req.headers.cookie, TOKEN_COOKIE);
-  if (cookieToken !== undefined && sameSecret(cookieToken, config.token)) return { ok: true, viaQuery: false };
-  return { ok: false, status: 401, reason: cookieToken === undefined ? "Missing token" : "Wrong token" };
+  const path = decodedPath(req.url);
+  if (path === undefined) return { ok: false, status: 400, reason: "Malformed address" };
+  return { ok: true, path };
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/**
+ * The WebSocket handshake: the request checks above, then the token, presented as the
+ * `r1-token.<token>` subprotocol next to `r1-local`. The token never travels as a cookie, so
+ * other sites and other servers on 127.0.0.1 never receive it.
+ */
+export function checkUpgrade(req: IncomingMessage, config: GuardConfig): GuardVerdict {
+  const verdict = checkRequest(req, config, true);
+  if (!verdict.ok) return verdict;
+  const offered = String(req.headers["sec-websocket-protocol"] ?? "")
+    .split(",")
+    .map((p) => p.trim());
+  const presented = offered.find((p) => p.startsWith(WS_TOKEN_PREFIX))?.slice(WS_TOKEN_PREFIX.length);
+  if (presented === undefined) return { ok: false, status: 401, reason: "Missing token" };
+  if (!sameSecret(presented, config.token)) return { ok: false, status: 401, reason: "Wrong token" };
+  return verdict;
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+/** The request's path, %-decoded; undefined when it does not parse or decode. */
+function decodedPath(url: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url ?? "/", "http://placeholder").pathname);
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 export function isLoopback(host: string): boolean {

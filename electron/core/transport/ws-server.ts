@@ -3,14 +3,21 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { WireCall, type WireEvent, type WireResult } from "../../shared/contract/wire.js";
 import { describeIssues } from "../kernel/dispatcher.js";
 import type { CoreEndpoint } from "../kernel/endpoint.js";
-import { checkRequest, isLoopback, TOKEN_COOKIE, type GuardConfig } from "./serve-guard.js";
+import { checkRequest, checkUpgrade, isLoopback, WS_PROTOCOL, type GuardConfig } from "./serve-guard.js";
 import { servePageCsp } from "./csp.js";
 
 export const DEFAULT_PORT = 41741;
+
+/**
+ * The largest message the socket takes: the contract lets `conversations.import` carry 512 MiB of
+ * text, and JSON escaping (an export's quotes) can double it. Past this the socket closes with
+ * 1009 and the server carries on.
+ */
+export const MAX_MESSAGE_BYTES = 2 * 512 * 1024 * 1024 + 1024 * 1024;
 
 export interface ServeOptions {
   core: CoreEndpoint;
@@ -58,21 +65,41 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
   if (isLoopback(host)) allowedHosts.push(`localhost:${port}`, `127.0.0.1:${port}`);
   const guard: GuardConfig = { token, allowedHosts: [...new Set(allowedHosts)] };
 
-  server.on("request", (req, res) => void handleHttp(req, res, guard, options.staticDir, port));
+  // One bad request, socket or stream must never end serve mode for everyone: every listener
+  // catches, and every socket and stream has an error handler.
+  server.on("clientError", (_err, socket) => socket.destroy());
+  server.on("request", (req, res) => {
+    res.on("error", () => undefined);
+    handleHttp(req, res, guard, options.staticDir, port).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
+  wss.on("error", () => undefined);
   server.on("upgrade", (req, socket, head) => {
-    const verdict = checkRequest(req, guard, true);
-    if (!verdict.ok || new URL(req.url ?? "/", "http://x").pathname !== "/ws") {
-      const status = verdict.ok ? 404 : verdict.status;
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Not Found"}\r\nConnection: close\r\n\r\n`);
-      return;
+    socket.on("error", () => undefined);
+    try {
+      const verdict = checkUpgrade(req, guard);
+      if (!verdict.ok || verdict.path !== "/ws") {
+        const status = verdict.ok ? 404 : verdict.status;
+        socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, options.core));
+    } catch {
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, options.core));
   });
 
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
+    // The token travels in the fragment, which browsers never send: the page reads it and presents it on its socket.
+    url: `http://${urlHost}:${port}/#token=${token}`,
     port,
     host,
     token,
@@ -86,18 +113,34 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
   };
 }
 
+const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found" };
+
 function attachClient(ws: WebSocket, core: CoreEndpoint): void {
   const send = (message: WireResult | WireEvent) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState !== ws.OPEN) return;
+    try {
+      ws.send(JSON.stringify(message));
+    } catch {
+      // A value that cannot be sent (too large to stringify) must not end the server.
+    }
   };
   const unsubscribe = core.subscribe((name, payload) => send({ t: "event", name, payload }));
   ws.on("close", unsubscribe);
-  ws.on("message", async (data) => {
+  // A protocol error (a frame over the limit, a bad opcode) closes this socket, not serve mode.
+  ws.on("error", () => ws.terminate());
+  ws.on("message", (data, isBinary) => void handleMessage(data, isBinary).catch(() => undefined));
+  const handleMessage = async (data: RawData, isBinary: boolean): Promise<void> => {
+    if (isBinary) {
+      send({ t: "result", id: -1, ok: false, error: { code: "bad-request", message: "Binary messages are not part of the contract." } });
+      return;
+    }
     let raw: unknown;
     try {
-      raw = JSON.parse(data.toString());
-    } catch {
-      send({ t: "result", id: -1, ok: false, error: { code: "bad-request", message: "Message is not JSON." } });
+      raw = JSON.parse(rawText(data));
+    } catch (error) {
+      // A message past V8's longest string cannot even be read as text: say so rather than "not JSON".
+      const message = error instanceof RangeError ? "Message is too large to read." : "Message is not JSON.";
+      send({ t: "result", id: -1, ok: false, error: { code: "bad-request", message } });
       return;
     }
     const envelope = WireCall.safeParse(raw);
@@ -108,36 +151,26 @@ function attachClient(ws: WebSocket, core: CoreEndpoint): void {
     }
     const outcome = await core.dispatch(envelope.data.name, envelope.data.payload);
     send({ t: "result", id: envelope.data.id, ...outcome });
-  });
+  };
+}
+
+function rawText(data: RawData): string {
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString("utf8");
 }
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, guard: GuardConfig, staticDir: string, port: number): Promise<void> {
   const verdict = checkRequest(req, guard);
   if (!verdict.ok) {
-    res
-      .writeHead(verdict.status, { "content-type": "text/plain; charset=utf-8" })
-      .end(`${verdict.status === 401 ? "Unauthorized" : "Forbidden"}: ${verdict.reason}\n`);
+    res.writeHead(verdict.status, { "content-type": "text/plain; charset=utf-8" }).end(`${STATUS_TEXT[verdict.status]}: ${verdict.reason}\n`);
     return;
   }
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.writeHead(405).end();
     return;
   }
-  const url = new URL(req.url ?? "/", "http://x");
-  if (verdict.viaQuery) {
-    // Trade the token in the address bar for a cookie, so it does not linger in history or logs.
-    res
-      .writeHead(302, {
-        "set-cookie": `${TOKEN_COOKIE}=${guard.token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname === "/" ? "/" : url.pathname,
-        "cache-control": "no-store",
-      })
-      .end();
-    return;
-  }
-  const relative = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname);
+  const relative = verdict.path === "/" ? "/index.html" : verdict.path;
   const file = path.resolve(staticDir, "." + relative);
-  if (!file.startsWith(path.resolve(staticDir) + path.sep)) {
+  if (relative.includes("\0") || !file.startsWith(path.resolve(staticDir) + path.sep)) {
     res.writeHead(404).end();
     return;
   }
@@ -156,8 +189,10 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, guard: Guar
     "referrer-policy": "no-referrer",
     "cache-control": target.endsWith("index.html") ? "no-store" : "max-age=3600",
   });
-  if (req.method === "HEAD") res.end();
-  else createReadStream(target).pipe(res);
+  if (req.method === "HEAD") return void res.end();
+  const stream = createReadStream(target);
+  stream.on("error", () => res.destroy());
+  stream.pipe(res);
 }
 
 function listen(server: Server, host: string, port: number, strict: boolean): Promise<number> {

@@ -6,6 +6,7 @@ import { chatCalls, chatEvents } from "./chat.js";
 import { conversationsCalls, conversationsEvents } from "./conversations.js";
 import { downloadsCalls, downloadsEvents } from "./downloads.js";
 import { engineCalls, engineEvents } from "./engine.js";
+import { remoteCalls, remoteEvents } from "./remote.js";
 import { settingsCalls, settingsEvents } from "./settings.js";
 import { updatesCalls, updatesEvents } from "./updates.js";
 
@@ -22,6 +23,7 @@ export const calls = {
   ...chatCalls,
   ...conversationsCalls,
   ...apiCalls,
+  ...remoteCalls,
   ...updatesCalls,
 };
 
@@ -34,6 +36,7 @@ export const events = {
   ...chatEvents,
   ...conversationsEvents,
   ...apiEvents,
+  ...remoteEvents,
   ...updatesEvents,
 };
 

@@ -7,7 +7,9 @@ import { createInterface } from "node:readline";
 const root = path.resolve(import.meta.dirname, "../../..");
 
 export interface ServeProcess {
+  /** The printed address: the page, with this launch's token in the fragment. */
   url: string;
+  token: string;
   origin: string;
   dataDir: string;
   process: ChildProcess;
@@ -36,7 +38,7 @@ export async function startServeProcess(options: { dataDir?: string; env?: Recor
     const timer = setTimeout(() => reject(new Error(`serve mode printed no address:\n${output.join("\n")}`)), 60_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       output.push(line);
-      if (/^http:\/\/\S+\?token=\S+$/.test(line)) {
+      if (/^http:\/\/\S+\/#token=\S+$/.test(line)) {
         clearTimeout(timer);
         resolve(line);
       }
@@ -48,6 +50,7 @@ export async function startServeProcess(options: { dataDir?: string; env?: Recor
   });
   return {
     url,
+    token: new URLSearchParams(new URL(url).hash.slice(1)).get("token") ?? "",
     origin: new URL(url).origin,
     dataDir,
     process: child,

@@ -13,10 +13,9 @@ export interface ServeSocket {
   close(): void;
 }
 
-/** Opens the socket with the launch's token as a cookie and the server's own Origin, as a browser would. */
-export async function openServeSocket(serve: ServeProcess): Promise<ServeSocket> {
-  const token = new URL(serve.url).searchParams.get("token") ?? "";
-  const ws = new WebSocket(`${serve.origin.replace(/^http/, "ws")}/ws`, { headers: { cookie: `r1_token=${token}`, origin: serve.origin } });
+/** Opens the socket as the page does: the launch's token in the handshake's subprotocols, the server's own Origin. */
+export async function openServeSocket(serve: Pick<ServeProcess, "origin" | "token">): Promise<ServeSocket> {
+  const ws = new WebSocket(`${serve.origin.replace(/^http/, "ws")}/ws`, ["r1-local", `r1-token.${serve.token}`], { headers: { origin: serve.origin } });
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("unexpected-response", (_req, res) => reject(new Error(`WebSocket refused: HTTP ${res.statusCode}`)));

@@ -10,7 +10,9 @@ export async function sendBody(res: ServerResponse, path: string, start: number,
   const cut = faults.find((f): f is Extract<FaultKind, { kind: "drop" | "stall" }> => f.kind === "drop" || f.kind === "stall");
   const corrupt = faults.find((f): f is Extract<FaultKind, { kind: "corrupt" }> => f.kind === "corrupt");
   const throttle = faults.find((f): f is Extract<FaultKind, { kind: "throttle" }> => f.kind === "throttle");
+  const overlong = faults.find((f): f is Extract<FaultKind, { kind: "overlong" }> => f.kind === "overlong");
   const stream = createReadStream(path, { start, end, highWaterMark: 256 * 1024 });
+  if (overlong) return sendOverlong(res, stream, overlong.extraBytes);
   if (!cut && !corrupt && !throttle) {
     stream.pipe(res);
     res.on("close", () => stream.destroy());
@@ -72,4 +74,19 @@ function untilClosedOr(res: ServerResponse, ms?: number): Promise<void> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((ok) => setTimeout(ok, ms));
+}
+
+/** The file, then junk: `extraBytes` of it, or until the client hangs up. */
+async function sendOverlong(res: ServerResponse, stream: AsyncIterable<unknown> & { destroy(): void }, extraBytes = Infinity): Promise<void> {
+  const closed = untilClosedOr(res);
+  try {
+    for await (const chunk of stream) if (!(await write(res, closed, chunk as Buffer))) return;
+    const junk = Buffer.alloc(256 * 1024, 0x41);
+    for (let sent = 0; sent < extraBytes; sent += junk.length) {
+      if (!(await write(res, closed, junk.subarray(0, Math.min(junk.length, extraBytes - sent))))) return;
+    }
+    res.end();
+  } finally {
+    stream.destroy();
+  }
 }

@@ -18,6 +18,14 @@ export const FaultRule = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("corrupt"), atByte: z.number().int().nonnegative().optional() }),
   /** Send the body no faster than this. */
   z.object({ kind: z.literal("throttle"), bytesPerSecond: z.number().int().positive() }),
+  /** Hostile: announce no size (no Content-Length, no x-linked-size); the body is chunked. */
+  z.object({ kind: z.literal("no-length") }),
+  /** Hostile: after the file, keep sending junk: this many bytes, or without end when omitted. */
+  z.object({ kind: z.literal("overlong"), extraBytes: z.number().int().positive().optional() }),
+  /** Hostile: answer 302 to this address (itself for a loop, or a non-http scheme). */
+  z.object({ kind: z.literal("redirect"), location: z.string() }),
+  /** Hostile: an API answer of this many bytes of valid JSON (a huge array). */
+  z.object({ kind: z.literal("huge-json"), bytes: z.number().int().positive() }),
 ]);
 export type FaultKind = z.infer<typeof FaultRule>;
 
@@ -77,14 +85,16 @@ export class FaultInjector {
     return this.rules.map((r) => r.spec);
   }
 
-  /** Every fault that applies to this request (one per kind), consuming one use of each. */
-  take(method: string, path: string): FaultKind[] {
+  /** Every fault that applies to this request (one per kind), consuming one use of each; `only` limits the kinds considered. */
+  take(method: string, path: string, only?: FaultKind["kind"][]): FaultKind[] {
     const taken: FaultKind[] = [];
     const kinds = new Set<string>();
     for (const rule of this.rules) {
       if (rule.remaining <= 0 || kinds.has(rule.spec.fault.kind)) continue;
+      if (only && !only.includes(rule.spec.fault.kind)) continue;
       if (rule.spec.match && !path.includes(rule.spec.match)) continue;
-      const methods = rule.spec.method ? [rule.spec.method] : rule.spec.fault.kind === "status" ? ["GET", "HEAD"] : ["GET"];
+      const both = ["status", "no-length", "redirect", "huge-json"].includes(rule.spec.fault.kind);
+      const methods = rule.spec.method ? [rule.spec.method] : both ? ["GET", "HEAD"] : ["GET"];
       if (!methods.includes(method)) continue;
       rule.remaining -= 1;
       kinds.add(rule.spec.fault.kind);

@@ -35,6 +35,9 @@ export class FileRoute {
     const taken = faults.take(method, new URL(req.url ?? "/", "http://127.0.0.1").pathname);
     const statusFault = taken.find((f): f is Extract<FaultKind, { kind: "status" }> => f.kind === "status");
     if (statusFault) return sendJson(res, statusFault.status, { error: `Injected HTTP ${statusFault.status}` });
+    const redirect = taken.find((f): f is Extract<FaultKind, { kind: "redirect" }> => f.kind === "redirect");
+    if (redirect) return void res.writeHead(302, { location: redirect.location }).end();
+    const noLength = taken.some((f) => f.kind === "no-length");
 
     if (!(await repos.exists(repo))) {
       res.setHeader("x-error-code", "RepoNotFound");
@@ -54,7 +57,7 @@ export class FileRoute {
     res.setHeader("x-repo-commit", commitOf(repo));
     if (lfs) {
       res.setHeader("x-linked-etag", `"${digests.sha256}"`);
-      res.setHeader("x-linked-size", String(info.size));
+      if (!noLength) res.setHeader("x-linked-size", String(info.size));
     }
     if (lfs && this.#deps.cdnRedirect && !how.viaCdn) {
       res.statusCode = 302;
@@ -84,7 +87,7 @@ export class FileRoute {
       res.statusCode = 200;
     }
     const length = Math.max(0, end - start + 1);
-    res.setHeader("content-length", String(length));
+    if (!noLength) res.setHeader("content-length", String(length));
     if (method === "HEAD" || length === 0) {
       res.end();
       return;

@@ -13,3 +13,15 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
+
+/** A valid JSON array of about `bytes` bytes, streamed without a Content-Length (a hostile API answer). */
+export async function sendHugeJson(res: ServerResponse, bytes: number): Promise<void> {
+  res.writeHead(200, { "content-type": "application/json" });
+  const item = JSON.stringify({ type: "file", path: "x".repeat(200), size: 1 }) + ",";
+  const block = Buffer.from(item.repeat(Math.ceil((64 * 1024) / item.length)));
+  res.write("[");
+  for (let sent = 0; sent < bytes && !res.destroyed; sent += block.length) {
+    if (!res.write(block)) await new Promise((ok) => res.once("drain", ok).once("close", ok));
+  }
+  res.end("{}]");
+}

@@ -8,7 +8,7 @@ import { FileRoute } from "./file-route.js";
 import { fileDigests } from "./hashes.js";
 import { RepoFolder } from "./repo-folder.js";
 import { RepoGate } from "./repo-gate.js";
-import { sendJson } from "./responses.js";
+import { sendHugeJson, sendJson } from "./responses.js";
 
 export { parseRange } from "./file-route.js";
 
@@ -93,6 +93,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const headerFault = req.headers["x-hub-fault"];
     if (typeof headerFault === "string") faults.add({ match: url.pathname, method: method as "GET" | "HEAD", fault: JSON.parse(headerFault) });
 
+    if (parts[0] === "api" || parts[0] === "v2") {
+      const huge = faults.take(method, url.pathname, ["huge-json"])[0];
+      if (huge?.kind === "huge-json") return sendHugeJson(res, huge.bytes);
+    }
     if (parts[0] === "api" && parts[1] === "models" && parts.length >= 4) return apis.models(req, res, parts.slice(2));
     if (parts[0] === "v2" && parts[3] === "manifests" && parts.length === 5) return apis.manifest(req, res, `${parts[1]}/${parts[2]}`, parts[4]!);
     if (parts[0] === "cdn" && parts.length >= 4) {

@@ -13,6 +13,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   settings: () => import("./fixtures/settings.svelte.js"),
   "first-run": () => import("./fixtures/first-run.svelte.js"),
   notices: () => import("./fixtures/notices.svelte.js"),
+  remote: () => import("./fixtures/remote.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);

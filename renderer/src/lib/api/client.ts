@@ -43,7 +43,21 @@ export class ApiClient {
 function pickTransport(): Transport {
   if (window.api) return new IpcTransport(window.api);
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  return new WebSocketTransport(`${scheme}://${location.host}/ws`);
+  return new WebSocketTransport(`${scheme}://${location.host}/ws`, serveToken());
+}
+
+/**
+ * Serve mode's launch token: it arrives in the address's fragment (never sent to any server),
+ * is kept for this tab only (sessionStorage survives a reload, not a new tab) and leaves the
+ * address bar at once.
+ */
+function serveToken(): string {
+  const fromFragment = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromFragment) {
+    sessionStorage.setItem("r1-token", fromFragment);
+    history.replaceState(history.state, "", location.pathname + location.search);
+  }
+  return fromFragment ?? sessionStorage.getItem("r1-token") ?? "";
 }
 
 export const api = new ApiClient(pickTransport);

@@ -36,7 +36,13 @@ export class IpcTransport implements Transport {
   }
 }
 
-/** Serve mode: one WebSocket to the page's own origin (the token travels as an HttpOnly cookie). */
+const MISSING_TOKEN = "this tab has no access token. Open the full address serve mode printed (it ends in #token=…).";
+
+/**
+ * Serve mode: one WebSocket to the page's own origin. The launch token is presented in the
+ * handshake as the `r1-token.<token>` subprotocol (browsers cannot set headers on a WebSocket);
+ * it is never a cookie, so other sites and servers on 127.0.0.1 never receive it.
+ */
 export class WebSocketTransport implements Transport {
   private socket: WebSocket | undefined;
   private nextId = 1;
@@ -46,11 +52,14 @@ export class WebSocketTransport implements Transport {
   private opened: Promise<WebSocket> | undefined;
   private retryMs = 250;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
 
   private connect(): Promise<WebSocket> {
     this.opened ??= new Promise((resolve) => {
-      const socket = new WebSocket(this.url);
+      const socket = new WebSocket(this.url, ["r1-local", `r1-token.${this.token}`]);
       socket.onopen = () => {
         this.socket = socket;
         this.retryMs = 250;
@@ -86,6 +95,8 @@ export class WebSocketTransport implements Transport {
   }
 
   async call(name: string, payload: unknown): Promise<CallOutcome> {
+    // Without the launch token the server refuses the socket: say what to do instead of retrying forever.
+    if (!this.token) return { ok: false, error: { code: "unauthorized", message: MISSING_TOKEN } };
     const socket = await this.connect();
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -96,7 +107,7 @@ export class WebSocketTransport implements Transport {
 
   onEvent(listener: EventListener) {
     this.listeners.add(listener);
-    void this.connect();
+    if (this.token) void this.connect();
     return () => void this.listeners.delete(listener);
   }
 

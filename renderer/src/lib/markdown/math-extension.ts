@@ -16,13 +16,15 @@ function matchingBrace(text: string, open: number): number {
 // The streaming tail is re-rendered as tokens arrive; its formulas are mostly the same each time.
 const rendered = new Map<string, string>();
 const CACHE_LIMIT = 400;
+/** Model-written sizes (\rule, \hspace) are capped, and macros cannot expand without end. */
+const LIMITS = { maxSize: 20, maxExpand: 500, trust: false } as const;
 
 function renderTex(tex: string, displayMode: boolean): string {
   const key = `${displayMode ? "D" : "I"}${tex}`;
   let html = rendered.get(key);
   if (html === undefined) {
     // throwOnError false: a half-streamed or malformed formula shows as red source, never breaks the page.
-    html = katex.renderToString(tex, { displayMode, throwOnError: false, output: "htmlAndMathml", strict: "ignore" });
+    html = katex.renderToString(tex, { displayMode, throwOnError: false, output: "htmlAndMathml", strict: "ignore", ...LIMITS });
     if (rendered.size >= CACHE_LIMIT) rendered.delete(rendered.keys().next().value!);
     rendered.set(key, html);
   }

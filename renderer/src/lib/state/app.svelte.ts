@@ -8,6 +8,7 @@ import { EngineState, type EngineGateway } from "./engine.svelte.js";
 import { ModelActions } from "./model-actions.svelte.js";
 import { navigation, type View } from "./navigation.svelte.js";
 import { Notices, type NoticesGateway } from "./notices.svelte.js";
+import { RemoteEndpointsState, type RemoteGateway } from "./remote-endpoints.svelte.js";
 import { SettingsState, type SettingsGateway } from "./settings.svelte.js";
 
 /** Where each area reaches the core; all default to the real API client. */
@@ -19,6 +20,7 @@ export interface Gateways {
   catalog: CatalogGateway;
   downloads: DownloadsGateway;
   notices: NoticesGateway;
+  remote: RemoteGateway;
   commands: CommandsGateway;
 }
 
@@ -41,6 +43,7 @@ export class AppState {
   readonly downloads: DownloadsState;
   readonly actions: ModelActions;
   readonly notices: Notices;
+  readonly remote: RemoteEndpointsState;
   readonly #commands: CommandsGateway;
   started = $state(false);
 
@@ -53,12 +56,18 @@ export class AppState {
     this.downloads = new DownloadsState(gateways.downloads);
     this.actions = new ModelActions(this.catalog, this.downloads, this.engine);
     this.notices = new Notices(gateways.notices);
+    this.remote = new RemoteEndpointsState(gateways.remote);
     this.#commands = gateways.commands ?? coreCommandsGateway;
   }
 
   /** No model loaded, none on disk and none coming: the first-run card leads the way. */
   get firstRun(): boolean {
-    return this.started && !this.engine.loaded && !this.engine.loadingJobId && this.downloads.library.length === 0;
+    return this.started && !this.remote.selected && !this.engine.loaded && !this.engine.loadingJobId && this.downloads.library.length === 0;
+  }
+
+  /** Why chat cannot answer now; undefined when it can (a remote server answers without a local model). */
+  get chatUnavailableReason(): string | undefined {
+    return this.remote.selected ? undefined : this.engine.unavailableReason;
   }
 
   navigate(view: View): void {
@@ -77,7 +86,7 @@ export class AppState {
     this.#commands.onCommand((e) => {
       if (e.command === "new-chat") void this.newChat();
     });
-    for (const area of [this.settings, this.conversations, this.session, this.engine, this.catalog, this.downloads]) area.connect();
+    for (const area of [this.settings, this.conversations, this.session, this.engine, this.catalog, this.downloads, this.remote]) area.connect();
     this.session.createConversation = async () => (await this.conversations.create())?.id;
     await this.settings.load();
     const settings = this.settings.current;
@@ -86,6 +95,8 @@ export class AppState {
       this.session.thinkingBudget = settings.thinkingBudget === "off" ? undefined : settings.thinkingBudget;
     }
     await Promise.all([this.conversations.load(), this.engine.refresh(), this.downloads.load(), this.catalog.load()]);
+    // Remote servers are optional: their list never holds up the start.
+    void this.remote.load();
     this.started = true;
   }
 }

@@ -1,0 +1,21 @@
+import type { EngineState, ModelFamily } from "../../shared/contract/engine.js";
+import type { GenerateEvent, GenerateRequest } from "./engine-client.js";
+
+/** What answers a chat needs to know about the model it talks to. */
+export interface AnsweringModel {
+  name: string;
+  family: ModelFamily;
+  systemPromptAllowed: boolean;
+}
+
+/**
+ * The one interface chat and the local API generate through: the local engine process
+ * (EngineService) or a remote OpenAI-compatible server (remote/RemoteEngine). The R1 rules'
+ * defaults are applied above it, so they hold for both.
+ */
+export interface GenerationEngine {
+  readonly loadedModel: AnsweringModel | null;
+  status(): { state: EngineState };
+  /** Deltas, notices, then exactly one `done` carrying everything streamed (also after a failure). */
+  generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined>;
+}

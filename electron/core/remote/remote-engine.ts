@@ -1,0 +1,216 @@
+import { Agent, fetch, type Response } from "undici";
+import type { GenerationMetrics, StopReason } from "../../shared/contract/chat.js";
+import type { ModelFamily } from "../../shared/contract/engine.js";
+import type { GenerateEvent, GenerateRequest } from "../engine/engine-client.js";
+import type { AnsweringModel, GenerationEngine } from "../engine/generation-engine.js";
+import { AppError } from "../kernel/errors.js";
+import { chatCompletionBody, toOpenAiMessages } from "./openai-request.js";
+import { connectionError, httpError, retryAfterSeconds } from "./remote-errors.js";
+import { readCompletion } from "./response-reader.js";
+import { ThinkSplitter } from "./think-splitter.js";
+import type { Usage } from "./wire-schemas.js";
+
+/** One endpoint as the engine uses it (the key stays inside the core). */
+export interface RemoteTarget {
+  name: string;
+  /** e.g. http://10.0.0.5:8000/v1 (no trailing slash needed). */
+  baseUrl: string;
+  model: string;
+  family: ModelFamily;
+  apiKey: string | null;
+}
+
+export interface RemoteTimeouts {
+  /** Until the response headers (a 671B's prefill of a long prompt can take minutes). */
+  firstByteMs: number;
+  /** Longest silence allowed inside a streaming answer. */
+  stallMs: number;
+  /** A 429 asking to wait at most this long is retried after the wait; longer is reported. */
+  maxRetryWaitS: number;
+}
+
+export const DEFAULT_TIMEOUTS: RemoteTimeouts = { firstByteMs: 600_000, stallMs: 120_000, maxRetryWaitS: 30 };
+
+/** `/v1` joined to a path, whatever the user typed at the end of the base URL. */
+export function endpointUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/${path}`;
+}
+
+export function authHeaders(apiKey: string | null): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}
+
+/** An HTTP agent whose timeouts turn a silent server into a clear error (undici's own timers). */
+export function remoteAgent(timeouts: RemoteTimeouts): Agent {
+  return new Agent({ headersTimeout: timeouts.firstByteMs, bodyTimeout: timeouts.stallMs, connect: { timeout: 15_000 } });
+}
+
+function emptyMetrics(totalMs: number): GenerationMetrics {
+  return {
+    ttftMs: null,
+    promptTokens: 0,
+    promptTokensPerSecond: null,
+    generatedTokens: 0,
+    generationTokensPerSecond: null,
+    thoughtTokens: 0,
+    answerTokens: 0,
+    thoughtStartedAt: null,
+    thoughtEndedAt: null,
+    totalMs,
+    backend: null,
+    gpuLayers: 0,
+    contextUsed: 0,
+    contextSize: 0,
+    droppedMessages: 0,
+  };
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+
+/**
+ * A remote OpenAI-compatible server (vLLM, SGLang, llama-server, KTransformers, DeepSeek's API)
+ * behind the same interface as the local engine process. Stop aborts the HTTP request at once; a
+ * failure after text arrived ends with that text kept and the answer marked interrupted.
+ */
+export class RemoteEngine implements GenerationEngine {
+  #running = 0;
+
+  constructor(
+    readonly target: RemoteTarget,
+    private readonly agent: Agent,
+    private readonly timeouts: RemoteTimeouts = DEFAULT_TIMEOUTS,
+  ) {}
+
+  get where(): string {
+    return `${this.target.name} (${new URL(this.target.baseUrl).host})`;
+  }
+
+  get loadedModel(): AnsweringModel {
+    return { name: this.target.model, family: this.target.family, systemPromptAllowed: this.target.family !== "r1-distill" };
+  }
+
+  status(): { state: "ready" | "generating" } {
+    return { state: this.#running > 0 ? "generating" : "ready" };
+  }
+
+  /** Sends the request, waiting out a short 429 as its Retry-After asks; throws a clear AppError otherwise. */
+  private async post(body: Record<string, unknown>, signal: AbortSignal | undefined, notice: (message: string) => void): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(endpointUrl(this.target.baseUrl, "chat/completions"), {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "text/event-stream, application/json", ...authHeaders(this.target.apiKey) },
+          body: JSON.stringify(body),
+          signal,
+          dispatcher: this.agent,
+        });
+      } catch (err) {
+        if (signal?.aborted) throw new AppError("cancelled", "Stopped.");
+        throw connectionError(err, this.where, this.timeouts);
+      }
+      if (response.ok) return response;
+      const text = await response.text().catch(() => "");
+      const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get("retry-after")) : undefined;
+      if (response.status === 429 && retryAfter !== undefined && retryAfter <= this.timeouts.maxRetryWaitS && attempt < 3) {
+        notice(`${this.where} is rate-limiting requests; trying again in ${retryAfter} s as it asked.`);
+        await sleep(retryAfter * 1000, signal).catch(() => {
+          throw new AppError("cancelled", "Stopped.");
+        });
+        continue;
+      }
+      throw httpError(response.status, text, { where: this.where, model: this.target.model, retryAfter });
+    }
+  }
+
+  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined> {
+    this.#running++;
+    try {
+      yield* this.#generate(request, signal);
+    } finally {
+      this.#running--;
+    }
+  }
+
+  async *#generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined> {
+    const started = performance.now();
+    const model = this.loadedModel;
+    const options = request.options;
+    const messages = toOpenAiMessages(request.turns, options.systemPrompt, model.systemPromptAllowed);
+    if (options.thinkingBudget !== undefined)
+      yield { type: "notice", message: "The thinking budget is not applied on a remote server: OpenAI-compatible servers have no common field for it." };
+    const queued: string[] = [];
+    let response: Response;
+    try {
+      response = await this.post(chatCompletionBody(this.target.model, messages, options), signal, (message) => queued.push(message));
+    } catch (err) {
+      if (!signal?.aborted) throw err;
+      yield { type: "done", stopReason: "aborted", thought: "", answer: "", metrics: emptyMetrics(performance.now() - started), message: null, crash: null };
+      return;
+    }
+    for (const message of queued) yield { type: "notice", message };
+
+    let thought = "";
+    let answer = "";
+    let firstTokenAt: number | null = null;
+    let thoughtStartedAt: string | null = null;
+    let thoughtEndedAt: string | null = null;
+    let chunks = 0;
+    let thoughtChunks = 0;
+    let usage: Usage = null;
+    let stopReason: StopReason = "end";
+    let failure: AppError | undefined;
+    const splitter = new ThinkSplitter(model.family === "r1-distill");
+    try {
+      for await (const piece of readCompletion(response.body!, response.headers.get("content-type") ?? "", splitter, this.where)) {
+        if (piece.kind === "end") {
+          usage = piece.usage;
+          stopReason = piece.finishReason === "length" ? "max-tokens" : "end";
+          continue;
+        }
+        chunks++;
+        if (piece.thought) thoughtChunks++;
+        firstTokenAt ??= performance.now();
+        if (piece.thought) thoughtStartedAt ??= new Date().toISOString();
+        if (piece.answer && thoughtStartedAt && !thoughtEndedAt) thoughtEndedAt = new Date().toISOString();
+        thought += piece.thought;
+        answer += piece.answer;
+        yield { type: "delta", thought: piece.thought, answer: piece.answer };
+      }
+    } catch (err) {
+      if (signal?.aborted) stopReason = "aborted";
+      else failure = err instanceof AppError ? err : connectionError(err, this.where, this.timeouts);
+    } finally {
+      // Stop or a consumer leaving early: the socket closes now, not when the server finishes.
+      await response.body?.cancel().catch(() => undefined);
+    }
+    const ended = performance.now();
+    const generatedTokens = usage?.completion_tokens ?? chunks;
+    // Servers that do not count reasoning tokens (llama-server) stream about one token per chunk.
+    const thoughtTokens = usage?.completion_tokens_details?.reasoning_tokens ?? (chunks ? Math.round((generatedTokens * thoughtChunks) / chunks) : 0);
+    const metrics: GenerationMetrics = {
+      ...emptyMetrics(ended - started),
+      ttftMs: firstTokenAt === null ? null : firstTokenAt - started,
+      promptTokens: usage?.prompt_tokens ?? 0,
+      generatedTokens,
+      generationTokensPerSecond:
+        firstTokenAt !== null && ended > firstTokenAt && generatedTokens > 1 ? ((generatedTokens - 1) * 1000) / (ended - firstTokenAt) : null,
+      thoughtTokens,
+      answerTokens: Math.max(0, generatedTokens - thoughtTokens),
+      thoughtStartedAt,
+      thoughtEndedAt,
+      contextUsed: (usage?.prompt_tokens ?? 0) + generatedTokens,
+    };
+    if (failure) {
+      // Nothing arrived: the caller gets the error itself (the local API answers with its status).
+      if (!thought && !answer) throw failure;
+      yield { type: "done", stopReason: "error", thought, answer, metrics: null, message: failure.message, crash: null };
+      return;
+    }
+    yield { type: "done", stopReason, thought, answer, metrics, message: null, crash: null };
+  }
+}

@@ -1,0 +1,67 @@
+import { AppError } from "../kernel/errors.js";
+import { errorMessageOf } from "./wire-schemas.js";
+
+/** "0.4 s", "12 s", "600 s". */
+const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+
+const TLS_CODES = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL/;
+
+function codeOf(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}
+
+/** A failure to reach the server (no HTTP answer), in words a person can act on. */
+export function connectionError(err: unknown, where: string, timeouts: { firstByteMs: number; stallMs: number }): AppError {
+  const code = codeOf(err) ?? "";
+  const say = (message: string, reason: string, retryable = true) => new AppError("unavailable", message, { reason, retryable, cause: err });
+  if ((err as { cause?: { message?: string } }).cause?.message === "bad port")
+    return new AppError("bad-request", `The port in ${where} is one HTTP clients refuse to use (a blocked port, as in browsers). Serve on another port.`, {
+      cause: err,
+    });
+  if (code === "ECONNREFUSED") return say(`${where} refused the connection. Is the server running, and on that port?`, "refused");
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME")
+    return say(`The name in ${where} could not be found (DNS). Check the address, or your network.`, "dns");
+  if (TLS_CODES.test(code))
+    return say(`The secure connection to ${where} failed (${code}): its certificate is not trusted or does not match the name.`, "tls", false);
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT")
+    return say(`${where} did not answer within ${seconds(timeouts.firstByteMs)}. It may be overloaded or still loading the model.`, "timeout");
+  if (code === "UND_ERR_BODY_TIMEOUT")
+    return say(`${where} stopped sending for ${seconds(timeouts.stallMs)} in the middle of the answer; what arrived is kept.`, "stalled");
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") return say(`The connection to ${where} was cut; what arrived is kept.`, "cut");
+  return say(`Could not talk to ${where}: ${err instanceof Error ? err.message : String(err)}${code ? ` (${code})` : ""}.`, "network");
+}
+
+/** Seconds a 429 asks to wait (Retry-After in seconds or as a date), if it says. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** An HTTP error answer, with the server's own words where it gave some. */
+export function httpError(status: number, bodyText: string, info: { where: string; model: string; retryAfter?: number }): AppError {
+  const said = errorMessageOf(bodyText);
+  const because = said ? ` The server said: ${said}` : "";
+  if (status === 401) return new AppError("unauthorized", `${info.where} refused the API key (401). Check the key in Settings → Remote servers.${because}`);
+  if (status === 403) return new AppError("forbidden", `${info.where} does not allow this key to use it (403).${because}`);
+  if (status === 404)
+    return new AppError("not-found", `${info.where} does not serve "${info.model}" (404). "Test connection" lists the models it serves.${because}`, {
+      reason: "model",
+    });
+  if (status === 429) {
+    const wait = info.retryAfter === undefined ? "" : ` Try again in ${info.retryAfter} s.`;
+    return new AppError("busy", `${info.where} is rate-limiting requests (429).${wait}${because}`, { reason: "rate-limited", retryable: true });
+  }
+  if (status >= 500)
+    return new AppError("unavailable", `${info.where} failed with ${status}; the problem is on the server.${because}`, {
+      reason: "server-error",
+      retryable: true,
+    });
+  return new AppError("bad-request", `${info.where} rejected the request (${status}).${because}`);
+}

@@ -1,0 +1,110 @@
+// "Run on a server": the plans the picker shows for the 671B and R1-Zero, from the real catalog.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CatalogService } from "../../electron/core/catalog/module.js";
+import { createCatalogModule } from "../../electron/core/catalog/module.js";
+import { createRemoteModule } from "../../electron/core/remote/module.js";
+import { gpusNeeded } from "../../electron/core/remote/server-plans.js";
+import { createSettingsModule } from "../../electron/core/settings/module.js";
+import type { ServerRecipe } from "../../electron/shared/contract/remote.js";
+import { moduleContext } from "../support/core/module-context.js";
+
+let dataDir: string;
+let plans: (modelId: string) => Promise<ServerRecipe[]>;
+let catalog: CatalogService;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "r1-plans-"));
+  const { ctx } = moduleContext(dataDir);
+  const settings = createSettingsModule(ctx);
+  // R1-Zero as a catalog entry may describe it (same 671B shape as R1): the planner keys on the family, not on an id.
+  const builtin = JSON.parse(await readFile(path.join(import.meta.dirname, "../../resources/catalog/catalog.json"), "utf8")) as {
+    models: Array<Record<string, unknown>>;
+  };
+  const r1 = builtin.models.find((m) => m.id === "deepseek-r1") as { variants: Array<Record<string, unknown>> } & Record<string, unknown>;
+  const zero = {
+    ...r1,
+    id: "deepseek-r1-zero-test",
+    name: "DeepSeek-R1-Zero (671B)",
+    variants: r1.variants.map((v) => ({ ...v, id: `zero.${String(v.id)}` })),
+  };
+  const extraCatalogPath = path.join(dataDir, "extra-catalog.json");
+  await writeFile(extraCatalogPath, JSON.stringify({ version: 1, models: [zero] }));
+  catalog = createCatalogModule(ctx, { settings: settings.service, extraCatalogPath }).service;
+  const remote = createRemoteModule(ctx, { catalog });
+  close = () => remote.close!();
+  plans = async (modelId) => ((await remote.handlers["remote.plans"]!({ modelId })) as { recipes: ServerRecipe[] }).recipes;
+});
+afterAll(async () => {
+  await close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("server plans for the 671B", () => {
+  it("FP8 (about 700 GB) needs more than one node of 8 × 80 GB, and fits one node of 8 × H200", async () => {
+    const fp8 = (await plans("deepseek-r1")).filter((r) => r.precision === "FP8");
+    const on80 = fp8.filter((r) => r.gpuMemoryGb === 80);
+    expect(on80.length).toBe(2);
+    for (const recipe of on80) {
+      expect(recipe.weightsBytes).toBeGreaterThan(650e9);
+      expect(recipe.nodes).toBeGreaterThan(1);
+      expect(recipe.gpus).toBe(16);
+    }
+    expect(on80.find((r) => r.engine === "vllm")?.commands.join("\n")).toMatch(
+      /--tensor-parallel-size 8 --pipeline-parallel-size 2 .*--reasoning-parser deepseek_r1/,
+    );
+    const sglang = on80.find((r) => r.engine === "sglang")!;
+    expect(sglang.commands).toHaveLength(2);
+    expect(sglang.commands[1]).toMatch(/--tp 16 .*--reasoning-parser deepseek-r1 .*--nnodes 2 --node-rank 1/);
+    expect(fp8.filter((r) => r.gpuMemoryGb === 141).every((r) => r.nodes === 1 && r.gpus === 8)).toBe(true);
+  });
+
+  it("UD-IQ1_S fits one node of 8 × 80 GB, served by llama-server", async () => {
+    const recipes = (await plans("deepseek-r1")).filter((r) => r.precision === "UD-IQ1_S");
+    const onGpus = recipes.find((r) => r.gpus > 1)!;
+    expect(onGpus.nodes).toBe(1);
+    expect(onGpus.gpus).toBeLessThanOrEqual(8);
+    expect(onGpus.gpuMemoryGb).toBe(80);
+    expect(onGpus.commands[0]).toMatch(/^llama-server -m DeepSeek-R1-UD-IQ1_S-00001-of-00003\.gguf .*--reasoning-format deepseek/);
+  });
+
+  it("a big-RAM box with one GPU keeps the experts in RAM", async () => {
+    const inRam = (await plans("deepseek-r1")).filter((r) => r.ramBytes > 0);
+    expect(inRam.length).toBeGreaterThan(0);
+    for (const recipe of inRam) {
+      expect(recipe.gpus).toBe(1);
+      expect(recipe.ramBytes).toBeGreaterThan(recipe.weightsBytes);
+      expect(recipe.commands[0]).toContain('-ot ".ffn_.*_exps.=CPU"');
+    }
+  });
+
+  it("every recipe comes with its command; DeepSeek's API is offered for R1", async () => {
+    const recipes = await plans("deepseek-r1");
+    for (const recipe of recipes) expect(recipe.commands.join("").length).toBeGreaterThan(20);
+    expect(recipes.find((r) => r.engine === "deepseek-api")?.commands[0]).toContain("deepseek-reasoner");
+  });
+
+  it("R1-Zero gets the same hardware plans with its own weights, and no DeepSeek API (it does not serve R1-Zero)", async () => {
+    const recipes = await plans("deepseek-r1-zero-test");
+    expect(recipes.find((r) => r.engine === "vllm")?.commands.join("\n")).toContain("vllm serve deepseek-ai/DeepSeek-R1-Zero ");
+    expect(recipes.some((r) => r.engine === "deepseek-api")).toBe(false);
+    expect(recipes.filter((r) => r.precision === "FP8" && r.gpuMemoryGb === 80).every((r) => r.nodes === 2)).toBe(true);
+  });
+
+  it("a model this machine runs locally gets no server plan", async () => {
+    const small = catalog.models().find((m) => m.parameters.total < 10e9)!;
+    expect(await plans(small.id)).toEqual([]);
+  });
+
+  it("more weights never need fewer GPUs", () => {
+    let last = 0;
+    for (let gb = 10; gb < 2000; gb += 37) {
+      const { gpus } = gpusNeeded(gb * 1e9, 80);
+      expect(gpus).toBeGreaterThanOrEqual(last);
+      last = gpus;
+    }
+  });
+});
