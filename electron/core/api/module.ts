@@ -1,9 +1,11 @@
 import type { Settings } from "../../shared/contract/settings.js";
 import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
+import { AppError } from "../kernel/errors.js";
 import { generationDefaults } from "../settings/generation-defaults.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import { ApiKeyFile } from "./api-key.js";
+import { runSelfTest } from "./self-test.js";
 import { startApiServer, type RunningApiServer } from "./openai-server.js";
 
 export interface ApiDeps {
@@ -39,7 +41,15 @@ export async function createApiModule(ctx: CoreContext, deps: ApiDeps): Promise<
 
   const status = async () => {
     await applying;
-    return { enabled: settings().apiServer.enabled, running: running !== undefined, url: running?.url ?? null, apiKey, error };
+    const model = deps.engine.loadedModel;
+    return {
+      enabled: settings().apiServer.enabled,
+      running: running !== undefined,
+      url: running?.url ?? null,
+      apiKey,
+      error,
+      model: model ? { id: model.name, contextSize: model.contextSize ?? null } : null,
+    };
   };
 
   const unsubscribe = deps.settings.onChange((s) => void apply(s.apiServer));
@@ -51,6 +61,11 @@ export async function createApiModule(ctx: CoreContext, deps: ApiDeps): Promise<
       "api.rotateKey": async () => {
         apiKey = await keyFile.rotate();
         return status();
+      },
+      "api.test": async () => {
+        const now = await status();
+        if (!now.url) throw new AppError("unavailable", now.error ?? "The local API is off. Turn it on in Settings first.");
+        return runSelfTest(now.url, now.apiKey);
       },
     },
     close: async () => {

@@ -6,6 +6,8 @@ export interface AnsweringModel {
   name: string;
   family: ModelFamily;
   systemPromptAllowed: boolean;
+  /** Tokens of context, where known (a remote server does not say). */
+  contextSize?: number;
 }
 
 /**

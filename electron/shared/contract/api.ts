@@ -9,13 +9,33 @@ export const ApiServerStatus = z.object({
   url: z.string().nullable(),
   apiKey: z.string(),
   error: z.string().nullable(),
+  /** The model the API serves now (the id /v1/models lists) and its context size; null when none is loaded. */
+  model: z.object({ id: z.string(), contextSize: z.number().int().nullable() }).nullable(),
 });
 export type ApiServerStatus = z.infer<typeof ApiServerStatus>;
+
+/** The editor panel's "Test": one request sent through the running API, and what came back. */
+export const ApiTestResult = z.object({
+  ok: z.boolean(),
+  /** The HTTP status, or null when no answer came. */
+  status: z.number().int().nullable(),
+  model: z.string().nullable(),
+  reply: z.string(),
+  reasoning: z.string(),
+  /** OpenAI's finish_reason: "stop", or "length" when the test's token limit cut it. */
+  finishReason: z.string().nullable(),
+  completionTokens: z.number().int().nullable(),
+  /** Why it failed, for a person. */
+  message: z.string().nullable(),
+});
+export type ApiTestResult = z.infer<typeof ApiTestResult>;
 
 export const apiCalls = {
   "api.status": call(z.object({}).strict(), ApiServerStatus),
   /** A new key; clients holding the old one are refused from now on. */
   "api.rotateKey": call(z.object({}).strict(), ApiServerStatus),
+  /** Sends one chat completion through the local API over HTTP with its key, as an editor would. */
+  "api.test": call(z.object({}).strict(), ApiTestResult),
 };
 
 export const apiEvents = {};

@@ -19,3 +19,8 @@ export function formatEta(seconds: number | null | undefined): string {
 export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
+
+/** Tokens per second as people compare them: one decimal below 10 ("0.3", "8.2"), whole above ("27"). */
+export function formatSpeed(tokensPerSecond: number): string {
+  return tokensPerSecond < 10 ? tokensPerSecond.toFixed(1) : tokensPerSecond.toFixed(0);
+}

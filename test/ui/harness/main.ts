@@ -14,6 +14,9 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   "first-run": () => import("./fixtures/first-run.svelte.js"),
   notices: () => import("./fixtures/notices.svelte.js"),
   remote: () => import("./fixtures/remote.svelte.js"),
+  picker: () => import("./fixtures/picker.svelte.js"),
+  "editor-setup": () => import("./fixtures/editor-setup.svelte.js"),
+  daily: () => import("./fixtures/daily.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);

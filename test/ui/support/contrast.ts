@@ -13,3 +13,15 @@ export function contrast(a: string, b: string): number {
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
   return (hi! + 0.05) / (lo! + 0.05);
 }
+
+/**
+ * In the page: an element's text colour and the first opaque background behind it (its own or an
+ * ancestor's, else the body's), for `contrast`. Pass to a locator's `evaluate`.
+ */
+export function textOnBackground(el: Element): { fg: string; bg: string } {
+  const clear = (css: string) => css === "transparent" || /rgba\(\d+, \d+, \d+, 0\)/.test(css);
+  let bg = "transparent";
+  for (let node: Element | null = el; node && clear(bg); node = node.parentElement) bg = getComputedStyle(node).backgroundColor;
+  if (clear(bg)) bg = getComputedStyle(document.body).backgroundColor;
+  return { fg: getComputedStyle(el).color, bg };
+}

@@ -1,18 +1,39 @@
-import type { ApiServerStatus } from "../../../../electron/shared/contract/api.js";
+import type { ApiServerStatus, ApiTestResult } from "../../../../electron/shared/contract/api.js";
 import { api } from "../api/client.js";
 import type { SettingsState } from "./settings.svelte.js";
 import { messageOf } from "../attempt.js";
+
+export type { ApiTestResult };
+
+/** What the API section needs from the core; the only place its calls are named. */
+export interface ApiServerGateway {
+  status(): Promise<ApiServerStatus>;
+  rotateKey(): Promise<ApiServerStatus>;
+  test(): Promise<ApiTestResult>;
+}
+
+export const coreApiServerGateway: ApiServerGateway = {
+  status: () => api.call("api.status", {}),
+  rotateKey: () => api.call("api.rotateKey", {}),
+  test: () => api.call("api.test", {}),
+};
 
 /** The local OpenAI-compatible API: on/off and port live in settings; address and key come from the core. */
 export class ApiServerState {
   status = $state<ApiServerStatus | undefined>();
   error = $state<string | undefined>();
+  /** The editor panel's last "Test" and whether one is running. */
+  testResult = $state<ApiTestResult | undefined>();
+  testing = $state(false);
 
-  constructor(private readonly settings: () => SettingsState) {}
+  constructor(
+    private readonly settings: () => SettingsState,
+    private readonly gateway: ApiServerGateway = coreApiServerGateway,
+  ) {}
 
   async refresh(): Promise<void> {
     try {
-      this.status = await api.call("api.status", {});
+      this.status = await this.gateway.status();
     } catch (err) {
       this.error = messageOf(err);
     }
@@ -27,6 +48,22 @@ export class ApiServerState {
   }
 
   async rotateKey(): Promise<void> {
-    this.status = await api.call("api.rotateKey", {});
+    this.status = await this.gateway.rotateKey();
+  }
+
+  /** Sends one request through the API, as an editor would; a refusal becomes a failed result in words. */
+  async test(): Promise<void> {
+    this.testing = true;
+    this.testResult = undefined;
+    try {
+      this.testResult = await this.gateway.test();
+    } catch (err) {
+      const message = messageOf(err);
+      this.testResult = { ok: false, status: null, model: null, reply: "", reasoning: "", finishReason: null, completionTokens: null, message };
+    } finally {
+      this.testing = false;
+    }
+    // The model may have changed since the panel opened; the settings shown must name the one that answered.
+    await this.refresh();
   }
 }

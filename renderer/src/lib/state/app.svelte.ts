@@ -53,10 +53,14 @@ export class AppState {
     this.session = new ChatSession(gateways.chat);
     this.engine = new EngineState(gateways.engine);
     this.catalog = new CatalogState(gateways.catalog);
-    this.downloads = new DownloadsState(gateways.downloads);
-    this.actions = new ModelActions(this.catalog, this.downloads, this.engine);
     this.notices = new Notices(gateways.notices);
     this.remote = new RemoteEndpointsState(gateways.remote);
+    this.downloads = new DownloadsState(gateways.downloads, (outcome, item) =>
+      outcome === "done"
+        ? this.notices.add("success", `Downloaded ${item.name}. It is in your library, ready to load.`)
+        : this.notices.add("error", `The download of ${item.name} failed${item.reason ? `: ${item.reason}` : "."} Retry it from Downloads.`),
+    );
+    this.actions = new ModelActions(this.catalog, this.downloads, this.engine);
     this.#commands = gateways.commands ?? coreCommandsGateway;
   }
 

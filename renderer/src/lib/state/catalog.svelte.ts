@@ -40,20 +40,6 @@ export const coreCatalogGateway: CatalogGateway = {
 
 export type PlannerMode = "this" | "preset" | "custom";
 
-export interface ModelFamilyGroup {
-  id: string;
-  label: string;
-  models: ModelSummary[];
-}
-
-/** Which shelf a model sits on in the picker. */
-export function familyOf(model: ModelSummary): { id: string; label: string } {
-  if (model.architecture.mixtureOfExperts) return { id: "r1-671b", label: "DeepSeek-R1 671B" };
-  if (/llama/i.test(model.name) || model.architecture.arch === "llama") return { id: "llama", label: "Llama distills" };
-  if (/qwen/i.test(model.name) || /^qwen/.test(model.architecture.arch)) return { id: "qwen", label: "Qwen distills" };
-  return { id: "other", label: "Other models" };
-}
-
 /**
  * The model picker's data: catalog, this machine, the planner's machine, and the estimator's verdict
  * for every variant at the chosen context size (re-evaluated live as it changes).
@@ -76,16 +62,6 @@ export class CatalogState {
   private generation = 0;
 
   constructor(private readonly gateway: CatalogGateway = coreCatalogGateway) {}
-
-  get groups(): ModelFamilyGroup[] {
-    const groups: Record<string, ModelFamilyGroup> = {};
-    for (const model of this.models) {
-      const family = familyOf(model);
-      (groups[family.id] ??= { ...family, models: [] }).models.push(model);
-    }
-    const order = ["qwen", "llama", "r1-671b", "other"];
-    return Object.values(groups).sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-  }
 
   /** The machine the estimator is asked about: this one, a preset, or typed numbers. */
   get machineChoice(): string | CustomMachine {

@@ -53,6 +53,7 @@ export class ChatSession {
   thinkingBudget = $state<number | undefined>();
   /** Makes a conversation when a question is asked with none open; returns its id. */
   createConversation: (() => Promise<string | undefined>) | undefined;
+  #answering = $state<string | undefined>();
   private streamingMessage: ChatMessage | undefined;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -63,6 +64,11 @@ export class ChatSession {
 
   get generating(): boolean {
     return this.jobId !== undefined;
+  }
+
+  /** The conversation an answer is being written for, even after another one was opened. */
+  get generatingConversationId(): string | undefined {
+    return this.generating ? this.#answering : undefined;
   }
 
   /** Subscribes to the streams; call once. */
@@ -155,6 +161,7 @@ export class ChatSession {
     this.streamingMessage = reply;
     this.error = undefined;
     this.jobId = STARTING;
+    this.#answering = this.conversationId;
     try {
       const { jobId } = await this.gateway.send({
         conversationId: this.conversationId!,

@@ -31,13 +31,19 @@ export const coreDownloadsGateway: DownloadsGateway = {
   importFile: async (path) => (await api.call("library.import", { path })).model,
 };
 
+/** Tells the person how a download ended (the app shows it as a toast). */
+export type DownloadOutcomeListener = (outcome: "done" | "failed", item: DownloadProgress) => void;
+
 /** Downloads in progress (one rune object each, so a progress tick updates one row) and the library. */
 export class DownloadsState {
   items = $state<DownloadProgress[]>([]);
   library = $state<LibraryModel[]>([]);
   error = $state<string | undefined>();
 
-  constructor(private readonly gateway: DownloadsGateway = coreDownloadsGateway) {}
+  constructor(
+    private readonly gateway: DownloadsGateway = coreDownloadsGateway,
+    private readonly onOutcome: DownloadOutcomeListener = () => {},
+  ) {}
 
   get active(): DownloadProgress[] {
     return this.items.filter((d) => d.state !== "done" && d.state !== "cancelled");
@@ -45,8 +51,11 @@ export class DownloadsState {
 
   connect(): void {
     this.gateway.onProgress((update) => {
+      const before = this.items.find((d) => d.id === update.id)?.state;
       this.upsert(update);
       if (update.state === "done") void this.loadLibrary();
+      // Only the step into the end state is news; a repeated event is not told twice.
+      if ((update.state === "done" || update.state === "failed") && before !== update.state) this.onOutcome(update.state, update);
     });
     this.gateway.onLibraryChanged((models) => (this.library = models));
   }

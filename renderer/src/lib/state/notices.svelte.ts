@@ -1,7 +1,8 @@
 import type { EventPayload } from "../../../../electron/shared/contract/index.js";
 import { api } from "../api/client.js";
 
-export type NoticeLevel = EventPayload<"app.notice">["level"];
+/** The core's levels, and "success" for what the renderer itself reports done (a finished download). */
+export type NoticeLevel = EventPayload<"app.notice">["level"] | "success";
 
 export interface Notice {
   readonly id: number;
@@ -21,7 +22,7 @@ export const coreNoticesGateway: NoticesGateway = {
 
 /** At most this many notices show at once; the oldest gives way. */
 export const MAX_NOTICES = 4;
-/** Info notices hide themselves after this long; warnings and errors stay until dismissed. */
+/** Info and success notices hide themselves after this long; warnings and errors stay until dismissed. */
 export const INFO_HIDE_MS = 10_000;
 
 /**
@@ -78,7 +79,7 @@ export class Notices {
   }
 
   #hideLater(notice: Notice): void {
-    if (notice.level !== "info") return;
+    if (notice.level === "warning" || notice.level === "error") return;
     this.#forget(notice.id);
     this.#timers.set(
       notice.id,
