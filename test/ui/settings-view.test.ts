@@ -36,7 +36,9 @@ describe("settings view", () => {
     page = await ui.open("settings");
     await page.getByLabel(/^Temperature/).fill("3");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toBe("Temperature must be 2 or less.");
+    // Scoped to the form's own row: the API section (main's) shows its own alert in this harness.
+    const saveRow = page.locator(".row").filter({ has: page.getByRole("button", { name: "Save" }) });
+    await expect.poll(() => saveRow.getByRole("alert").textContent()).toBe("Temperature must be 2 or less.");
     expect(await page.getByLabel(/^Temperature/).inputValue()).toBe("3");
   });
 
