@@ -51,7 +51,7 @@ describe("the packaged app (linux x64)", () => {
     // Development tools stay out: only production dependencies are packed.
     expect(everything.filter((f) => /^node_modules\/(electron|electron-builder|vite|vitest|typescript|eslint|playwright-core|svelte)\//.test(f))).toEqual([]);
     // What vite and esbuild already bundled into out/ is not shipped twice.
-    expect(everything.filter((f) => /^node_modules\/(katex|highlight\.js|zod|undici)\//.test(f))).toEqual([]);
+    expect(everything.filter((f) => /^node_modules\/(katex|highlight\.js|zod|undici|@lucide)\//.test(f))).toEqual([]);
   });
 
   it("flips the Electron fuses as electron-builder.yml asks", () => {
