@@ -11,7 +11,8 @@ const root = path.resolve(import.meta.dirname, "../../..");
  * this checkout. undefined when neither exists, as on machines that cannot download Electron.
  */
 export function electronUnderTest(): { binary: string; args: string[]; packaged: boolean } | undefined {
-  const packaged = process.env.R1_PACKAGED_APP;
+  // Relative to the checkout (release.yml passes release/…), so no shell has to spell a Windows path.
+  const packaged = process.env.R1_PACKAGED_APP && path.resolve(root, process.env.R1_PACKAGED_APP);
   if (packaged) return existsSync(packaged) ? { binary: packaged, args: [], packaged: true } : undefined;
   try {
     const binary = path.join(root, "node_modules/electron/dist", readFileSync(path.join(root, "node_modules/electron/path.txt"), "utf8").trim());
