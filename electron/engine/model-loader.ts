@@ -2,6 +2,7 @@ import path from "node:path";
 import { LlamaChat, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
 import type { LoadedModel } from "../shared/contract/engine.js";
 import type { EngineParsedParams } from "../shared/contract/engine-protocol.js";
+import { kvCacheLayout, type KvCacheLayout, type KvCacheType } from "../shared/kv-cache.js";
 import { backendKindOf } from "./backend.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
 
@@ -25,7 +26,7 @@ export interface LoadOptions {
 /** Loads a GGUF file and creates its context and chat; what was made is disposed again when a step fails or is cancelled. */
 export async function loadChatModel(
   llama: Llama,
-  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "family">,
+  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family">,
   options: LoadOptions,
 ): Promise<LoadedChat> {
   const { signal } = options;
@@ -40,12 +41,19 @@ export async function loadChatModel(
       options.onProgress(Math.min(1, Math.max(0, progress)));
     },
   });
+  const layout = kvCacheLayout(attentionShape(model), params.kvCacheType);
   let context: LlamaContext;
   try {
     signal.throwIfAborted();
     // A context above the training length only costs memory and quality.
     const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
-    context = await model.createContext({ contextSize, threads: options.threads, createSignal: signal, failedCreationRemedy: false });
+    context = await model.createContext({
+      contextSize,
+      threads: options.threads,
+      createSignal: signal,
+      failedCreationRemedy: false,
+      ...contextCacheOptions(layout),
+    });
   } catch (err) {
     await model.dispose();
     throw err;
@@ -61,6 +69,8 @@ export async function loadChatModel(
     forcedThinking: setup.forcedThinking,
     systemPromptAllowed: setup.systemPromptAllowed,
     contextSize: context.contextSize,
+    kvCacheType: layout.keyType,
+    flashAttention: layout.flashAttention,
     gpuLayers: model.gpuLayers,
     totalLayers: model.fileInsights.totalLayers,
     threads: context.currentThreads,
@@ -69,6 +79,28 @@ export async function loadChatModel(
     loadMs: performance.now() - options.startedAt,
   };
   return { model, context, chat, info };
+}
+
+/** The attention shape kvCacheLayout decides on, from the file's header. */
+function attentionShape(model: LlamaModel): { mla: boolean; sameHeadSize: boolean } {
+  const attention = (model.fileInfo.architectureMetadata as { attention?: Record<string, unknown> } | undefined)?.attention ?? {};
+  return { mla: attention.key_length_mla !== undefined, sameHeadSize: model.fileInsights.flashAttentionSupported };
+}
+
+const GGML_TYPE_NAMES: Record<KvCacheType, "F16" | "Q8_0" | "Q4_0"> = { f16: "F16", q8_0: "Q8_0", q4_0: "Q4_0" };
+
+/**
+ * node-llama-cpp's context options for a cache layout. An F16 cache keeps its defaults (flash
+ * attention "auto" where the heads allow it); a quantized one names both types and turns flash
+ * attention on or off explicitly, since llama.cpp refuses a quantized V cache without it.
+ */
+function contextCacheOptions(layout: KvCacheLayout) {
+  if (layout.keyType === "f16") return {};
+  return {
+    flashAttention: layout.flashAttention,
+    experimentalKvCacheKeyType: GGML_TYPE_NAMES[layout.keyType],
+    experimentalKvCacheValueType: GGML_TYPE_NAMES[layout.valueType],
+  };
 }
 
 function modelName(model: LlamaModel, filePath: string): string {

@@ -8,8 +8,9 @@ import type { Architecture } from "../../electron/core/catalog/catalog-schema.js
 import { deviceTotal, estimateMemory } from "../../electron/core/fit/estimate.js";
 import { readModelStructure } from "../../electron/core/fit/fit-service.js";
 import { ensureMetadataOnlyGguf } from "../../electron/core/fit/metadata-gguf.js";
+import type { KvCacheLayout, KvCacheType } from "../../electron/shared/kv-cache.js";
 import { ensureFixture } from "../fixtures/models.js";
-import { TINY_MLA, writeTinyMlaModel } from "../support/catalog/tiny-mla-model.js";
+import { TINY_MLA, TINY_PER_HEAD, writeTinyMlaModel } from "../support/catalog/tiny-mla-model.js";
 
 /**
  * The estimate against what llama.cpp allocates when the model is really loaded with that context
@@ -48,9 +49,10 @@ const BENCH_ARCH: Architecture = {
 const AMX_MOE_ABORT = "GGML_ASSERT(*cur_backend_id != -1)";
 
 /** llama.cpp's own accounting after a real load, in a child process (some shapes abort llama.cpp). */
-function measure(file: string, contextSize: number): { bytes: number } | { aborted: string } {
+function measure(file: string, contextSize: number, cache?: KvCacheLayout): { bytes: number } | { aborted: string } {
   const script = path.join(import.meta.dirname, "../support/catalog/measure-llama-memory.mjs");
-  const run = spawnSync(process.execPath, [script, file, String(contextSize)], { encoding: "utf8", timeout: 120_000 });
+  const cacheArgs = cache ? [cache.keyType.toUpperCase(), cache.valueType.toUpperCase(), String(cache.flashAttention)] : [];
+  const run = spawnSync(process.execPath, [script, file, String(contextSize), ...cacheArgs], { encoding: "utf8", timeout: 120_000 });
   if (run.status === 0) return { bytes: (JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { cpuRamBytes: number }).cpuRamBytes };
   const stderr = run.stderr ?? "";
   if (run.signal === "SIGABRT" && stderr.includes(AMX_MOE_ABORT)) return { aborted: stderr.trim().split("\n").at(-1)! };
@@ -64,7 +66,7 @@ async function insightsV2(file: string, contextSize: number): Promise<number> {
   return m.cpuRam + c.cpuRam;
 }
 
-const CASES: { name: string; file: () => Promise<string>; structureFrom?: () => Promise<string>; contexts: number[] }[] = [
+const CASES: { name: string; file: () => Promise<string>; structureFrom?: () => Promise<string>; contexts: number[]; kvCacheType?: KvCacheType }[] = [
   { name: "scripted-r1", file: () => ensureFixture("scripted-r1"), contexts: [2048, 8192] },
   { name: "bench-q8_0", file: () => ensureFixture("bench-q8_0"), contexts: [512, 4096] },
   { name: "bench-f16", file: () => ensureFixture("bench-f16"), contexts: [4096] },
@@ -75,7 +77,25 @@ const CASES: { name: string; file: () => Promise<string>; structureFrom?: () => 
     structureFrom: () => ensureMetadataOnlyGguf(dir, "bench", BENCH_ARCH, "bench", "Q8_0"),
     contexts: [4096],
   },
+  // Quantized caches with flash attention, as room to reason loads them.
+  { name: "bench-q8_0, q8_0 cache", file: () => ensureFixture("bench-q8_0"), contexts: [4096], kvCacheType: "q8_0" },
+  { name: "bench-q8_0, q4_0 cache", file: () => ensureFixture("bench-q8_0"), contexts: [4096], kvCacheType: "q4_0" },
+  { name: "bench-f16, q8_0 cache", file: () => ensureFixture("bench-f16"), contexts: [4096], kvCacheType: "q8_0" },
+  { name: "scripted-r1, q4_0 cache", file: () => ensureFixture("scripted-r1"), contexts: [8192], kvCacheType: "q4_0" },
   { name: "tiny deepseek2 (MLA + experts)", file: () => writeTinyMlaModel(path.join(dir, "mla")), contexts: [512, 4096] },
+  { name: "tiny deepseek2, q8_0 cache", file: () => writeTinyMlaModel(path.join(dir, "mla")), contexts: [4096], kvCacheType: "q8_0" },
+  {
+    // The January R1 layout: every head's K and V cached (q8_0 K, F16 V, no flash attention).
+    name: "tiny deepseek2, older per-head cache",
+    file: () => writeTinyMlaModel(path.join(dir, "per-head"), TINY_PER_HEAD),
+    contexts: [4096],
+  },
+  {
+    name: "tiny deepseek2, older per-head cache, q8_0 K",
+    file: () => writeTinyMlaModel(path.join(dir, "per-head"), TINY_PER_HEAD),
+    contexts: [4096],
+    kvCacheType: "q8_0",
+  },
   {
     name: "tiny deepseek2 (from catalog numbers)",
     file: () => writeTinyMlaModel(path.join(dir, "mla")),
@@ -90,8 +110,9 @@ describe("memory estimate against llama.cpp after loading", () => {
       it(`${c.name} at context ${contextSize}: within 15 %`, async (test) => {
         const file = await c.file();
         const structure = await readModelStructure(c.structureFrom ? await c.structureFrom() : file);
-        const estimate = deviceTotal(estimateMemory(structure, { contextSize, gpuLayers: 0 }).cpu);
-        const measurement = measure(file, contextSize);
+        const estimated = estimateMemory(structure, { contextSize, gpuLayers: 0, kvCacheType: c.kvCacheType });
+        const estimate = deviceTotal(estimated.cpu);
+        const measurement = measure(file, contextSize, c.kvCacheType ? estimated.kvCache : undefined);
         if ("aborted" in measurement) {
           // The prebuilt CPU binary on a CPU with AMX: llama.cpp cannot load this shape here at all.
           rows.push(`${c.name} | ${contextSize} | ${estimate} | llama.cpp aborted: ${measurement.aborted}`);
@@ -99,7 +120,7 @@ describe("memory estimate against llama.cpp after loading", () => {
           return;
         }
         const measured = measurement.bytes;
-        const reference = await insightsV2(file, contextSize).catch(() => NaN);
+        const reference = c.kvCacheType ? NaN : await insightsV2(file, contextSize).catch(() => NaN);
         const ratio = estimate / measured;
         rows.push(`${c.name} | ${contextSize} | ${estimate} | ${measured} | ${ratio.toFixed(4)} | ${reference} (${(reference / measured).toFixed(3)})`);
         expect(Math.abs(ratio - 1)).toBeLessThan(0.15);

@@ -29,16 +29,27 @@ describe("settings view", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => page.getByText("Saved.").count()).toBe(1);
     const [patch] = await page.evaluate(() => harness.patches());
-    expect(patch).toMatchObject({ thinkingBudget: 2048, sampling: { temperature: 0.6, topP: 0.95 }, contextSize: 8192 });
+    expect(patch).toMatchObject({ thinkingBudget: 2048, sampling: { temperature: 0.6, topP: 0.95 }, contextSize: "auto", kvCacheType: "auto" });
+  });
+
+  test("room to reason is automatic by default, and a fixed context and cache type can be set", async () => {
+    page = await ui.open("settings");
+    expect(await page.getByLabel(/^Context size/).inputValue()).toBe("auto");
+    expect(await page.getByLabel(/^KV cache type/).inputValue()).toBe("auto");
+    await page.getByLabel(/^Context size/).fill("16384");
+    await page.getByLabel(/^KV cache type/).selectOption("q4_0");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Saved.").count()).toBe(1);
+    const [patch] = await page.evaluate(() => harness.patches());
+    expect(patch).toMatchObject({ contextSize: 16384, kvCacheType: "q4_0" });
   });
 
   test("a refused value shows the core's reason and keeps what was typed", async () => {
     page = await ui.open("settings");
     await page.getByLabel(/^Temperature/).fill("3");
     await page.getByRole("button", { name: "Save" }).click();
-    // Scoped to the form's own row: the API section (main's) shows its own alert in this harness.
-    const saveRow = page.locator(".row").filter({ has: page.getByRole("button", { name: "Save" }) });
-    await expect.poll(() => saveRow.getByRole("alert").textContent()).toBe("Temperature must be 2 or less.");
+    // The form's own alert (the API section beside it has its own for the serve-mode token).
+    await expect.poll(() => page.locator("form .row").getByRole("alert").textContent()).toBe("Temperature must be 2 or less.");
     expect(await page.getByLabel(/^Temperature/).inputValue()).toBe("3");
   });
 

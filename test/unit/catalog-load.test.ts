@@ -38,6 +38,30 @@ describe("catalog loading", () => {
     expect(q4.files.map((f) => f.path.replace(/.*-(\d{5}-of-\d{5})\.gguf$/, "$1"))).toEqual(Array.from({ length: 9 }, (_, i) => `0000${i + 1}-of-00009`));
   });
 
+  it("lists the R1-0528 files as published, labels each benchmark with its table, and has R1-Zero with its warning", () => {
+    const { models } = loadCatalog({});
+    const byId = (id: string) => models.find((m) => m.id === id)!;
+    const files = (variantId: string) => models.flatMap((m) => m.variants).find((v) => v.id === variantId)!.files;
+    const gb = (variantId: string) => files(variantId).reduce((a, f) => a + f.sizeBytes, 0) / 1e9;
+    expect(files("deepseek-r1-0528.ud-iq1_s").map((f) => f.path)).toEqual([1, 2, 3, 4].map((n) => `UD-IQ1_S/DeepSeek-R1-0528-UD-IQ1_S-0000${n}-of-00004.gguf`));
+    expect(files("deepseek-r1-0528.ud-iq2_xxs").map((f) => f.path)).toEqual(
+      [1, 2, 3, 4, 5].map((n) => `UD-IQ2_XXS/DeepSeek-R1-0528-UD-IQ2_XXS-0000${n}-of-00005.gguf`),
+    );
+    expect([gb("deepseek-r1-0528.ud-iq1_s"), gb("deepseek-r1-0528.ud-iq2_xxs"), gb("deepseek-r1-0528.ud-q2_k_xl"), gb("deepseek-r1.ud-iq2_xxs")]).toEqual([
+      185, 216, 251, 197.5,
+    ]);
+    expect(files("deepseek-r1-0528.q4_k_m")).toHaveLength(9);
+    // Codeforces: R1's 2029 is the overall rating; the 0528 table compares Div1 ratings (1530 → 1930).
+    expect(byId("deepseek-r1").benchmarks).toMatchObject({ codeforces: 2029, codeforcesDiv1: 1530, liveCodeBench: 65.9, liveCodeBench2505: 63.5 });
+    expect(byId("deepseek-r1-0528").benchmarks).toEqual({ aime2024: 91.4, gpqaDiamond: 81, liveCodeBench2505: 73.3, codeforcesDiv1: 1930 });
+    expect(byId("r1-0528-qwen3-8b").baseModel).toBe("Qwen3-8B-Base");
+    const zero = byId("deepseek-r1-zero");
+    expect(zero.benchmarks).toEqual({ aime2024: 71, aime2024Cons64: 86.7, math500: 95.9, gpqaDiamond: 73.3, liveCodeBench: 50, codeforces: 1444 });
+    expect(zero.warning).toMatch(/poor readability and language mixing/);
+    expect(zero.variants.every((v) => v.repo === "unsloth/DeepSeek-R1-Zero-GGUF")).toBe(true);
+    expect(zero.architecture).toEqual(byId("deepseek-r1").architecture);
+  });
+
   it("adds an extra catalog file's models", () => {
     const extra = path.join(dir, "extra.json");
     writeFileSync(extra, JSON.stringify(tinyEntry("scripted-r1")));
@@ -54,7 +78,7 @@ describe("catalog loading", () => {
     const notJson = path.join(dir, "not-json.json");
     writeFileSync(notJson, "{ nope");
     const { models, problems } = loadCatalog({ extraPaths: [broken, notJson, path.join(dir, "missing.json")] });
-    expect(models.length).toBe(9);
+    expect(models.length).toBe(10);
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/broken\.json does not match the catalog format: models\.0\.\w+/);
     expect(problems[1]).toMatch(/not-json\.json is not readable JSON/);

@@ -6,12 +6,16 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../electron/core/catalog/load-catalog.js";
 import { ensureMetadataOnlyGguf } from "../../electron/core/fit/metadata-gguf.js";
 import { readModelStructure } from "../../electron/core/fit/fit-service.js";
+import { matchFileSize } from "../../electron/core/fit/model-structure.js";
 
 const catalog = loadCatalog({});
 const dir = mkdtempSync(path.join(os.tmpdir(), "r1-meta-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const variants = catalog.models.flatMap((model) => model.variants.map((variant) => [variant.id, model, variant] as const));
+
+/** Published files larger than their recipe's mix (185 GB for R1-0528's UD-IQ1_S against 131 GB in January). */
+const HEAVIER_THAN_RECIPE = new Set(["deepseek-r1.ud-iq2_xxs", "deepseek-r1-0528.ud-iq1_s", "deepseek-r1-0528.ud-iq2_xxs", "deepseek-r1-0528.ud-q2_k_xl"]);
 
 describe("metadata-only GGUF files of every catalog variant", () => {
   it("covers the whole family", () => {
@@ -25,6 +29,7 @@ describe("metadata-only GGUF files of every catalog variant", () => {
       "r1-distill-llama-70b",
       "r1-0528-qwen3-8b",
       "deepseek-r1",
+      "deepseek-r1-zero",
       "deepseek-r1-0528",
     ]);
     expect(variants.length).toBeGreaterThanOrEqual(35);
@@ -41,8 +46,14 @@ describe("metadata-only GGUF files of every catalog variant", () => {
     expect(s.blocks).toBe(info.architectureMetadata.block_count);
     expect(Math.abs(s.parameters / model.parameters.total - 1)).toBeLessThan(0.03);
     expect(Math.abs(s.activeParameters / model.parameters.active - 1)).toBeLessThan(0.03);
-    // The tensor table adds up to the catalog's download size (both describe the same file).
+    // The tensor table adds up to the catalog's download size (both describe the same file), except
+    // where unsloth's mix keeps more bits than the recipe of that name: there the estimator scales
+    // the blocks to the published size (matchFileSize).
     const download = variant.files.reduce((a, f) => a + f.sizeBytes, 0);
-    expect(Math.abs(s.totalBytes / download - 1)).toBeLessThan(0.03);
+    const gap = s.totalBytes / download - 1;
+    if (HEAVIER_THAN_RECIPE.has(variant.id)) {
+      expect(gap).toBeLessThan(-0.03);
+      expect(matchFileSize(s, download).totalBytes).toBe(download);
+    } else expect(Math.abs(gap)).toBeLessThan(0.03);
   });
 });

@@ -72,7 +72,7 @@ describe("catalog, hardware and fit calls through the core", () => {
   it("evaluates every variant against this machine, a preset and typed numbers", async () => {
     const here = await call("fit.evaluate", { contextSize: 4096, machine: "this" });
     expect(here.machine.id).toBe("this");
-    expect(here.results.length).toBe(38);
+    expect(here.results.length).toBe(39);
     const scripted = here.results.find((r) => r.variantId === "scripted-r1.q8_0")!;
     expect(["gpu-full", "cpu-only"]).toContain(scripted.verdict);
 
@@ -125,7 +125,7 @@ describe("catalog, hardware and fit calls through the core", () => {
     const coding = await call("catalog.recommend", { use: "coding", contextSize: 8192, machine: "gpu-24gb" });
     // Highest LiveCodeBench among what runs at 5+ tokens/s, in its best quantization that fits.
     expect(coding.variantId).toBe("r1-0528-qwen3-8b.q8_0");
-    expect(coding.reason).toMatch(/best coding score \(LiveCodeBench 60\.5\)/);
+    expect(coding.reason).toMatch(/best coding score \(LiveCodeBench 2408–2505 \(pass@1\) 60\.5\)/);
     expect(coding.alternatives[0]).toMatch(/^r1-distill-qwen-32b\./);
     const fastest = await call("catalog.recommend", { use: "fastest", contextSize: 4096, machine: "laptop-8gb" });
     expect(fastest.variantId).toMatch(/^(r1-distill-qwen-1\.5b|scripted-r1)/);
@@ -138,7 +138,7 @@ describe("catalog, hardware and fit calls through the core", () => {
     const { updatedVariants, failures } = await call("catalog.refresh", {});
     expect(updatedVariants).toBe(1);
     // The built-in repositories are not on this local hub.
-    expect(failures).toHaveLength(37);
+    expect(failures).toHaveLength(38);
     expect(failures[0]).toMatch(/^r1-distill-qwen-1\.5b\.q4_k_m: .*404/);
     expect(events).toContain("catalog.changed");
     const { models } = await call("catalog.list", {});

@@ -36,7 +36,7 @@ const guessed: LoadedModel = {
     tiedEmbeddings: false,
   },
   variants: [
-    { id: "scripted-r1.q8_0", quant: "Q8_0", repo: "local/scripted-r1-GGUF", files: [{ path: "scripted-r1.gguf", sizeBytes: 10 * 1e9 }], approximate: true },
+    { id: "scripted-r1.q8_0", quant: "Q8_0", repo: "local/scripted-r1-GGUF", files: [{ path: "scripted-r1.gguf", sizeBytes: 2 * 1e9 }], approximate: true },
   ],
 };
 

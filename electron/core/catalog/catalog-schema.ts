@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Benchmarks as ContractBenchmarks } from "../../shared/contract/catalog.js";
 
 /**
  * The catalog file's shape (resources/catalog/catalog.json and any extra catalog file).
@@ -43,6 +44,14 @@ export const MlaMoeArchitecture = z
     activeExperts: z.number().int().positive(),
     vocab: z.number().int().positive(),
     contextLength: z.number().int().positive(),
+    /**
+     * How the released GGUF files store attention, which decides the KV cache llama.cpp allocates.
+     * "compressed": llama.cpp's MLA layout (split attn_k_b/attn_v_b, `key_length_mla`): one
+     * 576-wide latent per token and layer. "per-head": the older layout (one attn_kv_b, no MLA keys)
+     * of the January R1 and R1-Zero files: every head's key (192) and value (128) are cached,
+     * about 4.77 MiB per token at F16, 71 times more.
+     */
+    attentionCache: z.enum(["compressed", "per-head"]).default("compressed"),
   })
   .strict();
 
@@ -87,15 +96,7 @@ export const CatalogVariant = z
   })
   .strict();
 
-export const Benchmarks = z
-  .object({
-    aime2024: z.number().optional(),
-    math500: z.number().optional(),
-    gpqaDiamond: z.number().optional(),
-    liveCodeBench: z.number().optional(),
-    codeforces: z.number().optional(),
-  })
-  .strict();
+export const Benchmarks = ContractBenchmarks.strict();
 
 export const UseTag = z.enum(["edge", "coding", "math", "chat"]);
 
@@ -109,6 +110,8 @@ export const CatalogModel = z
     parameters: z.object({ total: z.number().positive(), active: z.number().positive() }).strict(),
     licenses: z.array(z.string().min(1)).min(1),
     benchmarks: Benchmarks.default({}),
+    /** Shown with the model wherever it can be chosen. */
+    warning: z.string().optional(),
     uses: z.array(UseTag).default([]),
     architecture: Architecture,
     variants: z.array(CatalogVariant).min(1),

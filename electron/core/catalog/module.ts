@@ -90,6 +90,7 @@ function summarize(model: LoadedModel): ModelSummary {
     parameters: model.parameters,
     licenses: model.licenses,
     benchmarks: model.benchmarks,
+    warning: model.warning,
     uses: model.uses,
     architecture: { arch: a.arch, blocks: a.blocks, contextLength: a.contextLength, mixtureOfExperts: a.type === "mla-moe" },
     source: model.source,

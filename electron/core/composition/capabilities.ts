@@ -4,6 +4,7 @@ import { createCatalogModule } from "../catalog/module.js";
 import { createChatModule } from "../chat/module.js";
 import { createDownloadsModule } from "../downloads/module.js";
 import { gpusFromEngineStatus } from "../engine/engine-gpus.js";
+import type { ContextPlanner } from "../engine/engine-service.js";
 import type { EngineLauncher } from "../engine/launcher.js";
 import { createEngineModule } from "../engine/module.js";
 import { createFitModule } from "../fit/module.js";
@@ -36,7 +37,9 @@ export async function composeCapabilities(
     const settings = add(createSettingsModule(ctx));
     const store = add(createStoreModule(ctx));
     const modelsDir = () => settings.service.get().modelsDir;
-    const engine = add(createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher }));
+    // "auto" contexts are planned by the fit estimator, built below; the planner only runs at load time.
+    const planContext: ContextPlanner = (modelPath, kvCacheType) => fit.service.largestContextFor(modelPath, { kvCacheType });
+    const engine = add(createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher, planContext }));
     const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
     const library = add(await createLibraryModule(ctx, { modelsDir }));
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BackendChoice, BackendInfo, EngineState, EngineStatus, LoadedModel } from "../../shared/contract/engine.js";
+import type { BackendChoice, BackendInfo, EngineState, EngineStatus, KvCacheType, LoadedModel } from "../../shared/contract/engine.js";
 import type { EngineMethod, EngineParams, EngineResult } from "../../shared/contract/engine-protocol.js";
 import { AppError } from "../kernel/errors.js";
 import type { EngineChannel } from "./engine-channel.js";
@@ -11,6 +11,7 @@ export type { GenerateEvent, GenerateRequest } from "./generate-stream.js";
 export interface LoadParams {
   path: string;
   contextSize: number;
+  kvCacheType?: KvCacheType;
   gpuLayers: number | "auto";
   backend?: BackendChoice;
   threads?: number;

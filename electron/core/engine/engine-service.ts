@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { BackendChoice, BackendInfo, EngineStatus, LoadedModel, LoadRequest } from "../../shared/contract/engine.js";
+import type { BackendChoice, BackendInfo, EngineStatus, KvCacheChoice, KvCacheType, LoadedModel, LoadRequest } from "../../shared/contract/engine.js";
 import { AppError } from "../kernel/errors.js";
 import { EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
 import type { EngineLauncher } from "./launcher.js";
@@ -8,8 +8,15 @@ import type { EngineLauncher } from "./launcher.js";
 export interface EngineDefaults {
   backend(): BackendChoice;
   threads(): number | undefined;
-  contextSize(): number;
+  contextSize(): number | "auto";
+  kvCacheType(): KvCacheChoice;
 }
+
+/** Room to reason for a model file: the context and KV cache type the fit estimator chooses (fit's largestContextFor). */
+export type ContextPlanner = (modelPath: string, kvCacheType: KvCacheChoice) => Promise<{ contextSize: number; kvCacheType: KvCacheType }>;
+
+/** Without a planner (or when it fails), "auto" falls back to what every supported machine can hold. */
+const FALLBACK_CONTEXT = 8192;
 
 /** Checks a model file before llama.cpp sees it; throws a clear error for a bad one. */
 export type ModelFileCheck = (filePath: string) => Promise<void>;
@@ -26,6 +33,7 @@ export class EngineService {
     private readonly defaults: EngineDefaults,
     private readonly checkFile: ModelFileCheck,
     onCrash: ConstructorParameters<typeof EngineClient>[0]["onCrash"],
+    private readonly planContext?: ContextPlanner,
   ) {
     this.client = new EngineClient({ launcher, onCrash });
   }
@@ -49,17 +57,24 @@ export class EngineService {
   }
 
   /** Refuses a bad request or file at once (clear message); the load itself may still fail later. */
-  async prepareLoad(request: LoadRequest): Promise<Required<Pick<LoadRequest, "path" | "contextSize" | "gpuLayers">> & LoadRequest> {
+  async prepareLoad(request: LoadRequest): Promise<Required<Pick<LoadRequest, "path" | "contextSize" | "kvCacheType" | "gpuLayers">> & LoadRequest> {
     if (!path.isAbsolute(request.path)) throw new AppError("bad-request", "The model path must be absolute.");
     const state = this.client.status().state;
     if (state === "loading") throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
     if (state === "generating") throw new AppError("busy", "A response is being generated; stop it before loading another model.");
     await this.checkFile(request.path);
-    return {
-      ...request,
-      contextSize: request.contextSize ?? this.defaults.contextSize(),
-      gpuLayers: request.gpuLayers ?? "auto",
-    };
+    return { ...request, ...(await this.cacheFor(request)), gpuLayers: request.gpuLayers ?? "auto" };
+  }
+
+  /** The context and KV cache type: the request's, else the settings', with "auto" planned for this model on this machine. */
+  private async cacheFor(request: LoadRequest): Promise<{ contextSize: number; kvCacheType: KvCacheType }> {
+    const contextSize = request.contextSize ?? this.defaults.contextSize();
+    const kvChoice = request.kvCacheType ?? this.defaults.kvCacheType();
+    if (contextSize !== "auto" && kvChoice !== "auto") return { contextSize, kvCacheType: kvChoice };
+    const kvCacheType = kvChoice === "auto" ? "q8_0" : kvChoice;
+    if (contextSize !== "auto") return { contextSize, kvCacheType };
+    const planned = await this.planContext?.(request.path, kvChoice).catch(() => undefined);
+    return planned ? { contextSize: planned.contextSize, kvCacheType: planned.kvCacheType } : { contextSize: FALLBACK_CONTEXT, kvCacheType };
   }
 
   async load(request: LoadRequest, options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {}): Promise<LoadedModel> {
@@ -76,6 +91,7 @@ export class EngineService {
       {
         path: request.path,
         contextSize: request.contextSize,
+        kvCacheType: request.kvCacheType,
         gpuLayers: request.gpuLayers,
         backend: request.backend ?? this.defaults.backend(),
         threads: request.threads ?? this.defaults.threads(),

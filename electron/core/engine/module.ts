@@ -1,6 +1,6 @@
 import type { SettingsService } from "../settings/settings-service.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
-import { EngineService, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
+import { EngineService, type ContextPlanner, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
 import type { EngineLauncher } from "./launcher.js";
 import { checkModelFile } from "./model-file-check.js";
 
@@ -10,6 +10,8 @@ export interface EngineDeps {
   launcher: EngineLauncher;
   /** Refuses a bad model file before llama.cpp sees it; tests may pass a stricter one. */
   checkFile?: ModelFileCheck;
+  /** Plans "auto" contexts (room to reason) from the fit estimator; without it "auto" is 8K. */
+  planContext?: ContextPlanner;
 }
 
 /** The engine capability: one model, one generation at a time, in its own process (started on first use). */
@@ -22,8 +24,15 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
       return typeof threads === "number" ? threads : undefined;
     },
     contextSize: () => settings().contextSize,
+    kvCacheType: () => settings().kvCacheType,
   };
-  const service = new EngineService(deps.launcher, defaults, deps.checkFile ?? checkModelFile, (report) => ctx.emit("engine.crashed", report));
+  const service = new EngineService(
+    deps.launcher,
+    defaults,
+    deps.checkFile ?? checkModelFile,
+    (report) => ctx.emit("engine.crashed", report),
+    deps.planContext,
+  );
 
   return {
     service,

@@ -1,3 +1,4 @@
+import { KV_BYTES_PER_VALUE, kvCacheLayout, type KvCacheLayout, type KvCacheType } from "../../shared/kv-cache.js";
 import type { ModelStructure } from "./model-structure.js";
 
 /**
@@ -12,9 +13,9 @@ export interface MemoryOptions {
   gpuLayers: number;
   /** Tokens per evaluation step; node-llama-cpp's default is min(context, 512). */
   batchSize?: number;
-  /** Bytes per KV cache element (F16 by default). */
-  kvElementBytes?: number;
-  /** Override node-llama-cpp's choice (see ModelStructure.flashAttention). */
+  /** The requested KV cache type (F16 by default); see kvCacheLayout for what each model makes of it. */
+  kvCacheType?: KvCacheType;
+  /** Override the layout's flash-attention choice. */
   flashAttention?: boolean;
   /** GPUs the layers are split across; each holds its own scratch buffer. */
   gpuCount?: number;
@@ -32,7 +33,12 @@ export interface MemoryEstimate {
   gpuBlocks: number;
   outputOnGpu: boolean;
   contextSize: number;
+  kvCache: KvCacheLayout;
 }
+
+/** How llama.cpp stores this model's KV cache at a requested type. */
+export const kvLayoutOf = (s: ModelStructure, type: KvCacheType = "f16"): KvCacheLayout =>
+  kvCacheLayout({ mla: s.mla, sameHeadSize: s.keyLength === s.valueLength }, type);
 
 /** llama.cpp pads the context to a multiple of 256 cells. */
 export function paddedContext(contextSize: number): number {
@@ -40,11 +46,13 @@ export function paddedContext(contextSize: number): number {
 }
 
 /** KV cache bytes one block needs per token of context. */
-export function kvBytesPerTokenPerBlock(s: ModelStructure, elementBytes = 2): number {
+export function kvBytesPerTokenPerBlock(s: ModelStructure, layout: KvCacheLayout = kvLayoutOf(s)): number {
   // MLA caches the compressed latent and the shared RoPE key once per token (K only; V is a view
-  // of it); the per-head keys and values are rebuilt from it, so the cache stays small.
-  if (s.mla) return s.kvHeads * s.keyLength * elementBytes;
-  return s.kvHeads * (s.keyLength + s.valueLength) * elementBytes;
+  // of it); the per-head keys and values are rebuilt from it, so the cache stays small. The older
+  // deepseek2 layout caches every head's full key (192) and value (128): about 71 times more.
+  const keys = s.kvHeads * s.keyLength * KV_BYTES_PER_VALUE[layout.keyType];
+  if (s.mla) return keys;
+  return keys + s.kvHeads * s.valueLength * KV_BYTES_PER_VALUE[layout.valueType];
 }
 
 /**
@@ -56,7 +64,7 @@ export function kvBytesPerTokenPerBlock(s: ModelStructure, elementBytes = 2): nu
  * Fitted to llama.cpp's own memory report on generated models, dense and MLA
  * (test/model/fit-measured.test.ts).
  */
-export function computeBufferBytes(s: ModelStructure, contextSize: number, batchSize: number, flashAttention = s.flashAttention): number {
+export function computeBufferBytes(s: ModelStructure, contextSize: number, batchSize: number, flashAttention = kvLayoutOf(s).flashAttention): number {
   const u = Math.min(batchSize, contextSize);
   const ctx = paddedContext(contextSize);
   const f32 = 4;
@@ -77,7 +85,9 @@ export function estimateMemory(s: ModelStructure, options: MemoryOptions): Memor
   const batch = options.batchSize ?? Math.min(options.contextSize, 512);
   const gpuLayers = Math.max(0, Math.min(options.gpuLayers, s.blocks + 1));
   const firstGpuBlock = s.blocks + 1 - gpuLayers;
-  const kvPerBlock = kvBytesPerTokenPerBlock(s, options.kvElementBytes) * ctx;
+  const layout = kvLayoutOf(s, options.kvCacheType);
+  const kvCache = { ...layout, flashAttention: options.flashAttention ?? layout.flashAttention };
+  const kvPerBlock = kvBytesPerTokenPerBlock(s, kvCache) * ctx;
 
   const gpu: DeviceSplit = { weightsBytes: 0, kvCacheBytes: 0, computeBytes: 0 };
   const cpu: DeviceSplit = { weightsBytes: s.inputBytes, kvCacheBytes: 0, computeBytes: 0 };
@@ -91,7 +101,7 @@ export function estimateMemory(s: ModelStructure, options: MemoryOptions): Memor
   const outputOnGpu = gpuLayers >= 1;
   (outputOnGpu ? gpu : cpu).weightsBytes += s.outputBytes;
 
-  const graph = computeBufferBytes(s, options.contextSize, batch, options.flashAttention);
+  const graph = computeBufferBytes(s, options.contextSize, batch, kvCache.flashAttention);
   if (gpuLayers === 0) {
     cpu.computeBytes = graph;
   } else {
@@ -101,7 +111,7 @@ export function estimateMemory(s: ModelStructure, options: MemoryOptions): Memor
     const host = inputBytes(s, Math.min(batch, options.contextSize));
     cpu.computeBytes = host + (gpuBlocks < s.blocks ? graph * ((s.blocks - gpuBlocks) / s.blocks) : 0);
   }
-  return { gpu, cpu, gpuBlocks, outputOnGpu, contextSize: ctx };
+  return { gpu, cpu, gpuBlocks, outputOnGpu, contextSize: ctx, kvCache };
 }
 
 export const deviceTotal = (d: DeviceSplit) => d.weightsBytes + d.kvCacheBytes + d.computeBytes;

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { MachineProfile, VariantFit } from "../../shared/contract/catalog.js";
+import type { KvCacheChoice } from "../../shared/contract/engine.js";
 import type { CatalogVariant } from "../catalog/catalog-schema.js";
 import type { LoadedModel } from "../catalog/load-catalog.js";
 import { readGgufHeaderOffThread } from "../gguf/read-off-thread.js";
@@ -9,7 +10,8 @@ import { parseSplitFileName } from "../gguf/split-names.js";
 import { writeFileAtomic } from "../kernel/atomic-file.js";
 import { JsonStateFile } from "../kernel/state-file.js";
 import { ensureMetadataOnlyGguf } from "./metadata-gguf.js";
-import { structureFromGguf, type ModelStructure } from "./model-structure.js";
+import { matchFileSize, structureFromGguf, type ModelStructure } from "./model-structure.js";
+import { chooseContext, type ContextChoice } from "./context-choice.js";
 import { planFit } from "./plan.js";
 
 /** Reads a GGUF header (every part of a split model) into the estimator's structure. */
@@ -41,7 +43,7 @@ async function readCachedStructure(file: string): Promise<ModelStructure> {
 const MeasuredSpeeds = z.record(z.string(), z.number().positive());
 
 /** Bump when ModelStructure changes shape. */
-const STRUCTURE_VERSION = 1;
+const STRUCTURE_VERSION = 2;
 
 export interface FitServiceOptions {
   /** Where metadata-only files are cached (under the data dir). */
@@ -85,7 +87,8 @@ export class FitService {
           }
         }
         const file = await ensureMetadataOnlyGguf(this.options.cacheDir, model.id, model.architecture, model.name, variant.quant);
-        return { structure: await readCachedStructure(file), from: "catalog" as const };
+        const published = variant.files.reduce((a, f) => a + f.sizeBytes, 0);
+        return { structure: matchFileSize(await readCachedStructure(file), published), from: "catalog" as const };
       })();
       cached.catch(() => this.structures.delete(variant.id));
       this.structures.set(variant.id, cached);
@@ -93,7 +96,23 @@ export class FitService {
     return cached;
   }
 
-  async evaluate(models: readonly LoadedModel[], contextSize: number, machine: MachineProfile, variantIds?: readonly string[]): Promise<VariantFit[]> {
+  /**
+   * Room to reason for a model file (downloaded, imported or loaded): the largest of 64K/32K/16K/8K
+   * within its trained context that runs on `machine` at the placement 8K gets, with the KV cache
+   * type that allows it. On "this" machine with a model loaded, VRAM that model holds counts as used.
+   */
+  async largestContextForFile(file: string, machine: MachineProfile, kvCacheType: KvCacheChoice = "auto"): Promise<ContextChoice> {
+    const structure = await readModelStructure(file);
+    return chooseContext(structure, { machine, downloadBytes: 0, downloaded: true }, { kvCacheType });
+  }
+
+  async evaluate(
+    models: readonly LoadedModel[],
+    contextSize: number,
+    machine: MachineProfile,
+    variantIds?: readonly string[],
+    kvCacheType?: KvCacheChoice,
+  ): Promise<VariantFit[]> {
     const wanted = variantIds ? new Set(variantIds) : undefined;
     const measured = machine.id === "this" ? await this.measuredSpeeds() : {};
     const jobs = models.flatMap((model) =>
@@ -102,13 +121,9 @@ export class FitService {
         .map(async (variant): Promise<VariantFit> => {
           const { structure, from } = await this.structureOf(model, variant);
           const downloadBytes = variant.files.reduce((a, f) => a + f.sizeBytes, 0);
-          const plan = planFit(structure, {
-            contextSize,
-            machine,
-            downloadBytes,
-            downloaded: from === "file",
-            measuredTokensPerSecond: measured[variant.id],
-          });
+          const input = { machine, downloadBytes, downloaded: from === "file", measuredTokensPerSecond: measured[variant.id] };
+          const plan = planFit(structure, { ...input, contextSize, kvCacheType: kvCacheType === "auto" ? "q8_0" : kvCacheType });
+          const room = chooseContext(structure, input, { kvCacheType: kvCacheType ?? "auto" });
           return {
             variantId: variant.id,
             modelId: model.id,
@@ -118,6 +133,8 @@ export class FitService {
             plan: { gpuLayers: plan.gpuLayers, totalLayers: plan.totalLayers, kvCacheOn: plan.kvCacheOn, devices: plan.devices },
             memory: plan.memory,
             speed: plan.speed,
+            kvCache: plan.kvCache,
+            room: { contextSize: room.contextSize, kvCacheType: room.kvCacheType, reasoningTokens: room.reasoningTokens, verdict: room.plan.verdict },
             downloadBytes,
             structureFrom: from,
           };

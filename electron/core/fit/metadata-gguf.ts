@@ -38,18 +38,29 @@ function architectureMetadata(a: Architecture, name: string, recipe: QuantRecipe
       [`${p}.rope.dimension_count`]: gguf.u32(a.headDim),
     };
   }
+  const attention: GgufMetadata =
+    a.attentionCache === "per-head"
+      ? {
+          // The older layout (January R1, R1-Zero): every head's key and value, no *_mla keys.
+          [`${p}.attention.head_count_kv`]: gguf.u32(a.heads),
+          [`${p}.attention.key_length`]: gguf.u32(a.qkNopeHeadDim + a.qkRopeHeadDim),
+          [`${p}.attention.value_length`]: gguf.u32(a.vHeadDim),
+        }
+      : {
+          // MLA as llama.cpp runs it: one "KV head" holding the latent and the RoPE key (576 wide);
+          // the per-head sizes move to the *_mla keys.
+          [`${p}.attention.head_count_kv`]: gguf.u32(1),
+          [`${p}.attention.key_length`]: gguf.u32(a.kvLoraRank + a.qkRopeHeadDim),
+          [`${p}.attention.value_length`]: gguf.u32(a.kvLoraRank),
+          [`${p}.attention.key_length_mla`]: gguf.u32(a.qkNopeHeadDim + a.qkRopeHeadDim),
+          [`${p}.attention.value_length_mla`]: gguf.u32(a.vHeadDim),
+        };
   return {
     ...common,
+    ...attention,
     [`${p}.feed_forward_length`]: gguf.u32(a.denseFfn),
-    // MLA as llama.cpp runs it: one "KV head" holding the latent and the RoPE key (576 wide);
-    // the per-head sizes move to the *_mla keys.
-    [`${p}.attention.head_count_kv`]: gguf.u32(1),
     [`${p}.attention.q_lora_rank`]: gguf.u32(a.qLoraRank),
     [`${p}.attention.kv_lora_rank`]: gguf.u32(a.kvLoraRank),
-    [`${p}.attention.key_length`]: gguf.u32(a.kvLoraRank + a.qkRopeHeadDim),
-    [`${p}.attention.value_length`]: gguf.u32(a.kvLoraRank),
-    [`${p}.attention.key_length_mla`]: gguf.u32(a.qkNopeHeadDim + a.qkRopeHeadDim),
-    [`${p}.attention.value_length_mla`]: gguf.u32(a.vHeadDim),
     [`${p}.rope.dimension_count`]: gguf.u32(a.qkRopeHeadDim),
     [`${p}.leading_dense_block_count`]: gguf.u32(a.denseBlocks),
     [`${p}.expert_feed_forward_length`]: gguf.u32(a.expertFfn),
@@ -61,7 +72,7 @@ function architectureMetadata(a: Architecture, name: string, recipe: QuantRecipe
 }
 
 /** Bump when the generator's output changes, so cached files are rebuilt. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 
 /** The metadata-only GGUF bytes for a catalog architecture and quantization recipe. */
 export function metadataOnlyGguf(architecture: Architecture, name: string, recipe: QuantRecipeName): Buffer {

@@ -22,12 +22,6 @@ export interface ModelStructure {
   ffn: number;
   /** Width of one expert's FFN (mixtures of experts), else 0. */
   expertFfn: number;
-  /**
-   * Whether node-llama-cpp lets llama.cpp use flash attention ("auto"): only when keys and values
-   * have the same head size. MLA models (576 vs 512) therefore run without it and materialise the
-   * attention scores, which dominates their scratch memory at long contexts.
-   */
-  flashAttention: boolean;
   vocab: number;
   contextLength: number;
   experts: number;
@@ -115,7 +109,6 @@ export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStruc
     mla,
     ffn: key("feed_forward_length") ?? 0,
     expertFfn: key("expert_feed_forward_length") ?? 0,
-    flashAttention: keyLength === valueLength,
     vocab: key("vocab_size") ?? (Array.isArray(tokens) ? tokens.length : undefined) ?? embeddingRows ?? 0,
     contextLength: key("context_length") ?? 0,
     experts,
@@ -127,5 +120,24 @@ export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStruc
     totalBytes,
     parameters,
     activeParameters,
+  };
+}
+
+/**
+ * A structure generated from the catalog, with its block weights scaled so the whole matches the
+ * published file size. Quantization recipes only approximate how a release mixes types (R1-0528's
+ * UD-IQ1_S keeps more bits than the January one under the same name: 185 GB against 131 GB), and
+ * the size on the hub is the truth about how much memory the weights take. Small gaps are left alone.
+ */
+export function matchFileSize(s: ModelStructure, fileBytes: number, tolerance = 0.03): ModelStructure {
+  const blockTotal = s.blockBytes.reduce((a, b) => a + b, 0);
+  const fixed = s.totalBytes - blockTotal;
+  if (blockTotal <= 0 || fileBytes <= fixed || Math.abs(fileBytes / s.totalBytes - 1) <= tolerance) return s;
+  const scale = (fileBytes - fixed) / blockTotal;
+  return {
+    ...s,
+    blockBytes: s.blockBytes.map((b) => b * scale),
+    blockActiveBytes: s.blockActiveBytes.map((b) => b * scale),
+    totalBytes: fileBytes,
   };
 }

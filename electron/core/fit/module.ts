@@ -1,17 +1,25 @@
 import path from "node:path";
 import type { MachineProfile, UseCase } from "../../shared/contract/catalog.js";
+import type { KvCacheChoice } from "../../shared/contract/engine.js";
 import type { CatalogService } from "../catalog/module.js";
 import type { HardwareService } from "../hardware/module.js";
 import { MACHINE_PRESETS, presetById, profileFromCustom, profileFromHardware } from "../hardware/presets.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { AppError } from "../kernel/errors.js";
 import type { ModelLibrary } from "../library/library.js";
+import type { ContextChoice } from "./context-choice.js";
 import { FitService } from "./fit-service.js";
 import { recommend } from "./recommend.js";
 
 export interface FitEstimatorService {
   /** Replaces the speed estimate with what a generation on this machine measured. */
   recordMeasuredSpeed(variantId: string, tokensPerSecond: number): Promise<void>;
+  /**
+   * The largest context (64K/32K/16K/8K within the trained length) a model file runs with on this
+   * computer at the placement 8K gets, and the KV cache type ("auto": q8_0, q4_0 where needed) that
+   * allows it. Compare `contextSize` with the loaded one to know whether a larger context fits.
+   */
+  largestContextFor(modelPath: string, options?: { kvCacheType?: KvCacheChoice }): Promise<ContextChoice>;
 }
 
 export interface FitDeps {
@@ -46,12 +54,17 @@ export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModu
   };
 
   return {
-    service: { recordMeasuredSpeed: (id, tps) => fit.recordMeasuredSpeed(id, tps) },
+    service: {
+      recordMeasuredSpeed: (id, tps) => fit.recordMeasuredSpeed(id, tps),
+      // Memory only: the bandwidth measurement would delay a load and does not change what fits.
+      largestContextFor: async (modelPath, options) =>
+        fit.largestContextForFile(modelPath, profileFromHardware(await deps.hardware.probe({})), options?.kvCacheType),
+    },
     handlers: {
       "fit.presets": () => ({ presets: MACHINE_PRESETS }),
-      "fit.evaluate": async ({ contextSize, machine, variantIds }) => {
+      "fit.evaluate": async ({ contextSize, machine, variantIds, kvCacheType }) => {
         const profile = await resolveMachine(machine);
-        return { machine: profile, results: await fit.evaluate(deps.catalog.models(), contextSize, profile, variantIds) };
+        return { machine: profile, results: await fit.evaluate(deps.catalog.models(), contextSize, profile, variantIds, kvCacheType) };
       },
       "catalog.recommend": async ({ use, contextSize, machine }) => {
         const profile = await resolveMachine(machine);

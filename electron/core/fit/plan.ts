@@ -1,8 +1,10 @@
 import type { DeviceMemory, MachineProfile, Verdict } from "../../shared/contract/catalog.js";
 import { formatBytes } from "../../shared/format.js";
+import type { KvCacheLayout, KvCacheType } from "../../shared/kv-cache.js";
 import { UNKNOWN_GPU_BANDWIDTH_GBS } from "../hardware/bandwidth.js";
 import { deviceTotal, estimateMemory, type MemoryEstimate } from "./estimate.js";
 import type { ModelStructure } from "./model-structure.js";
+import { efficiencyFor } from "./speed-calibration.js";
 
 /** llama.cpp keeps this much VRAM free per GPU (node-llama-cpp's default padding): 6 %, at most 1 GiB. */
 const vramPadding = (total: number) => Math.min(total * 0.06, 1024 ** 3);
@@ -16,10 +18,14 @@ export interface FitPlan {
   devices: DeviceMemory[];
   memory: { weightsBytes: number; kvCacheBytes: number; computeBytes: number; totalBytes: number };
   speed: { tokensPerSecond: number; basis: "estimate" | "measured"; note: string };
+  /** The KV cache as llama.cpp will lay it out (types and flash attention). */
+  kvCache: KvCacheLayout;
 }
 
 export interface PlanInput {
   contextSize: number;
+  /** F16 unless given. */
+  kvCacheType?: KvCacheType;
   machine: MachineProfile;
   downloadBytes: number;
   /** Already on disk: the disk check is skipped. */
@@ -34,13 +40,13 @@ function gpuBudget(machine: MachineProfile): number {
 }
 
 /** The most layers whose weights, KV cache and scratch fit the GPUs (memory grows with layers). */
-function bestGpuLayers(s: ModelStructure, contextSize: number, budget: number, gpuCount: number): number {
+function bestGpuLayers(s: ModelStructure, contextSize: number, kvCacheType: KvCacheType | undefined, budget: number, gpuCount: number): number {
   if (budget <= 0) return 0;
   let lo = 0;
   let hi = s.blocks + 1;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (deviceTotal(estimateMemory(s, { contextSize, gpuLayers: mid, gpuCount }).gpu) <= budget) lo = mid;
+    if (deviceTotal(estimateMemory(s, { contextSize, kvCacheType, gpuLayers: mid, gpuCount }).gpu) <= budget) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -48,11 +54,11 @@ function bestGpuLayers(s: ModelStructure, contextSize: number, budget: number, g
 
 /**
  * Generation speed: each token reads every active weight once (only the routed experts in use for
- * a mixture of experts), at the bandwidth of the memory it lives in, at ~65 % of the peak (less for
- * experts, whose scattered reads and routing waste more of it).
+ * a mixture of experts), at the bandwidth of the memory it lives in, at the share of the peak
+ * llama.cpp reaches (speed-calibration.ts: 65 % for dense models, far less for experts).
  */
-function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachineProfile): { tokensPerSecond: number; note: string } {
-  const efficiency = s.experts > 0 ? 0.45 : 0.65;
+export function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachineProfile): { tokensPerSecond: number; note: string } {
+  const efficiency = efficiencyFor(s.experts > 0);
   const firstGpuBlock = s.blocks - m.gpuBlocks;
   let gpuBytes = m.outputOnGpu ? s.outputBytes : 0;
   let cpuBytes = m.outputOnGpu ? 0 : s.outputBytes;
@@ -62,7 +68,7 @@ function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachinePro
   }
   const gpuBandwidth =
     machine.gpus.length === 0 ? UNKNOWN_GPU_BANDWIDTH_GBS : Math.min(...machine.gpus.map((g) => g.bandwidthGBs ?? UNKNOWN_GPU_BANDWIDTH_GBS));
-  const seconds = gpuBytes / (gpuBandwidth * 1e9 * efficiency) + cpuBytes / (machine.ramBandwidthGBs * 1e9 * efficiency);
+  const seconds = gpuBytes / (gpuBandwidth * 1e9 * efficiency.gpu) + cpuBytes / (machine.ramBandwidthGBs * 1e9 * efficiency.cpu);
   const tps = seconds > 0 ? 1 / seconds : 0;
   const perToken = gpuBytes + cpuBytes;
   const where =
@@ -80,10 +86,10 @@ function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: MachinePro
 
 export function planFit(s: ModelStructure, input: PlanInput): FitPlan {
   const plan = planMemory(s, input);
-  // Without flash attention (MLA models under node-llama-cpp) the attention scores of every head
-  // are materialised; at long contexts that scratch outweighs the KV cache. Say so.
-  if (!s.flashAttention && plan.memory.computeBytes > 0.2 * plan.memory.totalBytes) {
-    plan.reason += ` ${formatBytes(plan.memory.computeBytes)} of that is attention scratch: this model runs without flash attention, so a shorter context helps most.`;
+  // Without flash attention (an F16 cache of a model whose key and value heads differ) the attention
+  // scores of every head are materialised; at long contexts that scratch outweighs the KV cache.
+  if (!plan.kvCache.flashAttention && plan.memory.computeBytes > 0.2 * plan.memory.totalBytes) {
+    plan.reason += ` ${formatBytes(plan.memory.computeBytes)} of that is attention scratch: this model runs without flash attention here, so a shorter context helps most.`;
   }
   return plan;
 }
@@ -92,17 +98,13 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
   const { contextSize, machine } = input;
   const totalLayers = s.blocks + 1;
   const gpuCount = machine.gpus.length;
-  const gpuLayers = bestGpuLayers(s, contextSize, gpuBudget(machine), gpuCount);
-  const m = estimateMemory(s, { contextSize, gpuLayers, gpuCount });
+  const gpuLayers = bestGpuLayers(s, contextSize, input.kvCacheType, gpuBudget(machine), gpuCount);
+  const m = estimateMemory(s, { contextSize, kvCacheType: input.kvCacheType, gpuLayers, gpuCount });
   const gpuNeed = deviceTotal(m.gpu);
   const cpuNeed = deviceTotal(m.cpu);
   const sum = (k: keyof typeof m.cpu) => m.cpu[k] + m.gpu[k];
-  const memory = {
-    weightsBytes: sum("weightsBytes"),
-    kvCacheBytes: sum("kvCacheBytes"),
-    computeBytes: sum("computeBytes"),
-    totalBytes: gpuNeed + cpuNeed,
-  };
+  const parts = { weightsBytes: sum("weightsBytes"), kvCacheBytes: sum("kvCacheBytes"), computeBytes: sum("computeBytes") };
+  const memory = { ...parts, totalBytes: parts.weightsBytes + parts.kvCacheBytes + parts.computeBytes };
 
   // Unified memory: what sits "on the GPU" is in the same RAM, so the whole need must fit RAM.
   const ramNeed = machine.unifiedMemory ? gpuNeed + cpuNeed : cpuNeed;
@@ -123,7 +125,7 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
   const speed = measured
     ? { tokensPerSecond: measured, basis: "measured" as const, note: "Measured on this computer." }
     : { ...estimateSpeed(s, m, machine), basis: "estimate" as const };
-  const base = { gpuLayers, totalLayers, kvCacheOn, devices, memory, speed } as const;
+  const base = { gpuLayers, totalLayers, kvCacheOn, devices, memory, speed, kvCache: m.kvCache } as const;
 
   const hasAll = machine.ramBytes + (machine.unifiedMemory ? 0 : machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0));
   if (ramNeed > machine.ramBytes) {

@@ -60,9 +60,14 @@ function mlaMoeShapes(a: MlaMoeArchitecture): Shape[] {
       { name: `${p}attn_q_b.weight`, dimensions: [a.qLoraRank, H * (a.qkNopeHeadDim + a.qkRopeHeadDim)], block: b },
       { name: `${p}attn_kv_a_mqa.weight`, dimensions: [E, a.kvLoraRank + a.qkRopeHeadDim], block: b },
       { name: `${p}attn_kv_a_norm.weight`, dimensions: [a.kvLoraRank], block: b },
-      // Split per head as current conversions write it (llama.cpp's MLA layout, `key_length_mla`).
-      { name: `${p}attn_k_b.weight`, dimensions: [a.qkNopeHeadDim, a.kvLoraRank, H], block: b },
-      { name: `${p}attn_v_b.weight`, dimensions: [a.kvLoraRank, a.vHeadDim, H], block: b },
+      ...(a.attentionCache === "per-head"
+        ? // One up-projection from the latent to every head's key and value (the January R1 files).
+          [{ name: `${p}attn_kv_b.weight`, dimensions: [a.kvLoraRank, H * (a.qkNopeHeadDim + a.vHeadDim)], block: b }]
+        : // Split per head as current conversions write it (llama.cpp's MLA layout, `key_length_mla`).
+          [
+            { name: `${p}attn_k_b.weight`, dimensions: [a.qkNopeHeadDim, a.kvLoraRank, H], block: b },
+            { name: `${p}attn_v_b.weight`, dimensions: [a.kvLoraRank, a.vHeadDim, H], block: b },
+          ]),
       { name: `${p}attn_output.weight`, dimensions: [H * a.vHeadDim, E], block: b },
       { name: `${p}ffn_norm.weight`, dimensions: [E], block: b },
     );

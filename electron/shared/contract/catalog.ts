@@ -1,10 +1,18 @@
 import { z } from "zod";
+import { BENCHMARK_KEYS, type BenchmarkKey } from "../benchmarks.js";
 import { call } from "./define.js";
+import { KvCacheChoice, KvCacheType } from "./engine.js";
 
 // Calls and events of the catalog, hardware probe and fit estimator. See index.ts.
 
 export const UseCase = z.enum(["coding", "chat", "math", "fastest"]);
 export type UseCase = z.infer<typeof UseCase>;
+
+/** Published figures; BENCHMARK_LABELS (shared/benchmarks.ts) names each with its metric and window. */
+export const Benchmarks = z.object(
+  Object.fromEntries(BENCHMARK_KEYS.map((key) => [key, z.number().optional()])) as Record<BenchmarkKey, z.ZodOptional<z.ZodNumber>>,
+);
+export type Benchmarks = z.infer<typeof Benchmarks>;
 
 export const VariantSummary = z.object({
   id: z.string(),
@@ -26,13 +34,9 @@ export const ModelSummary = z.object({
   baseModel: z.string().optional(),
   parameters: z.object({ total: z.number(), active: z.number() }),
   licenses: z.array(z.string()),
-  benchmarks: z.object({
-    aime2024: z.number().optional(),
-    math500: z.number().optional(),
-    gpqaDiamond: z.number().optional(),
-    liveCodeBench: z.number().optional(),
-    codeforces: z.number().optional(),
-  }),
+  benchmarks: Benchmarks,
+  /** What a user must know before choosing it (R1-Zero: poor readability, language mixing). */
+  warning: z.string().optional(),
   uses: z.array(z.string()),
   architecture: z.object({ arch: z.string(), blocks: z.number(), contextLength: z.number(), mixtureOfExperts: z.boolean() }),
   /** "builtin" or the extra catalog file it came from. */
@@ -138,6 +142,10 @@ export const VariantFit = z.object({
     /** How the figure was reached (bytes per token, bandwidth assumed). */
     note: z.string(),
   }),
+  /** The cache the plan assumed: its type and whether flash attention runs. */
+  kvCache: z.object({ keyType: KvCacheType, valueType: KvCacheType, flashAttention: z.boolean() }),
+  /** Room to reason: the largest context (64K … 8K) that runs here at the same placement as the smallest. */
+  room: z.object({ contextSize: z.number(), kvCacheType: KvCacheType, reasoningTokens: z.number(), verdict: Verdict }),
   downloadBytes: z.number(),
   /** Where the tensor table came from: the downloaded file's header, or one generated from the catalog. */
   structureFrom: z.enum(["file", "catalog"]),
@@ -160,6 +168,8 @@ export const catalogCalls = {
       .object({
         contextSize: ContextSize,
         machine: MachineChoice.default("this"),
+        /** The cache the plan at contextSize assumes (F16 when absent, "auto" is q8_0) and room to reason tries ("auto" when absent). */
+        kvCacheType: KvCacheChoice.optional(),
         /** Only these variants; all when absent. */
         variantIds: z.array(z.string()).max(500).optional(),
       })

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "./chat.js";
-import { BackendChoice, BackendInfo, GpuLayersChoice, LoadedModel, ModelFamily } from "./engine.js";
+import { BackendChoice, BackendInfo, GpuLayersChoice, KvCacheType, LoadedModel, ModelFamily } from "./engine.js";
 import { CallError } from "../errors.js";
 
 /**
@@ -26,6 +26,8 @@ export const EngineMethods = {
       opId: OpId,
       path: z.string(),
       contextSize: z.number().int().min(256),
+      /** The engine lays it out for the model's attention (kvCacheLayout): flash attention where values are quantized. */
+      kvCacheType: KvCacheType.default("f16"),
       gpuLayers: GpuLayersChoice,
       backend: BackendChoice.optional(),
       threads: z.number().int().min(1).optional(),

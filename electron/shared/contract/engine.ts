@@ -1,5 +1,13 @@
 import { z } from "zod";
+import { KV_CACHE_TYPES } from "../kv-cache.js";
 import { call, JobId, JobStarted } from "./define.js";
+
+/** The KV cache's element type; quantized types need flash attention for values (see shared/kv-cache.ts). */
+export const KvCacheType = z.enum(KV_CACHE_TYPES);
+export type KvCacheType = z.infer<typeof KvCacheType>;
+/** "auto": q8_0, or q4_0 where that buys the larger context. */
+export const KvCacheChoice = z.union([z.literal("auto"), KvCacheType]);
+export type KvCacheChoice = z.infer<typeof KvCacheChoice>;
 
 /** What the user may ask for; "auto" tries CUDA → Vulkan → CPU (Metal on macOS). */
 export const BackendChoice = z.enum(["auto", "cuda", "vulkan", "metal", "cpu"]);
@@ -42,6 +50,9 @@ export const LoadedModel = z.object({
   forcedThinking: z.boolean(),
   systemPromptAllowed: z.boolean(),
   contextSize: z.number().int(),
+  /** The KV cache's key type; values may stay F16 where flash attention cannot run (shared/kv-cache.ts). */
+  kvCacheType: KvCacheType,
+  flashAttention: z.boolean(),
   gpuLayers: z.number().int(),
   totalLayers: z.number().int(),
   threads: z.number().int(),
@@ -82,8 +93,13 @@ export const LoadRequest = z
   .object({
     /** Absolute path of a .gguf file; validated before llama.cpp sees it. */
     path: z.string().min(1).max(4096),
-    /** Omitted: the settings' context size. Never the unbounded "auto" (131K tokens for the 7B: 12 GB of RAM). */
+    /**
+     * Omitted: the settings' context size, which by default is room to reason: the largest of
+     * 64K/32K/16K/8K the fit estimator says runs here. Never node-llama-cpp's unbounded "auto".
+     */
     contextSize: z.number().int().min(256).max(1_048_576).optional(),
+    /** Omitted: the settings' choice ("auto": q8_0, or q4_0 where that buys the larger context). */
+    kvCacheType: KvCacheType.optional(),
     /** A number from the fit plan, or "auto" (node-llama-cpp fits layers to free VRAM). */
     gpuLayers: GpuLayersChoice.optional(),
     backend: BackendChoice.optional(),

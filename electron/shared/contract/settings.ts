@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { call } from "./define.js";
+import { KvCacheChoice } from "./engine.js";
 
 // Calls and events of the settings capability. Owned by the settings work; see index.ts.
 
@@ -60,7 +61,10 @@ export const Settings = z.object({
   gpuBackend: GpuBackend,
   /** "auto": the library picks from the CPU's math cores. */
   threads: z.union([z.literal("auto"), z.number().int().min(1).max(512)]),
-  contextSize: z.number().int().min(512).max(1_048_576),
+  /** "auto": room to reason, the largest of 64K/32K/16K/8K the fit estimator says runs here at the same placement as 8K. */
+  contextSize: z.union([z.literal("auto"), z.number().int().min(512).max(1_048_576)]),
+  /** "auto": q8_0, or q4_0 where that buys the larger context. */
+  kvCacheType: KvCacheChoice,
   sampling: SamplingSettings,
   /** "off": reasoning runs until the model closes it; a number caps the reasoning tokens. */
   thinkingBudget: z.union([z.literal("off"), z.number().int().min(1).max(1_048_576)]),
@@ -81,6 +85,7 @@ export const SettingsPatch = z
     gpuBackend: GpuBackend,
     threads: Settings.shape.threads,
     contextSize: Settings.shape.contextSize,
+    kvCacheType: Settings.shape.kvCacheType,
     sampling: SamplingSettings.partial().strict(),
     thinkingBudget: Settings.shape.thinkingBudget,
     theme: Theme,

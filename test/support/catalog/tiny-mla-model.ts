@@ -33,12 +33,16 @@ export const TINY_MLA: MlaMoeArchitecture = {
   activeExperts: 2,
   vocab: 271,
   contextLength: 4096,
+  attentionCache: "compressed",
 };
 
-export async function writeTinyMlaModel(dir: string): Promise<string> {
+/** The same shape in the older layout of the January R1 files (attn_kv_b, every head's K and V cached). */
+export const TINY_PER_HEAD: MlaMoeArchitecture = { ...TINY_MLA, attentionCache: "per-head" };
+
+export async function writeTinyMlaModel(dir: string, shape: MlaMoeArchitecture = TINY_MLA): Promise<string> {
   await mkdir(dir, { recursive: true });
   const vocabulary = buildVocabulary([]);
-  if (vocabulary.tokens.length !== TINY_MLA.vocab) throw new Error(`vocabulary has ${vocabulary.tokens.length} tokens`);
+  if (vocabulary.tokens.length !== shape.vocab) throw new Error(`vocabulary has ${vocabulary.tokens.length} tokens`);
   // The tokenizer keys of the generated fixtures, and the architecture keys the catalog generator writes.
   const tokenizer = Object.fromEntries(
     Object.entries(
@@ -52,7 +56,7 @@ export async function writeTinyMlaModel(dir: string): Promise<string> {
       }),
     ).filter(([key]) => key.startsWith("tokenizer.")),
   );
-  const header = await readGgufFileInfo(await writeHeader(dir), { logWarnings: false });
+  const header = await readGgufFileInfo(await writeHeader(dir, shape), { logWarnings: false });
   const archKeys: GgufMetadata = {
     "general.architecture": gguf.string("deepseek2"),
     "general.name": gguf.string("tiny-mla"),
@@ -85,15 +89,15 @@ export async function writeTinyMlaModel(dir: string): Promise<string> {
     else for (let i = 0; i < n; i++) data[i] = ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.1;
     return { name: t.name, dims, type: t.ggmlType === 1 ? "F16" : "F32", data };
   });
-  const file = path.join(dir, "tiny-mla.gguf");
+  const file = path.join(dir, `tiny-mla.${shape.attentionCache}.gguf`);
   await writeGgufFile(file, { metadata: { ...archKeys, ...flat, ...tokenizer }, tensors });
   return file;
 }
 
 /** The metadata-only file the catalog path generates for this shape (F16 recipe). */
-async function writeHeader(dir: string): Promise<string> {
+async function writeHeader(dir: string, shape: MlaMoeArchitecture): Promise<string> {
   const { writeFile } = await import("node:fs/promises");
-  const file = path.join(dir, "tiny-mla.header.gguf");
-  await writeFile(file, metadataOnlyGguf(TINY_MLA, "tiny-mla", "F16"));
+  const file = path.join(dir, `tiny-mla.${shape.attentionCache}.header.gguf`);
+  await writeFile(file, metadataOnlyGguf(shape, "tiny-mla", "F16"));
   return file;
 }

@@ -7,6 +7,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   reasoning: () => import("./fixtures/reasoning.svelte.js"),
   composer: () => import("./fixtures/composer.svelte.js"),
   "fit-badge": () => import("./fixtures/fit-badge.svelte.js"),
+  "reasoning-room": () => import("./fixtures/reasoning-room.svelte.js"),
   downloads: () => import("./fixtures/downloads.svelte.js"),
   streaming: () => import("./fixtures/streaming.svelte.js"),
   markdown: () => import("./fixtures/markdown.svelte.js"),

@@ -95,7 +95,8 @@ export class AppState {
     await this.settings.load();
     const settings = this.settings.current;
     if (settings) {
-      this.catalog.contextSize = settings.contextSize;
+      // "auto" leaves the planner at its own default; each variant shows its room to reason beside it.
+      if (settings.contextSize !== "auto") this.catalog.contextSize = settings.contextSize;
       this.session.thinkingBudget = settings.thinkingBudget === "off" ? undefined : settings.thinkingBudget;
     }
     await Promise.all([this.conversations.load(), this.engine.refresh(), this.downloads.load(), this.catalog.load()]);

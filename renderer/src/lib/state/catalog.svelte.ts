@@ -33,7 +33,8 @@ export const coreCatalogGateway: CatalogGateway = {
   list: () => api.call("catalog.list", {}),
   hardware: () => api.call("hardware.probe", {}),
   presets: async () => (await api.call("fit.presets", {})).presets,
-  evaluate: (contextSize, machine) => api.call("fit.evaluate", { contextSize, machine }),
+  // The cache a default load uses ("auto": q8_0 at a chosen context), so the bars match what loading does.
+  evaluate: (contextSize, machine) => api.call("fit.evaluate", { contextSize, machine, kvCacheType: "auto" }),
   recommend: (use, contextSize, machine) => api.call("catalog.recommend", { use, contextSize, machine }),
   onChanged: (listener) => api.on("catalog.changed", () => listener()),
 };

@@ -31,7 +31,8 @@ export class ModelActions {
     if (!installed) return;
     const found = this.catalog.variant(variantId);
     const name = found ? `${found.model.name} ${found.variant.label}` : installed.name;
-    await this.engine.load({ path: installed.path, contextSize: this.catalog.contextSize }, name);
+    // The context and KV cache come from the settings: by default room to reason, planned for this model here.
+    await this.engine.load({ path: installed.path }, name);
   }
 
   /** Called when the library changes: loads the variant that was waiting for its download. */

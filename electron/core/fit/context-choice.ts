@@ -1,0 +1,75 @@
+import type { KvCacheType } from "../../shared/kv-cache.js";
+import type { ModelStructure } from "./model-structure.js";
+import { planFit, type FitPlan, type PlanInput } from "./plan.js";
+
+/**
+ * Room to reason: R1 spends about 12K tokens of thought on a hard maths question (R1-0528 about
+ * 23K), and DeepSeek evaluates with 32K and 64K generation lengths. So a model gets the largest of
+ * these contexts that runs here as it would at 8K, instead of a fixed 8K.
+ */
+export const CONTEXT_STEPS = [65_536, 32_768, 16_384, 8_192] as const;
+
+/** Quantized caches in the order "auto" tries them: q8_0 loses next to nothing, q4_0 only where needed. */
+const AUTO_KV_TYPES: readonly KvCacheType[] = ["q8_0", "q4_0"];
+
+/** A larger context may cost at most this share of the estimated speed (layers moved off the GPU). */
+const SPEED_KEPT = 0.9;
+
+/** The prompt and the answer take some of the context; the rest is room for the reasoning. */
+const PROMPT_AND_ANSWER_TOKENS = 1_024;
+
+export interface ContextChoice {
+  contextSize: number;
+  kvCacheType: KvCacheType;
+  flashAttention: boolean;
+  /** About how many tokens of reasoning fit after the prompt and the answer. */
+  reasoningTokens: number;
+  plan: FitPlan;
+}
+
+export interface ContextChoiceOptions {
+  /** "auto": q8_0, or q4_0 where q8_0 would need a smaller context. */
+  kvCacheType?: KvCacheType | "auto";
+  /** Contexts to consider, largest first (CONTEXT_STEPS unless given). */
+  steps?: readonly number[];
+}
+
+const RUNS = new Set(["gpu-full", "gpu-partial", "cpu-only"]);
+
+/** The contexts worth trying for a model: the steps within its trained context, and never nothing. */
+export function contextStepsFor(s: ModelStructure, steps: readonly number[] = CONTEXT_STEPS): number[] {
+  const trained = s.contextLength > 0 ? s.contextLength : Number.POSITIVE_INFINITY;
+  const within = steps.filter((c) => c <= trained);
+  return within.length > 0 ? within : [Math.min(trained, Math.min(...steps))];
+}
+
+/**
+ * The largest context that runs at the placement the smallest one gets: the same verdict (still
+ * fully on the GPU, still without swapping) and, with layers split, at least 90 % of the speed.
+ * When even the smallest does not run, that one is returned with its plan saying why.
+ */
+export function chooseContext(s: ModelStructure, input: Omit<PlanInput, "contextSize" | "kvCacheType">, options: ContextChoiceOptions = {}): ContextChoice {
+  const steps = contextStepsFor(s, options.steps);
+  const types = options.kvCacheType === undefined || options.kvCacheType === "auto" ? AUTO_KV_TYPES : [options.kvCacheType];
+  const choice = (contextSize: number, kvCacheType: KvCacheType): ContextChoice => {
+    const plan = planFit(s, { ...input, contextSize, kvCacheType });
+    return {
+      contextSize,
+      kvCacheType,
+      flashAttention: plan.kvCache.flashAttention,
+      reasoningTokens: Math.max(0, contextSize - Math.min(PROMPT_AND_ANSWER_TOKENS, contextSize / 4)),
+      plan,
+    };
+  };
+  const baseline = choice(steps.at(-1)!, types[0]!);
+  if (!RUNS.has(baseline.plan.verdict)) return baseline;
+  const keepsPlacement = (c: ContextChoice) =>
+    c.plan.verdict === baseline.plan.verdict && c.plan.speed.tokensPerSecond >= SPEED_KEPT * baseline.plan.speed.tokensPerSecond;
+  for (const contextSize of steps) {
+    for (const kvCacheType of types) {
+      const candidate = choice(contextSize, kvCacheType);
+      if (keepsPlacement(candidate)) return candidate;
+    }
+  }
+  return baseline;
+}

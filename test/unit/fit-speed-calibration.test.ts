@@ -1,0 +1,46 @@
+import { rmSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { estimateMemory } from "../../electron/core/fit/estimate.js";
+import { estimateSpeed } from "../../electron/core/fit/plan.js";
+import { profileFromCustom } from "../../electron/core/hardware/presets.js";
+import { catalogAndFit } from "../support/catalog/fit-helpers.js";
+
+const { catalog, fit, cacheDir } = catalogAndFit();
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+/** An H100 80 GB (80 GiB, as sold) typed into the planner: SXM, 3,350 GB/s. */
+const h100 = { vramGB: 80 * 1.073741824, name: "NVIDIA H100 80GB HBM3" };
+
+/** The published llama.cpp runs of the January R1 UD-IQ1_S the MoE efficiencies are calibrated on (speed-calibration.ts). */
+const RUNS = [
+  {
+    name: "unsloth, 2 × H100, all layers on the GPUs",
+    machine: profileFromCustom({ ramGB: 512, gpus: [h100, h100], unifiedMemory: false }),
+    gpuLayers: 62,
+    measured: 14,
+  },
+  {
+    name: "Lambda, 1 × H100 + RAM, 29 layers on the GPU",
+    machine: profileFromCustom({ ramGB: 225 * 1.073741824, gpus: [h100], unifiedMemory: false, ramBandwidthGBs: 300 }),
+    gpuLayers: 29,
+    measured: 4.36,
+  },
+];
+
+describe("MoE speed, calibrated against published measurements", () => {
+  for (const run of RUNS) {
+    it(`${run.name}: ${run.measured} tok/s measured, the estimate within 5 %`, async () => {
+      const model = catalog.models.find((m) => m.id === "deepseek-r1")!;
+      const { structure } = await fit.structureOf(
+        model,
+        model.variants.find((v) => v.quant === "UD-IQ1_S")!,
+      );
+      const memory = estimateMemory(structure, { contextSize: 8192, gpuLayers: run.gpuLayers, kvCacheType: "q4_0", gpuCount: run.machine.gpus.length });
+      const { tokensPerSecond } = estimateSpeed(structure, memory, run.machine);
+      console.log(
+        `${run.name}: estimate ${tokensPerSecond} tok/s, measured ${run.measured} (residual ${((tokensPerSecond / run.measured - 1) * 100).toFixed(1)} %)`,
+      );
+      expect(Math.abs(tokensPerSecond / run.measured - 1)).toBeLessThan(0.05);
+    });
+  }
+});
