@@ -4,11 +4,12 @@ import type { ChatTurn } from "../shared/contract/chat.js";
 import { answerOfAssistantTurn } from "../shared/reasoning.js";
 
 /**
- * Turns the conversation into node-llama-cpp's history, attached files rendered into their user turn.
- * Assistant turns carry their answer only
- * (whatever a client sends, up to its last `</think>` is cut): earlier reasoning never goes back into
- * the context, and a turn left with no answer (a reasoning that never finished) is left out. For the original distills, which should get
- * no system prompt, a given one is folded into the first user turn, as DeepSeek advises.
+ * Turns the conversation into node-llama-cpp's history, attached files rendered into their user
+ * turn. Assistant turns carry their answer only
+ * (whatever a client sends, up to its last `</think>` is cut): earlier reasoning never goes back
+ * into the context, and a turn left with no answer (a reasoning that never finished) is left out.
+ * For the original distills, which should get no system prompt, a given one is folded into the
+ * first user turn, as DeepSeek advises.
  */
 export function toChatHistory(turns: ChatTurn[], systemPrompt: string | undefined, systemPromptAllowed: boolean): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = [];

@@ -128,12 +128,19 @@ export class EngineHost {
     try {
       const key = params.conversationId;
       const result = await generateResponse(
-        { chat: loaded.chat, systemPromptAllowed: loaded.info.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
+        {
+          chat: loaded.chat,
+          family: loaded.info.family,
+          systemPromptAllowed: loaded.info.systemPromptAllowed,
+          backend: loaded.info.backend,
+          gpuLayers: loaded.info.gpuLayers,
+        },
         {
           turns: params.turns,
           options: params.options,
           signal: controller.signal,
           lastWindow: key ? this.windows.get(key) : undefined,
+          continuation: params.continuation,
           onDelta: (thought, answer) => this.send({ kind: "delta", opId: params.opId, thought, answer }),
           onNotice: (message) => this.send({ kind: "notice", opId: params.opId, message }),
         },

@@ -40,10 +40,10 @@ async function screenshots(name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-/** Prompt tokens of an answer, from its metrics line ("… · 1,234 prompt tokens · …"). */
+/** Prompt tokens of an answer, from its metrics line ("… · prompt 1,234 tokens (12 cached) · …"). */
 async function promptTokens(answer: ReturnType<typeof lastAnswer>): Promise<number> {
   const line = (await answer.getByTestId("metrics-line").textContent()) ?? "";
-  const match = /([\d,]+) prompt tokens/.exec(line);
+  const match = /prompt ([\d,]+) tokens/.exec(line);
   if (!match) throw new Error(`No prompt tokens in "${line}"`);
   return Number(match[1]!.replaceAll(",", ""));
 }

@@ -19,11 +19,14 @@ export function chatStoreLink(
   };
   const messageIds = new Map<string, string>();
   const persistence: ChatPersistence = {
-    onStart: ({ jobId, conversationId, turns }) => {
+    onStart: ({ jobId, conversationId, turns, resumed }) => {
       if (!conversationId) return;
       const question = turns.at(-1);
-      if (question?.role === "user") store.appendUserMessage(conversationId, question.content, question.attachments);
-      messageIds.set(jobId, store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null }));
+      // Going on with a stopped response: the question is there already; the text kept so far opens the new message.
+      if (question?.role === "user" && !resumed) store.appendUserMessage(conversationId, question.content, question.attachments);
+      const messageId = store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null });
+      messageIds.set(jobId, messageId);
+      if (resumed) store.appendStream(messageId, resumed);
     },
     onStreamSave: ({ jobId, thought, answer }) => {
       const messageId = messageIds.get(jobId);

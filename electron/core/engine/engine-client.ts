@@ -133,10 +133,18 @@ export class EngineClient {
     const cancel = () => channel.cancel(opId);
     signal?.addEventListener("abort", cancel, { once: true });
     this.activity = "generate";
-    channel.call("generate", { opId, conversationId: request.conversationId ?? null, turns: request.turns, options: request.options }).then(
-      (result) => stream.succeed(result),
-      (err: unknown) => stream.fail(err),
-    );
+    channel
+      .call("generate", {
+        opId,
+        conversationId: request.conversationId ?? null,
+        turns: request.turns,
+        options: request.options,
+        continuation: request.continuation,
+      })
+      .then(
+        (result) => stream.succeed(result),
+        (err: unknown) => stream.fail(err),
+      );
     if (signal?.aborted) cancel();
     try {
       yield* stream.events();

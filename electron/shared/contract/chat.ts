@@ -73,13 +73,31 @@ export type ResolvedGenerationOptions = z.infer<typeof ResolvedGenerationOptions
 
 export const defaultSampling = { temperature: 0.6, topP: 0.95 } as const;
 
-export const StopReason = z.enum(["end", "max-tokens", "aborted", "context-full", "budget-reached", "crashed", "error"]);
+/**
+ * `context-full`: the response filled the context. `prompt-too-long`: the question cannot fit even
+ * alone, nothing was generated. `unfinished-thought`: the model ended inside its reasoning, no answer.
+ */
+export const StopReason = z.enum([
+  "end",
+  "max-tokens",
+  "aborted",
+  "context-full",
+  "prompt-too-long",
+  "unfinished-thought",
+  "budget-reached",
+  "crashed",
+  "error",
+]);
 export type StopReason = z.infer<typeof StopReason>;
 
 export const GenerationMetrics = z.object({
   /** From the engine receiving the request to the first generated token. */
   ttftMs: z.number().nullable(),
+  /** The whole prompt, as OpenAI counts it: the part reused from the previous turn's context included. */
   promptTokens: z.number().int(),
+  /** The part of the prompt already in the context (not evaluated again). */
+  cachedPromptTokens: z.number().int(),
+  /** Speed of the part that was evaluated (promptTokens − cachedPromptTokens). */
   promptTokensPerSecond: z.number().nullable(),
   generatedTokens: z.number().int(),
   generationTokensPerSecond: z.number().nullable(),
@@ -112,9 +130,19 @@ export const ChatSendRequest = z
      */
     rewindFrom: z.string().min(1).max(64).optional(),
     options: GenerationOptions.prefault({}),
+    /**
+     * Go on with a response that stopped at the context (the action `largerContext` offers): the
+     * model is loaded again with `contextSize`, the prompt evaluated again, and the response goes on
+     * from `thought` and `answer`. In a conversation, `rewindFrom` names the stopped message, which
+     * the continued one replaces; no `prompt` is asked.
+     */
+    resume: z
+      .object({ thought: z.string().max(2_000_000), answer: z.string().max(2_000_000), contextSize: z.number().int().min(256).max(1_048_576) })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((r) => r.messages?.length || r.prompt !== undefined, { message: "Give messages or a prompt." });
+  .refine((r) => r.messages?.length || r.prompt !== undefined || (r.resume && r.conversationId), { message: "Give messages or a prompt." });
 export type ChatSendRequest = z.input<typeof ChatSendRequest>;
 
 export const ChatDone = z.object({
@@ -126,6 +154,11 @@ export const ChatDone = z.object({
   metrics: GenerationMetrics.nullable(),
   /** For people: why it stopped when that is not the normal end. */
   message: z.string().nullable(),
+  /**
+   * When it stopped at the context (context-full, prompt-too-long): a larger context this machine's
+   * memory allows, to go on in (chat.send with `resume`); null when none does.
+   */
+  largerContext: z.number().int().nullable().optional(),
 });
 export type ChatDone = z.infer<typeof ChatDone>;
 

@@ -44,6 +44,8 @@ export const EngineMethods = {
       /** Earlier turns (answers only) and the new user turn last. */
       turns: z.array(ChatTurn).min(1),
       options: ResolvedGenerationOptions,
+      /** What an earlier, stopped run of this same response wrote: generation goes on from there. */
+      continuation: z.object({ thought: z.string(), answer: z.string() }).optional(),
     }),
     result: z.object({
       stopReason: StopReason,

@@ -45,7 +45,8 @@ const purifyConfig = {
 };
 
 // Inline styles only on KaTeX's output (its layout needs them); anywhere else one could draw over the app.
-DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+// (Imported without a DOM, as the chat state's tests under Node do, DOMPurify has no hooks; the page always has one.)
+DOMPurify.addHook?.("afterSanitizeAttributes", (node) => {
   if (node.hasAttribute("style") && !node.closest(".katex, .katex-display")) node.removeAttribute("style");
 });
 

@@ -20,6 +20,7 @@ function metricsFromStore(stored: MessageMetrics | null): GenerationMetrics | un
   return {
     ttftMs: num("ttftMs"),
     promptTokens: num("promptTokens") ?? 0,
+    cachedPromptTokens: num("cachedPromptTokens") ?? 0,
     promptTokensPerSecond: num("promptTokensPerSecond"),
     generatedTokens: num("generatedTokens") ?? 0,
     generationTokensPerSecond: num("generationTokensPerSecond"),
@@ -62,6 +63,8 @@ export class ChatMessage {
   /** Why it stopped, for people, when that was not the normal end. */
   notice = $state<string | undefined>();
   error = $state<string | undefined>();
+  /** It stopped at the context and this larger one fits in memory: the "continue" action uses it. */
+  largerContext = $state<number | undefined>();
   thoughtMs = $state<number | undefined>();
   thoughtTokens = $state<number | undefined>();
   readonly thought: StreamingMarkdown;
@@ -114,11 +117,18 @@ export class ChatMessage {
     }
   }
 
-  finish(stopReason: StopReason, metrics: GenerationMetrics | null | undefined, notice?: string | null, now = performance.now()): void {
+  finish(
+    stopReason: StopReason,
+    metrics: GenerationMetrics | null | undefined,
+    notice?: string | null,
+    largerContext?: number | null,
+    now = performance.now(),
+  ): void {
     if (this.panel.phase === "thinking") this.endThinking(now);
     this.panel.finished();
     this.stopReason = stopReason;
     this.notice = notice ?? undefined;
+    this.largerContext = largerContext ?? undefined;
     this.applyMetrics(metrics ?? undefined);
     this.status = statusFor(stopReason);
   }
