@@ -36,6 +36,7 @@ export const CORE_TIERS = {
     api: ["engine", "settings"],
     app: ["hardware"],
     remote: ["engine", "catalog"],
+    updates: ["settings"],
   },
 };
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { useHarness } from "./support/harness-page.js";
 
-declare const harness: { patches(): Record<string, unknown>[]; theme(): string };
+declare const harness: { patches(): Record<string, unknown>[]; checks(): number; theme(): string };
 
 let page: Page;
 
@@ -51,5 +51,36 @@ describe("settings view", () => {
     // The form's own alert (the API section beside it has its own for the serve-mode token).
     await expect.poll(() => page.locator("form .row").getByRole("alert").textContent()).toBe("Temperature must be 2 or less.");
     expect(await page.getByLabel(/^Temperature/).inputValue()).toBe("3");
+  });
+
+  test("updates: nothing is asked until 'Check for updates'; a newer version can be downloaded, then installed by a restart", async () => {
+    page = await ui.open("settings");
+    const updates = page.getByTestId("updates");
+    await expect.poll(() => updates.isVisible()).toBe(true);
+    expect(await page.evaluate(() => harness.checks())).toBe(0);
+    await updates.getByRole("button", { name: "Check for updates" }).click();
+    await expect.poll(() => updates.getByRole("status").textContent()).toContain("R1 Local 0.2.0 is available.");
+    expect(await updates.textContent()).toContain("Faster loads.");
+    await updates.getByRole("button", { name: "Download 0.2.0" }).click();
+    await expect.poll(() => updates.getByRole("button", { name: "Restart to update" }).count()).toBe(1);
+    expect(await updates.getByRole("status").textContent()).toContain("0.2.0 is ready");
+  });
+
+  test("updates: the check at start is off until turned on, and is saved as one patch", async () => {
+    page = await ui.open("settings", { update: "none" });
+    const box = page.getByLabel("Check for updates when R1 Local starts");
+    await expect.poll(() => box.isVisible()).toBe(true);
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    await expect.poll(() => page.evaluate(() => harness.patches())).toEqual([{ updates: { checkOnStart: true } }]);
+    await page.getByRole("button", { name: "Check for updates" }).click();
+    await expect.poll(() => page.getByTestId("updates").getByRole("status").textContent()).toContain("R1 Local is up to date.");
+  });
+
+  test("updates: an app that cannot update says why and offers no button that would fail", async () => {
+    page = await ui.open("settings", { update: "unsupported" });
+    const updates = page.getByTestId("updates");
+    await expect.poll(() => updates.getByRole("status").textContent()).toContain("Serve mode does not update itself.");
+    expect(await updates.getByRole("button", { name: "Check for updates" }).isDisabled()).toBe(true);
   });
 });

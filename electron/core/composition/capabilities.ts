@@ -15,6 +15,8 @@ import { createLibraryModule } from "../library/module.js";
 import { createRemoteModule } from "../remote/module.js";
 import { createSettingsModule } from "../settings/module.js";
 import { createStoreModule } from "../store/module.js";
+import { createUpdatesModule } from "../updates/module.js";
+import type { Updater } from "../updates/updater.js";
 import { chatStoreLink } from "./chat-store-link.js";
 import { selectedEngine } from "./engine-selection.js";
 import { localContextLink } from "./larger-context-link.js";
@@ -25,7 +27,10 @@ import { linkModelUsage } from "./model-usage-link.js";
  * collaborators it declares as typed parameters. Reading this function top to bottom is reading
  * the core's dependency graph.
  */
-export async function composeCapabilities(ctx: CoreContext, wiring: { bus: EventBus; engineLauncher: EngineLauncher }): Promise<CoreModule[]> {
+export async function composeCapabilities(
+  ctx: CoreContext,
+  wiring: { bus: EventBus; engineLauncher: EngineLauncher; updater?: Updater },
+): Promise<CoreModule[]> {
   const modules: CoreModule[] = [];
   // Built modules are kept as they come, so a failure half-way still closes what was started.
   const add = <M extends CoreModule>(module: M): M => (modules.push(module), module);
@@ -54,6 +59,7 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
     );
     add(await createApiModule(ctx, { engine: answering, settings: settings.service }));
     add(createAppModule(ctx, { hardware: hardware.service }));
+    add(createUpdatesModule(ctx, { settings: settings.service, updater: wiring.updater }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);
     add({ handlers: {}, close: async () => stopUsage() });
     return modules;

@@ -38,6 +38,11 @@ export const ApiServerSettings = z.object({
   port: z.number().int().min(1024).max(65_535),
 });
 
+export const UpdateSettings = z.object({
+  /** Off by default: the app asks GitHub for a newer version only when the person wants it to. */
+  checkOnStart: z.boolean(),
+});
+
 export const DownloadSettings = z.object({
   concurrency: z.number().int().min(1).max(8),
 });
@@ -66,6 +71,7 @@ export const Settings = z.object({
   theme: Theme,
   apiServer: ApiServerSettings,
   downloads: DownloadSettings,
+  updates: UpdateSettings,
   /** A JSON catalog file merged with the built-in one; null: none. */
   extraCatalogPath: FullPath.nullable(),
 });
@@ -85,6 +91,7 @@ export const SettingsPatch = z
     theme: Theme,
     apiServer: ApiServerSettings.partial().strict(),
     downloads: DownloadSettings.partial().strict(),
+    updates: UpdateSettings.partial().strict(),
     extraCatalogPath: Settings.shape.extraCatalogPath,
   })
   .partial()
