@@ -44,6 +44,28 @@ describe("settings view", () => {
     expect(patch).toMatchObject({ contextSize: 16384, kvCacheType: "q4_0" });
   });
 
+  test("the hub token is never in the page: the form says it is set, keeps it unless a new one is typed, and can remove it", async () => {
+    page = await ui.open("settings");
+    const token = page.getByLabel(/^Hub token/);
+    await token.fill("hf_abcdefgh5678");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Set, ends in …5678").count()).toBe(1);
+    expect(await token.inputValue()).toBe("");
+    // Saving again without typing a token leaves it alone.
+    await page.getByLabel(/^Thinking budget/).fill("1024");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Remove token" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Only for gated models; none set").count()).toBe(1);
+    const hubs = (await page.evaluate(() => harness.patches())).map((p) => p.hub);
+    expect(hubs).toEqual([
+      { endpoint: "https://huggingface.co", token: "hf_abcdefgh5678" },
+      { endpoint: "https://huggingface.co" },
+      { endpoint: "https://huggingface.co", token: null },
+    ]);
+    expect(await page.content()).not.toContain("hf_abcdefgh");
+  });
+
   test("a refused value shows the core's reason and keeps what was typed", async () => {
     page = await ui.open("settings");
     await page.getByLabel(/^Temperature/).fill("3");
