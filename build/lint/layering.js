@@ -37,6 +37,7 @@ export const CORE_TIERS = {
     api: ["engine", "settings"],
     app: ["hardware"],
     remote: ["engine", "catalog"],
+    updates: ["settings"],
   },
 };
 

@@ -1,5 +1,6 @@
 // Bundles the Node side for Electron: main (ESM), preload (CommonJS, as sandboxed preloads must be)
-// and the engine process. node-llama-cpp stays external: it loads native binaries at run time.
+// and the engine process. node-llama-cpp stays external: it loads native binaries at run time;
+// electron-updater too, as electron-builder's own runtime package it is shipped as a module.
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
 
@@ -10,7 +11,14 @@ if (!existsSync(engineEntry)) {
   process.exit(1);
 }
 
-const common = { bundle: true, platform: "node", target: "node20", sourcemap: true, logLevel: "info", external: ["electron", "node-llama-cpp"] };
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "info",
+  external: ["electron", "node-llama-cpp", "electron-updater"],
+};
 const esmBanner = { js: "import { createRequire as __r1CreateRequire } from 'node:module'; const require = __r1CreateRequire(import.meta.url);" };
 
 await Promise.all([

@@ -1,13 +1,31 @@
-import type { ChatHistoryItem, LLamaChatGenerateResponseOptions, LlamaModel } from "node-llama-cpp";
+import type { ChatHistoryItem, LLamaChatGenerateResponseOptions, LlamaChat } from "node-llama-cpp";
 
 /** Room kept free for the reply when judging whether the new user turn fits at all. */
 const minimumReplyTokens = 64;
 
-/** Why the current user turn cannot be answered in this context (it is never shifted out), or null if it fits. */
-export function currentTurnTooLong(model: LlamaModel, userText: string, contextSize: number): string | null {
-  const tokens = model.tokenize(userText).length;
-  if (tokens + minimumReplyTokens <= contextSize) return null;
-  return `This message is about ${tokens} tokens; with room for a reply it does not fit into the model's context of ${contextSize} tokens. Shorten it, or load the model with a larger context.`;
+/** A prompt that cannot be answered in this context: its size and the context's. */
+export interface PromptTooLong {
+  /** The whole prompt (every turn), as a client would count it. */
+  promptTokens: number;
+  message: string;
+}
+
+const templatedTokens = (chat: LlamaChat, history: ChatHistoryItem[]) =>
+  chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(chat.model.tokenizer).length;
+
+/**
+ * Whether the prompt cannot be answered: the system prompt and the current user turn (which are
+ * never shifted out), with room for a reply, do not fit into the context. Null when it fits.
+ */
+export function promptTooLong(chat: LlamaChat, history: ChatHistoryItem[], contextSize: number): PromptTooLong | null {
+  const current = [...history.filter((item) => item.type === "system"), history.at(-1)!];
+  const needed = templatedTokens(chat, current) + minimumReplyTokens;
+  if (needed <= contextSize) return null;
+  const promptTokens = templatedTokens(chat, history);
+  return {
+    promptTokens,
+    message: `This message needs about ${needed} tokens with room for a reply (the whole conversation is ${promptTokens}); the model's context holds ${contextSize}. Shorten it, or load the model with a larger context.`,
+  };
 }
 
 type ShiftStrategy = Extract<NonNullable<NonNullable<LLamaChatGenerateResponseOptions["contextShift"]>["strategy"]>, (...args: never[]) => unknown>;

@@ -49,6 +49,7 @@ export class EngineHost {
       generate: (p) => this.generate(p),
       memory: () => this.memory(),
       inspectContext: () => this.inspectContext(),
+      countTokens: (p) => this.countTokens(p.texts),
     };
     return (handlers[method] as (params: unknown) => Promise<EngineResult<M>>)(parsed.data);
   }
@@ -145,12 +146,19 @@ export class EngineHost {
       const restoredStateTokens = key && params.state?.load ? await this.restoreState(key, params.state.load, onNotice) : null;
       this.sequenceOwner = key;
       const result = await generateResponse(
-        { chat: loaded.chat, systemPromptAllowed: loaded.info.systemPromptAllowed, backend: loaded.info.backend, gpuLayers: loaded.info.gpuLayers },
+        {
+          chat: loaded.chat,
+          family: loaded.info.family,
+          systemPromptAllowed: loaded.info.systemPromptAllowed,
+          backend: loaded.info.backend,
+          gpuLayers: loaded.info.gpuLayers,
+        },
         {
           turns: params.turns,
           options: params.options,
           signal: controller.signal,
           lastWindow: key ? this.windows.get(key) : undefined,
+          continuation: params.continuation,
           onDelta: (thought, answer) => this.send({ kind: "delta", opId: params.opId, thought, answer }),
           onNotice,
         },
@@ -206,6 +214,12 @@ export class EngineHost {
     const sequence = this.loaded.chat.sequence;
     const tokens = sequence.contextTokens;
     return { text: this.loaded.model.detokenize(tokens, true), tokens: tokens.length };
+  }
+
+  private async countTokens(texts: string[]): Promise<EngineResult<"countTokens">> {
+    const model = this.loaded?.model;
+    if (!model) throw new AppError("not-loaded", "No model is loaded. Load a model to count tokens.");
+    return { counts: texts.map((text) => model.tokenize(text, false).length) };
   }
 
   async close(): Promise<void> {

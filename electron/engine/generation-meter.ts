@@ -14,7 +14,8 @@ export class GenerationMeter {
   private readonly tokensAtStart: ReturnType<LlamaContextSequence["tokenMeter"]["getState"]>;
   private firstTokenAt: number | undefined;
   private lastTokenAt: number | undefined;
-  private promptTokens = 0;
+  /** The prompt as it stood when the first token came: the whole of it, and the part evaluated now. */
+  private prompt: { tokens: number; evaluated: number } | undefined;
   private thoughtStartedAt: string | null = null;
   private thoughtEndedAt: string | null = null;
   private answerTokens = 0;
@@ -33,8 +34,7 @@ export class GenerationMeter {
       const now = performance.now();
       if (this.firstTokenAt === undefined) {
         this.firstTokenAt = now;
-        // Everything evaluated before the first generated token is the prompt.
-        this.promptTokens = this.evaluatedInputTokens();
+        this.prompt = this.promptState();
       }
       this.lastTokenAt = now;
     }
@@ -50,14 +50,14 @@ export class GenerationMeter {
   metrics(droppedMessages: number): GenerationMetrics {
     const { firstTokenAt, lastTokenAt, startedAt } = this;
     const generated = this.thoughtTokens + this.answerTokens;
-    if (firstTokenAt === undefined) this.promptTokens = this.evaluatedInputTokens();
-    const promptTokens = this.promptTokens;
+    const prompt = this.prompt ?? this.promptState();
     const ttft = firstTokenAt === undefined ? null : firstTokenAt - startedAt;
     const genSeconds = firstTokenAt !== undefined && lastTokenAt !== undefined ? (lastTokenAt - firstTokenAt) / 1000 : 0;
     return {
       ttftMs: ttft,
-      promptTokens,
-      promptTokensPerSecond: ttft && promptTokens ? promptTokens / (ttft / 1000) : null,
+      promptTokens: prompt.tokens,
+      cachedPromptTokens: prompt.tokens - prompt.evaluated,
+      promptTokensPerSecond: ttft && prompt.evaluated ? prompt.evaluated / (ttft / 1000) : null,
       generatedTokens: generated,
       generationTokensPerSecond: genSeconds > 0 && generated > 1 ? (generated - 1) / genSeconds : null,
       thoughtTokens: this.thoughtTokens,
@@ -73,7 +73,13 @@ export class GenerationMeter {
     };
   }
 
-  private evaluatedInputTokens(): number {
-    return this.sequence.tokenMeter.diff(this.tokensAtStart).usedInputTokens;
+  /**
+   * Everything in the context before the first generated token is the prompt; what this response
+   * decoded of it (llama.cpp's input and output tokens alike) was evaluated, the rest was reused.
+   */
+  private promptState(): { tokens: number; evaluated: number } {
+    const used = this.sequence.tokenMeter.diff(this.tokensAtStart);
+    const tokens = this.sequence.nextTokenIndex;
+    return { tokens, evaluated: Math.min(tokens, used.usedInputTokens + used.usedOutputTokens) };
   }
 }

@@ -32,6 +32,15 @@ export function stopOfResponse(
   return { stopReason: "end", message: null };
 }
 
+/** The model ended its response inside the reasoning: there is no answer (and none goes into later context). */
+export function unfinishedThought(thought: string): Stop {
+  if (!thought) return { stopReason: "end", message: null };
+  return {
+    stopReason: "unfinished-thought",
+    message: "The model stopped while still reasoning and gave no answer. Its reasoning is kept above; regenerate to try again.",
+  };
+}
+
 /** The stop of a response node-llama-cpp threw out of. */
 export function stopOfFailure(err: unknown, interruptions: Interruptions): Stop {
   if (ranOutOfContext(interruptions)) return { stopReason: "context-full", message: contextFullMessage(interruptions.contextSize) };

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AppCore } from "../core/composition/app-core.js";
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from "./app-protocol.js";
+import { createAppUpdater } from "./app-updater.js";
 import { CALL_CHANNEL, createCallHandler, forwardEvents, sendEvent } from "./ipc-bridge.js";
 import { isAllowedWindowDownload, rendererDevUrl } from "./build-mode.js";
 import { menuTemplate } from "./menu.js";
@@ -52,7 +53,8 @@ async function start(): Promise<void> {
   serveRenderer(path.join(here, "../renderer"));
 
   const engineLauncher = new UtilityEngineLauncher(path.join(here, "../engine/engine.js"));
-  const core = await AppCore.create({ dataDir: userData, mode: "electron", engineLauncher });
+  const updater = app.isPackaged ? createAppUpdater() : undefined;
+  const core = await AppCore.create({ dataDir: userData, mode: "electron", engineLauncher, updater });
   ipcMain.handle(CALL_CHANNEL, createCallHandler(core, devServerUrl));
 
   Menu.setApplicationMenu(

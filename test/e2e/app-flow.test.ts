@@ -78,7 +78,7 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
     await box.press("Enter");
     await expect.poll(() => page.getByTestId("reasoning-trace").count(), long).toBe(1);
     await app.screenshot("thinking");
-    await expect.poll(() => page.getByTestId("trace-title").last().textContent(), long).toMatch(/^Thought for \d+(\.\d)? s/);
+    await expect.poll(() => page.getByTestId("trace-title").last().textContent(), long).toMatch(/^Thought for (\d+ min )?\d+(\.\d)? s/);
     const seen = await traceSeen();
     expect(seen.phases[0]).toBe("thinking");
     expect(seen.lengths.filter((n) => n > 0).length, "the trace grew in several steps").toBeGreaterThan(3);

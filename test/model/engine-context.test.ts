@@ -32,10 +32,13 @@ describe("engine: long conversations", () => {
     expect(text).not.toContain("Question number 0:");
   });
 
-  it("a message too long for the context stops with context-full and a clear message", async () => {
+  it("a message too long for the context stops before generating, as prompt-too-long, with how many tokens it needs", async () => {
     const { done } = await runGeneration(harness.engine, { turns: [{ role: "user", content: "x".repeat(600) }], options: r1Options });
-    expect(done.stopReason).toBe("context-full");
-    expect(done.message).toMatch(/does not fit into the model's context of 512 tokens/);
+    expect(done.stopReason).toBe("prompt-too-long");
+    expect(done.message).toMatch(/needs about \d+ tokens.*context holds 512/);
+    expect(done.metrics!.promptTokens).toBeGreaterThan(600);
+    expect(done.metrics!.contextSize).toBe(512);
+    expect(done.metrics!.generatedTokens).toBe(0);
   });
 
   it("a response that fills the whole context stops with context-full, keeping what it wrote, never cutting its own start", async () => {

@@ -11,7 +11,7 @@ function fakeCore() {
   let beforeReply: () => void = () => {};
   const gateway: ChatGateway = {
     messages: async () => [
-      { id: "u1", role: "user", text: "2+2?", createdAt: 1 },
+      { id: "u1", role: "user", text: "2+2?", attachments: [{ name: "sum.py", content: "print(2+2)\n", tokens: 6 }], createdAt: 1 },
       {
         id: "a1",
         role: "assistant",
@@ -30,13 +30,22 @@ function fakeCore() {
       beforeReply();
       return { jobId: `job-${sent.length}` };
     },
+    measure: async () => ({ attachmentTokens: [], promptTokens: 0, contextSize: 4096 }),
     cancel: async (jobId) => void cancelled.push(jobId),
     onDelta: (l) => ((delta = l), () => {}),
     onDone: (l) => ((done = l), () => {}),
   };
   const finish = (jobId: string, stopReason: ChatDone["stopReason"] = "end"): void =>
     done({ jobId, conversationId: "c1", stopReason, thought: "", answer: "", metrics: null, message: null });
-  return { gateway, sent, cancelled, delta: (d: ChatDelta) => delta(d), finish, setBeforeReply: (f: () => void) => (beforeReply = f) };
+  return {
+    gateway,
+    sent,
+    cancelled,
+    delta: (d: ChatDelta) => delta(d),
+    done: (d: ChatDone) => done(d),
+    finish,
+    setBeforeReply: (f: () => void) => (beforeReply = f),
+  };
 }
 
 const noFrames = () => {};
@@ -91,7 +100,8 @@ describe("chat session state", () => {
     session.connect();
     await session.open("c1");
     await session.regenerate();
-    expect(core.sent[0]).toMatchObject({ prompt: "2+2?", rewindFrom: "u1" });
+    // The question's file goes with it again: without it the new answer would not see the code.
+    expect(core.sent[0]).toMatchObject({ prompt: "2+2?", rewindFrom: "u1", attachments: [{ name: "sum.py", content: "print(2+2)\n", tokens: 6 }] });
     expect(session.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(session.messages[1]!.streaming).toBe(true);
   });
@@ -102,9 +112,45 @@ describe("chat session state", () => {
     session.connect();
     await session.open("c1");
     await session.editAndResend("u1", "3+3?");
-    expect(core.sent[0]).toMatchObject({ prompt: "3+3?", rewindFrom: "u1" });
+    expect(core.sent[0]).toMatchObject({ prompt: "3+3?", rewindFrom: "u1", attachments: [{ name: "sum.py" }] });
     expect(session.messages[0]!.content).toBe("3+3?");
     expect(session.messages).toHaveLength(2);
+  });
+
+  test("an answer stopped at the context goes on in the larger context it offered, keeping what it wrote", async () => {
+    const core = fakeCore();
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    await session.send("Think hard");
+    core.delta({ jobId: "job-1", thought: "Step one, step two", answer: "" });
+    core.done({
+      jobId: "job-1",
+      conversationId: "c1",
+      stopReason: "context-full",
+      thought: "",
+      answer: "",
+      metrics: null,
+      message: "Full.",
+      largerContext: 32768,
+    });
+    const stopped = session.messages.at(-1)!;
+    expect(stopped.largerContext).toBe(32768);
+    stopped.id = "a2";
+    await session.continueInLargerContext();
+    expect(core.sent[1]).toEqual({
+      conversationId: "c1",
+      rewindFrom: "a2",
+      resume: { thought: "Step one, step two", answer: "", contextSize: 32768 },
+      thinkingBudget: undefined,
+    });
+    expect(session.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    core.delta({ jobId: "job-2", thought: ", step three", answer: "Done." });
+    core.finish("job-2");
+    const continued = session.messages.at(-1)!;
+    expect(continued.thought.text).toBe("Step one, step two, step three");
+    expect(continued.answer.text).toBe("Done.");
+    expect(continued.largerContext).toBeUndefined();
   });
 
   test("a refused send shows the core's message on the answer", async () => {

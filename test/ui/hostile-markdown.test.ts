@@ -90,6 +90,7 @@ function inspect(p: Page) {
       forms: app.querySelectorAll("form, input, textarea, select, iframe, object, embed, style, link, meta, dialog").length,
       buttons: app.querySelectorAll("button").length,
       copyButtons: app.querySelectorAll(".code-block > button[data-copy-code]").length,
+      saveButtons: app.querySelectorAll(".code-block > button[data-save-code]").length,
       codeBlocks: app.querySelectorAll(".code-block").length,
       styledOutsideMath: styled.length,
       bodyBackground: getComputedStyle(document.body).backgroundColor,
@@ -111,8 +112,9 @@ describe("hostile Markdown", () => {
       const what = source.slice(0, 80);
       expect(seen.drawnOutside, what).toEqual([]);
       expect(seen.forms, what).toBe(0);
-      expect(seen.buttons, what).toBe(seen.copyButtons); // the only buttons are the app's own copy buttons
+      expect(seen.buttons, what).toBe(seen.copyButtons + seen.saveButtons); // the only buttons are the app's own copy and save buttons
       expect(seen.copyButtons, what).toBe(seen.codeBlocks);
+      expect(seen.saveButtons, what).toBe(seen.codeBlocks);
       expect(seen.styledOutsideMath, what).toBe(0);
       expect(seen.bodyBackground, what).toBe(baseline.bodyBackground);
       expect(seen.appVisible, what).toBe(true);

@@ -4,7 +4,8 @@ import { useHarness } from "./support/harness-page.js";
 
 type Harness = {
   delta(thought: string, answer: string): void;
-  finish(stopReason: string, metrics: Record<string, unknown> | null): void;
+  finish(stopReason: string, metrics: Record<string, unknown> | null, notice?: string, largerContext?: number): void;
+  continued(): number;
   state(): { expanded: boolean; pinned: boolean; followTail: boolean; phase: string };
 };
 declare const harness: Harness;
@@ -64,10 +65,14 @@ describe("reasoning-trace viewer", () => {
         thoughtEndedAt: "2026-01-01T00:00:12.400Z",
         generationTokensPerSecond: 21.5,
         ttftMs: 310,
+        promptTokens: 1250,
+        cachedPromptTokens: 1100,
       }),
     );
     await expect.poll(() => title().textContent()).toBe("Thought for 12.4 s · 843 tokens");
-    await expect.poll(() => page.getByTestId("metrics-line").textContent()).toBe("21.5 tok/s · first token 0.31 s · 843 reasoning tokens · finished");
+    await expect
+      .poll(() => page.getByTestId("metrics-line").textContent())
+      .toBe("21.5 tok/s · first token 0.31 s · prompt 1,250 tokens (1,100 cached) · 843 reasoning tokens · finished");
     // Expanding shows the whole trace again, with copy and find.
     await page.getByRole("button", { name: /Thought for/ }).click();
     await expect.poll(() => trace().locator(".body").textContent()).toContain("Thinking about it.");
@@ -92,5 +97,24 @@ describe("reasoning-trace viewer", () => {
     await page.evaluate(() => harness.finish("aborted", null));
     await expect.poll(() => page.getByTestId("interrupted").textContent()).toContain("Interrupted");
     await expect.poll(() => page.getByTestId("assistant-message").getAttribute("data-status")).toBe("interrupted");
+  });
+
+  test("reasoning that filled the context says so and offers to go on in a larger context", async () => {
+    page = await ui.open("reasoning");
+    await page.evaluate(() => harness.delta("A long line of thought", ""));
+    await page.evaluate(() =>
+      harness.finish("context-full", { contextSize: 8192 }, "The response filled the model's context of 8192 tokens and stopped there.", 32768),
+    );
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "filled the model's context of 8192 tokens" }).count()).toBe(1);
+    await expect.poll(() => page.getByTestId("metrics-line").textContent()).toContain("context full");
+    await page.getByRole("button", { name: "Continue with a 32,768-token context" }).click();
+    await expect.poll(() => page.evaluate(() => harness.continued())).toBe(1);
+  });
+
+  test("without a larger context that fits, the notice stands alone", async () => {
+    page = await ui.open("reasoning");
+    await page.evaluate(() => harness.finish("prompt-too-long", null, "This message needs about 9000 tokens with room for a reply.", undefined));
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "needs about 9000 tokens" }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("button", { name: /Continue with/ }).count()).toBe(0);
   });
 });

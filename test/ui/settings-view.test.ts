@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { useHarness } from "./support/harness-page.js";
 
-declare const harness: { patches(): Record<string, unknown>[]; theme(): string };
+declare const harness: { patches(): Record<string, unknown>[]; checks(): number; theme(): string };
 
 let page: Page;
 
@@ -44,6 +44,28 @@ describe("settings view", () => {
     expect(patch).toMatchObject({ contextSize: 16384, kvCacheType: "q4_0" });
   });
 
+  test("the hub token is never in the page: the form says it is set, keeps it unless a new one is typed, and can remove it", async () => {
+    page = await ui.open("settings");
+    const token = page.getByLabel(/^Hub token/);
+    await token.fill("hf_abcdefgh5678");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Set, ends in …5678").count()).toBe(1);
+    expect(await token.inputValue()).toBe("");
+    // Saving again without typing a token leaves it alone.
+    await page.getByLabel(/^Thinking budget/).fill("1024");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Remove token" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Only for gated models; none set").count()).toBe(1);
+    const hubs = (await page.evaluate(() => harness.patches())).map((p) => p.hub);
+    expect(hubs).toEqual([
+      { endpoint: "https://huggingface.co", token: "hf_abcdefgh5678" },
+      { endpoint: "https://huggingface.co" },
+      { endpoint: "https://huggingface.co", token: null },
+    ]);
+    expect(await page.content()).not.toContain("hf_abcdefgh");
+  });
+
   test("a refused value shows the core's reason and keeps what was typed", async () => {
     page = await ui.open("settings");
     await page.getByLabel(/^Temperature/).fill("3");
@@ -51,5 +73,36 @@ describe("settings view", () => {
     // The form's own alert (the API section beside it has its own for the serve-mode token).
     await expect.poll(() => page.locator("form .row").getByRole("alert").textContent()).toBe("Temperature must be 2 or less.");
     expect(await page.getByLabel(/^Temperature/).inputValue()).toBe("3");
+  });
+
+  test("updates: nothing is asked until 'Check for updates'; a newer version can be downloaded, then installed by a restart", async () => {
+    page = await ui.open("settings");
+    const updates = page.getByTestId("updates");
+    await expect.poll(() => updates.isVisible()).toBe(true);
+    expect(await page.evaluate(() => harness.checks())).toBe(0);
+    await updates.getByRole("button", { name: "Check for updates" }).click();
+    await expect.poll(() => updates.getByRole("status").textContent()).toContain("R1 Local 0.2.0 is available.");
+    expect(await updates.textContent()).toContain("Faster loads.");
+    await updates.getByRole("button", { name: "Download 0.2.0" }).click();
+    await expect.poll(() => updates.getByRole("button", { name: "Restart to update" }).count()).toBe(1);
+    expect(await updates.getByRole("status").textContent()).toContain("0.2.0 is ready");
+  });
+
+  test("updates: the check at start is off until turned on, and is saved as one patch", async () => {
+    page = await ui.open("settings", { update: "none" });
+    const box = page.getByLabel("Check for updates when R1 Local starts");
+    await expect.poll(() => box.isVisible()).toBe(true);
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    await expect.poll(() => page.evaluate(() => harness.patches())).toEqual([{ updates: { checkOnStart: true } }]);
+    await page.getByRole("button", { name: "Check for updates" }).click();
+    await expect.poll(() => page.getByTestId("updates").getByRole("status").textContent()).toContain("R1 Local is up to date.");
+  });
+
+  test("updates: an app that cannot update says why and offers no button that would fail", async () => {
+    page = await ui.open("settings", { update: "unsupported" });
+    const updates = page.getByTestId("updates");
+    await expect.poll(() => updates.getByRole("status").textContent()).toContain("Serve mode does not update itself.");
+    expect(await updates.getByRole("button", { name: "Check for updates" }).isDisabled()).toBe(true);
   });
 });

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy } from "../../electron/core/transport/csp.js";
@@ -13,6 +12,7 @@ import { createPrivateFolder } from "../../electron/core/composition/data-dir.js
 import { mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { DEFAULT_BOUNDS, isAppUrl, isSafeExternalUrl, restoreBounds, windowOptions } from "../../electron/main/window-options.js";
+import { electronUnderTest } from "../support/packaging/electron-app.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -162,24 +162,16 @@ describe("the preload", () => {
   });
 });
 
-// Needs the Electron runtime, which `electron` downloads on first start; on machines without it
-// (this CI among them) the test is reported as skipped, by name.
-function electronBinary(): string | undefined {
-  try {
-    const binary = createRequire(import.meta.url)("electron/package.json") && readFileSync(path.join(root, "node_modules/electron/path.txt"), "utf8");
-    const full = path.join(root, "node_modules/electron/dist", binary);
-    return existsSync(full) ? full : undefined;
-  } catch {
-    return undefined;
-  }
-}
-const binary = electronBinary();
+// Needs the Electron runtime, which `electron` downloads on first start (or the packaged app that
+// release.yml names in R1_PACKAGED_APP); without it the test is reported as skipped, by name.
+const target = electronUnderTest();
+const binary = target?.binary;
 if (!binary) console.warn("SKIPPED: 'starts a window under the real Electron binary' — the Electron runtime is not downloaded here.");
 
 describe("the Electron app", () => {
   it.skipIf(!binary)("starts a window under the real Electron binary (skipped: Electron runtime not downloaded)", async () => {
     const { spawnSync } = await import("node:child_process");
-    const result = spawnSync(binary!, [root], { encoding: "utf8", timeout: 90_000, env: { ...process.env, R1_SMOKE_TEST: "1" } });
+    const result = spawnSync(binary!, target!.args, { encoding: "utf8", timeout: 90_000, env: { ...process.env, R1_SMOKE_TEST: "1" } });
     expect(result.stdout).toContain("R1_SMOKE_OK api=object");
   });
 });

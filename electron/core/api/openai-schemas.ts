@@ -20,6 +20,8 @@ export const ChatCompletionRequest = z.object({
   stream: z.boolean().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
+  /** Not OpenAI's, but llama-server's and vLLM's: unset, R1 samples from the whole vocabulary. */
+  top_k: z.number().int().min(0).max(1_000_000).nullable().optional(),
   max_tokens: z.number().int().min(1).max(1_048_576).nullable().optional(),
   max_completion_tokens: z.number().int().min(1).max(1_048_576).nullable().optional(),
   seed: z

@@ -61,6 +61,19 @@ function fail(res: ServerResponse, status: number, type: string, message: string
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message, type } }));
 }
 
+/** As OpenAI answers a prompt over the context (`context_length_exceeded`), with llama-server's counts beside it. */
+function contextLengthExceeded(res: ServerResponse, message: string | null, metrics: { promptTokens: number; contextSize: number } | null): void {
+  const counts = metrics ? { n_prompt_tokens: metrics.promptTokens, n_ctx: metrics.contextSize } : {};
+  const error = {
+    message: message ?? "The prompt does not fit into the model's context.",
+    type: "invalid_request_error",
+    param: "messages",
+    code: "context_length_exceeded",
+    ...counts,
+  };
+  res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error }));
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   const chunks: Buffer[] = [];
@@ -105,6 +118,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
     ...defaults,
     temperature: request.temperature ?? defaults.temperature,
     topP: request.top_p ?? defaults.topP,
+    topK: request.top_k ?? defaults.topK,
     maxTokens: request.max_completion_tokens ?? request.max_tokens ?? defaults.maxTokens,
     seed: request.seed ?? defaults.seed,
     systemPrompt,
@@ -121,6 +135,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
     events = engine.generate({ turns, options: generation }, abort.signal);
     // Surface "busy" and "not loaded" before any header goes out.
     const first = await events.next();
+    // A prompt that cannot fit is the request's fault, answered before any header (as OpenAI and llama-server do).
+    if (!first.done && first.value.type === "done" && first.value.stopReason === "prompt-too-long")
+      return contextLengthExceeded(res, first.value.message, first.value.metrics);
     if (request.stream) res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
     if (request.stream) res.write(chunk({ role: "assistant", content: "" }));
     for (let step = first; !step.done; step = await events.next()) {
@@ -134,6 +151,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
               prompt_tokens: event.metrics.promptTokens,
               completion_tokens: event.metrics.generatedTokens,
               total_tokens: event.metrics.promptTokens + event.metrics.generatedTokens,
+              // OpenAI's meaning: prompt_tokens is the whole prompt, the part reused from the cache beside it.
+              prompt_tokens_details: { cached_tokens: event.metrics.cachedPromptTokens },
               completion_tokens_details: { reasoning_tokens: event.metrics.thoughtTokens },
             }
           : undefined;

@@ -4,7 +4,9 @@ import { AppError } from "../kernel/errors.js";
 import type { JobRegistry } from "../kernel/jobs.js";
 import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { z } from "zod";
-import type { ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
+import type { ChatMeasure, ChatMeasureRequest, ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
+import { largerContextFor, type LocalContext } from "./larger-context.js";
+import { measurePrompt } from "./prompt-measure.js";
 
 /** Earlier turns of a conversation, oldest first: user text and answers only, never reasoning. */
 export interface ChatHistorySource {
@@ -20,7 +22,8 @@ export interface ChatHistorySource {
  * (stop reason "crashed" or "aborted" marks the message interrupted, with what was streamed kept).
  */
 export interface ChatPersistence {
-  onStart?(info: { jobId: string; conversationId: string | null; turns: ChatTurn[] }): void | Promise<void>;
+  /** `resumed`: the response goes on from this text (already kept), no new question was asked. */
+  onStart?(info: { jobId: string; conversationId: string | null; turns: ChatTurn[]; resumed?: { thought: string; answer: string } }): void | Promise<void>;
   onStreamSave?(partial: { jobId: string; conversationId: string | null; thought: string; answer: string }): void;
   onDone?(done: ChatDone): void | Promise<void>;
 }
@@ -40,6 +43,8 @@ export interface ChatServiceDeps {
   history?: ChatHistorySource;
   /** Where responses are kept as they stream; without one they are only streamed. */
   persistence?: ChatPersistence;
+  /** The local model's room, to offer going on in a larger context after the context filled. */
+  localContext?: LocalContext;
 }
 
 export class ChatService {
@@ -55,14 +60,15 @@ export class ChatService {
   private async resolveTurns(request: ParsedSend): Promise<ChatTurn[]> {
     let turns: ChatTurn[];
     if (request.rewindFrom) {
-      if (!request.conversationId || !this.deps.history || request.prompt === undefined)
+      if (!request.conversationId || !this.deps.history || (request.prompt === undefined && !request.resume))
         throw new AppError("bad-request", "Answering again needs the conversation and the question.");
       await this.deps.history.rewind(request.conversationId, request.rewindFrom);
     }
     if (request.messages?.length) turns = [...request.messages];
     else if (request.conversationId && this.deps.history) turns = [...(await this.deps.history.turns(request.conversationId))];
     else turns = [];
-    if (request.prompt !== undefined) turns.push({ role: "user", content: request.prompt });
+    if (request.prompt !== undefined)
+      turns.push({ role: "user", content: request.prompt, ...(request.attachments?.length ? { attachments: request.attachments } : {}) });
     if (turns.at(-1)?.role !== "user") throw new AppError("bad-request", "The last message must be the user's.");
     return turns;
   }
@@ -71,6 +77,12 @@ export class ChatService {
     const defaults = this.deps.samplingDefaults();
     const given = Object.fromEntries(Object.entries(request.options).filter(([, value]) => value !== undefined));
     return { ...defaultSampling, ...defaults, ...given } as ResolvedGenerationOptions;
+  }
+
+  /** What a question (with its files) would take in the context, counted by the loaded model. */
+  async measure(request: z.output<typeof ChatMeasureRequest>): Promise<ChatMeasure> {
+    const earlier = request.conversationId && this.deps.history ? await this.deps.history.turns(request.conversationId) : [];
+    return measurePrompt(this.deps.engine, earlier, request);
   }
 
   /**
@@ -91,13 +103,16 @@ export class ChatService {
     }
     const options = this.resolveOptions(request);
     const conversationId = request.conversationId ?? null;
+    const resume = request.resume;
+    const continuation = resume && (resume.thought || resume.answer) ? { thought: resume.thought, answer: resume.answer } : undefined;
     const jobId = this.deps.jobs.start("chat", async (job) => {
-      let thought = "";
-      let answer = "";
+      let thought = continuation?.thought ?? "";
+      let answer = continuation?.answer ?? "";
       let done: ChatDone | undefined;
       try {
-        await this.deps.persistence?.onStart?.({ jobId: job.id, conversationId, turns });
-        for await (const event of engine.generate({ conversationId, turns, options }, job.signal)) {
+        if (resume) await this.reloadLarger(job.id, resume.contextSize, job.signal);
+        await this.deps.persistence?.onStart?.({ jobId: job.id, conversationId, turns, resumed: continuation });
+        for await (const event of engine.generate({ conversationId, turns, options, continuation }, job.signal)) {
           if (event.type === "delta") {
             thought += event.thought;
             answer += event.answer;
@@ -131,6 +146,7 @@ export class ChatService {
         this.active = undefined;
       }
       done ??= { jobId: job.id, conversationId, stopReason: "error", thought, answer, metrics: null, message: "The response ended without a result." };
+      done.largerContext = await largerContextFor(done, this.deps.localContext);
       try {
         await this.deps.persistence?.onDone?.(done);
       } finally {
@@ -139,5 +155,18 @@ export class ChatService {
     });
     this.active = jobId;
     return jobId;
+  }
+
+  /** Going on in a larger context: the local model is loaded again with it (the engine reuses nothing across a reload). */
+  private async reloadLarger(jobId: string, contextSize: number, signal: AbortSignal): Promise<void> {
+    const local = this.deps.localContext;
+    const model = local?.model();
+    if (!local || !model) throw new AppError("bad-request", "Only a model running on this computer can go on in a larger context.");
+    if (model.contextSize >= contextSize) return;
+    this.deps.emit("chat.notice", { jobId, message: `Loading ${model.name} again with a context of ${contextSize} tokens to go on with the response…` });
+    // The cache type the estimate for this context assumed (q4_0 where q8_0 would not fit); else the settings'.
+    const planned = await local.largest(model).catch(() => null);
+    const loaded = await local.reload(model, contextSize, planned?.contextSize === contextSize ? planned.kvCacheType : undefined, signal);
+    this.deps.emit("engine.loaded", { jobId, model: loaded });
   }
 }

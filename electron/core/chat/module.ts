@@ -3,6 +3,7 @@ import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { generationDefaults } from "../settings/generation-defaults.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import { ChatService, type ChatHistorySource, type ChatPersistence } from "./chat-service.js";
+import type { LocalContext } from "./larger-context.js";
 
 export interface ChatDeps {
   engine: GenerationEngine;
@@ -10,6 +11,8 @@ export interface ChatDeps {
   /** The conversation store's side of a chat, when the app keeps conversations. */
   history?: ChatHistorySource;
   persistence?: ChatPersistence;
+  /** The local model's room (engine process and fit estimator), for the larger-context action. */
+  localContext?: LocalContext;
 }
 
 /** Responses: chat.send starts a job that streams the engine's output (and keeps it, when wired). */
@@ -21,11 +24,13 @@ export function createChatModule(ctx: CoreContext, deps: ChatDeps): CapabilityMo
     samplingDefaults: () => generationDefaults(deps.settings.get()),
     history: deps.history,
     persistence: deps.persistence,
+    localContext: deps.localContext,
   });
   return {
     service,
     handlers: {
       "chat.send": async (request) => ({ jobId: await service.send(request) }),
+      "chat.measure": (request) => service.measure(request),
     },
   };
 }

@@ -7,6 +7,7 @@ import { JobRegistry } from "../kernel/jobs.js";
 import { closeModules, composeCapabilities } from "./capabilities.js";
 import { createPrivateFolder } from "./data-dir.js";
 import { lockDataDir } from "./data-dir-lock.js";
+import type { Updater } from "../updates/updater.js";
 import { appVersion } from "./version.js";
 
 export interface AppCoreOptions {
@@ -15,6 +16,8 @@ export interface AppCoreOptions {
   env?: Record<string, string | undefined>;
   /** Electron main passes one built on utilityProcess.fork; Node uses child_process.fork. */
   engineLauncher?: EngineLauncher;
+  /** Electron main passes electron-updater's, in an installed app; without one, updates are "unsupported". */
+  updater?: Updater;
 }
 
 interface Parts {
@@ -43,7 +46,7 @@ export class AppCore implements CoreEndpoint {
     // Resolved on first launch: the core starts (and its tests run) without a built engine.
     const engineLauncher = options.engineLauncher ?? { launch: () => (node ??= new NodeEngineLauncher()).launch() };
     try {
-      const modules = await composeCapabilities(ctx, { bus, engineLauncher });
+      const modules = await composeCapabilities(ctx, { bus, engineLauncher, updater: options.updater });
       try {
         const dispatcher = Dispatcher.complete(Object.assign({}, ...modules.map((m) => m.handlers)));
         return new AppCore({ dispatcher, bus, jobs, modules, unlock });

@@ -16,8 +16,11 @@ import { createRemoteModule } from "../remote/module.js";
 import { createSettingsModule } from "../settings/module.js";
 import { createStateCacheModule } from "../state-cache/module.js";
 import { createStoreModule } from "../store/module.js";
+import { createUpdatesModule } from "../updates/module.js";
+import type { Updater } from "../updates/updater.js";
 import { chatStoreLink } from "./chat-store-link.js";
 import { selectedEngine } from "./engine-selection.js";
+import { localContextLink } from "./larger-context-link.js";
 import { linkModelUsage } from "./model-usage-link.js";
 import { linkConversationStateCleanup } from "./state-cache-link.js";
 
@@ -26,7 +29,10 @@ import { linkConversationStateCleanup } from "./state-cache-link.js";
  * collaborators it declares as typed parameters. Reading this function top to bottom is reading
  * the core's dependency graph.
  */
-export async function composeCapabilities(ctx: CoreContext, wiring: { bus: EventBus; engineLauncher: EngineLauncher }): Promise<CoreModule[]> {
+export async function composeCapabilities(
+  ctx: CoreContext,
+  wiring: { bus: EventBus; engineLauncher: EngineLauncher; updater?: Updater },
+): Promise<CoreModule[]> {
   const modules: CoreModule[] = [];
   // Built modules are kept as they come, so a failure half-way still closes what was started.
   const add = <M extends CoreModule>(module: M): M => (modules.push(module), module);
@@ -46,9 +52,17 @@ export async function composeCapabilities(ctx: CoreContext, wiring: { bus: Event
     const remote = add(createRemoteModule(ctx, { catalog: catalog.service }));
     // Chat and the local API answer from the selected remote server, else from the local engine.
     const answering = selectedEngine(engine.service, remote.service);
-    add(createChatModule(ctx, { engine: answering, settings: settings.service, ...chatStoreLink(store.service, answering) }));
+    add(
+      createChatModule(ctx, {
+        engine: answering,
+        settings: settings.service,
+        ...chatStoreLink(store.service, answering),
+        localContext: localContextLink(engine.service, remote.service, fit.service),
+      }),
+    );
     add(await createApiModule(ctx, { engine: answering, settings: settings.service }));
     add(createAppModule(ctx, { hardware: hardware.service }));
+    add(createUpdatesModule(ctx, { settings: settings.service, updater: wiring.updater }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);
     const stopStateCleanup = linkConversationStateCleanup(wiring.bus, stateCache.service);
     add({

@@ -13,16 +13,20 @@ export function chatStoreLink(
   engine: Pick<GenerationEngine, "loadedModel">,
 ): { history: ChatHistorySource; persistence: ChatPersistence } {
   const history: ChatHistorySource = {
-    turns: (conversationId) => store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text })),
+    turns: (conversationId) =>
+      store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text, ...(turn.attachments ? { attachments: turn.attachments } : {}) })),
     rewind: (conversationId, fromMessageId) => store.rewind(conversationId, fromMessageId),
   };
   const messageIds = new Map<string, string>();
   const persistence: ChatPersistence = {
-    onStart: ({ jobId, conversationId, turns }) => {
+    onStart: ({ jobId, conversationId, turns, resumed }) => {
       if (!conversationId) return;
       const question = turns.at(-1);
-      if (question?.role === "user") store.appendUserMessage(conversationId, question.content);
-      messageIds.set(jobId, store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null }));
+      // Going on with a stopped response: the question is there already; the text kept so far opens the new message.
+      if (question?.role === "user" && !resumed) store.appendUserMessage(conversationId, question.content, question.attachments);
+      const messageId = store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null });
+      messageIds.set(jobId, messageId);
+      if (resumed) store.appendStream(messageId, resumed);
     },
     onStreamSave: ({ jobId, thought, answer }) => {
       const messageId = messageIds.get(jobId);

@@ -1,4 +1,5 @@
 import type { EngineService } from "../engine/engine-service.js";
+import { AppError } from "../kernel/errors.js";
 import type { GenerationEngine } from "../engine/generation-engine.js";
 import type { RemoteService } from "../remote/module.js";
 
@@ -14,5 +15,10 @@ export function selectedEngine(local: EngineService, remote: RemoteService): Gen
     },
     status: () => remote.active()?.status() ?? local.status(),
     generate: (request, signal) => (remote.active() ?? local).generate(request, signal),
+    // Only the local engine has its tokenizer at hand; a remote server's cannot be asked.
+    countTokens: (texts) =>
+      remote.active()
+        ? Promise.reject(new AppError("unavailable", "Token counts need a local model; a remote server's tokenizer cannot be asked."))
+        : local.countTokens(texts),
   };
 }

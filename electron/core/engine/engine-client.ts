@@ -112,6 +112,12 @@ export class EngineClient {
     return this.callStarted("inspectContext", {});
   }
 
+  /** Tokens of each text under the loaded model's tokenizer. */
+  async countTokens(texts: string[]): Promise<number[]> {
+    if (!this.model) throw new AppError("not-loaded", "No model is loaded. Load a model to count tokens.");
+    return (await this.callStarted("countTokens", { texts })).counts;
+  }
+
   /**
    * Streams one response: `delta` events (coalesced by the engine, merged further here if the
    * consumer falls behind), `notice`s, then exactly one `done` — also when the engine crashes, with
@@ -130,7 +136,14 @@ export class EngineClient {
     signal?.addEventListener("abort", cancel, { once: true });
     this.activity = "generate";
     channel
-      .call("generate", { opId, conversationId: request.conversationId ?? null, turns: request.turns, options: request.options, state: request.state })
+      .call("generate", {
+        opId,
+        conversationId: request.conversationId ?? null,
+        turns: request.turns,
+        options: request.options,
+        continuation: request.continuation,
+        state: request.state,
+      })
       .then(
         (result) => stream.succeed(result),
         (err: unknown) => stream.fail(err),

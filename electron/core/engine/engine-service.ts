@@ -133,6 +133,14 @@ export class EngineService {
     }
   }
 
+  /** Tokens of each text under the loaded model's tokenizer, and its context size (not-loaded without a model). */
+  async countTokens(texts: string[]): Promise<{ counts: number[]; contextSize: number }> {
+    const counts = await this.client.countTokens(texts);
+    const model = this.loadedModel;
+    if (!model) throw new AppError("not-loaded", "No model is loaded. Load a model to count tokens.");
+    return { counts, contextSize: model.contextSize };
+  }
+
   close(): Promise<void> {
     return this.client.close();
   }

@@ -14,6 +14,8 @@ export interface GenerateRequest {
   conversationId?: string | null;
   turns: ChatTurn[];
   options: ResolvedGenerationOptions;
+  /** What a stopped run of this response wrote; generation goes on from there. */
+  continuation?: { thought: string; answer: string };
   /** Where the conversation's saved context is read from and written to (see EngineService). */
   state?: { load: string | null; save: string | null };
 }

@@ -20,4 +20,9 @@ export interface GenerationEngine {
   status(): { state: EngineState };
   /** Deltas, notices, then exactly one `done` carrying everything streamed (also after a failure). */
   generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined>;
+  /**
+   * Tokens of each text under the model's own tokenizer, and its context size; only where the
+   * tokenizer is at hand (the local engine). A remote server has none to ask.
+   */
+  countTokens?(texts: string[]): Promise<{ counts: number[]; contextSize: number }>;
 }

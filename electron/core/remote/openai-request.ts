@@ -1,4 +1,5 @@
 import type { ChatTurn, ResolvedGenerationOptions } from "../../shared/contract/chat.js";
+import { userTurnText } from "../../shared/attachment-prompt.js";
 import { answerOfAssistantTurn } from "../../shared/reasoning.js";
 
 export interface OpenAiChatMessage {
@@ -23,7 +24,9 @@ export function toOpenAiMessages(turns: readonly ChatTurn[], systemPrompt: strin
       if (answer) messages.push({ role: "assistant", content: answer });
       continue;
     }
-    const content = folded ? turn.content : `${system}\n\n${turn.content}`;
+    // Attached files go in as the local engine sends them: DeepSeek's file template before the question.
+    const text = userTurnText(turn);
+    const content = folded ? text : `${system}\n\n${text}`;
     folded = true;
     const last = messages.at(-1);
     if (last?.role === "user") last.content += `\n\n${content}`;

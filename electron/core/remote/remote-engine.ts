@@ -49,6 +49,7 @@ function emptyMetrics(totalMs: number): GenerationMetrics {
   return {
     ttftMs: null,
     promptTokens: 0,
+    cachedPromptTokens: 0,
     promptTokensPerSecond: null,
     generatedTokens: 0,
     generationTokensPerSecond: null,
@@ -196,6 +197,7 @@ export class RemoteEngine implements GenerationEngine {
       ...emptyMetrics(ended - started),
       ttftMs: firstTokenAt === null ? null : firstTokenAt - started,
       promptTokens: usage?.prompt_tokens ?? 0,
+      cachedPromptTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
       generatedTokens,
       generationTokensPerSecond:
         firstTokenAt !== null && ended > firstTokenAt && generatedTokens > 1 ? ((generatedTokens - 1) * 1000) / (ended - firstTokenAt) : null,

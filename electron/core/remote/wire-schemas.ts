@@ -9,6 +9,8 @@ const Text = z.string().nullish();
 export const Usage = z
   .object({
     prompt_tokens: z.number().int().nonnegative().nullish(),
+    /** OpenAI's meaning: the part of prompt_tokens the server reused from its cache. */
+    prompt_tokens_details: z.object({ cached_tokens: z.number().int().nonnegative().nullish() }).nullish(),
     completion_tokens: z.number().int().nonnegative().nullish(),
     completion_tokens_details: z.object({ reasoning_tokens: z.number().int().nonnegative().nullish() }).nullish(),
   })

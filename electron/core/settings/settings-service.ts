@@ -49,6 +49,7 @@ export function defaultSettings(dataDir: string, env: Record<string, string | un
     theme: "system",
     apiServer: { enabled: false, port: 8765 },
     downloads: { concurrency: 2 },
+    updates: { checkOnStart: false },
     extraCatalogPath: null,
   };
 }

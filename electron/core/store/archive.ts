@@ -56,6 +56,7 @@ function conversationToMarkdown(conversation: Conversation): string {
   for (const message of conversation.messages) {
     if (message.role === "user") {
       lines.push("## You", "", message.text.trim(), "");
+      for (const file of message.attachments ?? []) lines.push(`*Attached: ${oneLine(file.name)}*`, "", fenced(file.content), "");
       continue;
     }
     lines.push(`## ${message.model ? oneLine(message.model) : "Assistant"}`, "");
@@ -67,6 +68,13 @@ function conversationToMarkdown(conversation: Conversation): string {
     if (message.interrupted) lines.push("*(This answer was interrupted before it finished.)*", "");
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** A code block whose fence is longer than any run of backticks inside, so the file cannot close it early. */
+function fenced(text: string): string {
+  const longestRun = Math.max(0, ...Array.from(text.matchAll(/`+/g), (match) => match[0].length));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return `${fence}\n${text.replace(/\n$/, "")}\n${fence}`;
 }
 
 function oneLine(text: string): string {

@@ -4,9 +4,17 @@ import type { LogRecord } from "./records.js";
 
 export type ConversationHeader = Omit<ConversationSummary, "messageCount">;
 
+/** An answer regenerated or edited away, with the messages before it when it was given. */
+export interface ReplacedAnswer {
+  context: Message[];
+  answer: AssistantMessage;
+}
+
 export interface StoredConversation {
   header: ConversationHeader;
   messages: Message[];
+  /** Answers the user replaced (regenerate, edit and resend), oldest first; only trace export reads them. */
+  replaced?: ReplacedAnswer[];
   deletedAt: number | null;
   /** Lower-cased text of all messages for search; built on the first search, dropped on change. */
   haystack?: string | undefined;
@@ -63,6 +71,11 @@ export class ConversationState {
   /** Records which conversation a message (already in its `messages`) belongs to. */
   track(messageId: string, owner: StoredConversation): void {
     this.#messageOwner.set(messageId, owner);
+  }
+
+  /** Keeps an answer that is about to be cut, for trace export. */
+  keepReplaced(stored: StoredConversation, old: ReplacedAnswer): void {
+    (stored.replaced ??= []).push(old);
   }
 
   /** Removes the message at `index` and every later one; returns what was removed. */
@@ -123,6 +136,7 @@ export class ConversationState {
     for (const stored of this.#conversations.values()) {
       yield { k: "conv", c: stored.header };
       for (const message of stored.messages) yield { k: "msg", conversationId: stored.header.id, m: message };
+      for (const old of stored.replaced ?? []) yield { k: "old", conversationId: stored.header.id, context: old.context, m: old.answer };
       if (stored.deletedAt !== null) yield { k: "del", id: stored.header.id, at: stored.deletedAt };
     }
   }

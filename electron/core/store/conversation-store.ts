@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
+import type { Attachment } from "../../shared/contract/chat.js";
 import type {
   AssistantMessage,
   Conversation,
   ConversationSummary,
   GenerationSettings,
+  Message,
   MessageMetrics,
   SearchHit,
   UserMessage,
@@ -14,7 +16,7 @@ import { ConversationLog } from "./conversation-log.js";
 import type { ConversationsService } from "./conversations-service.js";
 import { ConversationState, summarize, type ConversationHeader, type StoredConversation } from "./conversation-state.js";
 import { replayLog, type OpenReport } from "./log-replay.js";
-import { promptHistory } from "./prompt-history.js";
+import { promptHistory, type PromptTurn } from "./prompt-history.js";
 import type { LogRecord } from "./records.js";
 import { haystackOf, searchConversations, type Searchable } from "./search.js";
 import { StreamBuffer } from "./stream-buffer.js";
@@ -91,8 +93,14 @@ export class ConversationStore implements ConversationsService {
     return searchConversations(inOrder, query, limit);
   }
 
-  history(conversationId: string): Array<{ role: "user" | "assistant"; text: string }> {
+  history(conversationId: string): PromptTurn[] {
     return promptHistory(this.#state.live(conversationId).messages);
+  }
+
+  /** Answers regenerated or edited away in these conversations (all live ones without ids), for trace export. */
+  replaced(ids?: string[]): Array<{ conversationId: string; context: Message[]; answer: AssistantMessage }> {
+    const stored = ids ? ids.map((id) => this.#state.live(id)) : this.#state.liveInOrder();
+    return stored.flatMap((s) => (s.replaced ?? []).map((old) => ({ conversationId: s.header.id, ...old })));
   }
 
   /** Every live conversation with its messages, in list order (for export). */
@@ -165,14 +173,21 @@ export class ConversationStore implements ConversationsService {
     const stored = this.#state.live(conversationId);
     const index = stored.messages.findIndex((m) => m.id === fromMessageId);
     if (index === -1) throw new AppError("bad-request", "That message is not in this conversation.");
+    const kept: LogRecord[] = [];
+    stored.messages.forEach((message, at) => {
+      if (at < index || message.role !== "assistant" || message.finishedAt === null) return;
+      const old = { context: stored.messages.slice(0, at), answer: { ...message } };
+      this.#state.keepReplaced(stored, old);
+      kept.push({ k: "old", conversationId, context: old.context, m: old.answer });
+    });
     for (const dropped of this.#state.cut(stored, index)) this.#stream.drop(dropped.id);
-    this.#log.append([{ k: "cut", conversationId, fromMessageId }]);
+    this.#log.append([...kept, { k: "cut", conversationId, fromMessageId }]);
     this.#changed(conversationId, "message");
   }
 
-  appendUserMessage(conversationId: string, text: string): UserMessage {
+  appendUserMessage(conversationId: string, text: string, attachments: Attachment[] = []): UserMessage {
     const stored = this.#state.live(conversationId);
-    const message: UserMessage = { id: randomUUID(), role: "user", text, createdAt: this.#now() };
+    const message: UserMessage = { id: randomUUID(), role: "user", text, ...(attachments.length ? { attachments } : {}), createdAt: this.#now() };
     // The title comes from the first question, never from the reasoning; a hand-made title stays.
     if (stored.header.titleSource === "auto" && !stored.messages.some((m) => m.role === "user")) {
       stored.header = { ...stored.header, title: titleFromQuestion(text) };

@@ -1,3 +1,5 @@
+import type { Attachment } from "../../shared/contract/chat.js";
+import type { PromptTurn } from "./prompt-history.js";
 import type {
   AssistantMessage,
   Conversation,
@@ -23,12 +25,13 @@ import type {
 export interface ConversationsService {
   create(input?: { title?: string; model?: string | null; variant?: string | null; settings?: GenerationSettings }): ConversationSummary;
   get(conversationId: string): Conversation;
-  appendUserMessage(conversationId: string, text: string): UserMessage;
+  /** A question, with the files attached to it (stored with it, exported with it). */
+  appendUserMessage(conversationId: string, text: string, attachments?: Attachment[]): UserMessage;
   /** Drops a message and everything after it (regenerate, edit and resend). */
   rewind(conversationId: string, fromMessageId: string): void;
   beginAssistantMessage(conversationId: string, used?: { model?: string | null; variant?: string | null; settings?: GenerationSettings }): string;
   appendStream(messageId: string, delta: { thought?: string; answer?: string }): void;
   finishMessage(messageId: string, end: { stopReason?: string | null; metrics?: MessageMetrics | null; interrupted?: boolean }): AssistantMessage;
   /** The turns before now, oldest first: questions and answers only (reasoning never goes back to the model); unfinished answers left out. */
-  history(conversationId: string): Array<{ role: "user" | "assistant"; text: string }>;
+  history(conversationId: string): PromptTurn[];
 }

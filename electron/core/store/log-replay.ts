@@ -101,6 +101,12 @@ function applyRecord(state: ConversationState, record: LogRecord): boolean {
       state.cut(stored, index);
       return true;
     }
+    case "old": {
+      const stored = state.find(record.conversationId);
+      if (!stored) return false;
+      state.keepReplaced(stored, { context: record.context, answer: record.m });
+      return true;
+    }
     case "del":
     case "undel": {
       const stored = state.find(record.id);

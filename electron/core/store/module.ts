@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { exportFileName, fromJsonArchive, toJsonArchive, toMarkdown } from "./archive.js";
+import { toTrainingJsonl, traceSources, trainingFileName } from "./training-export.js";
 import { ConversationStore, type ConversationsService } from "./conversation-store.js";
 
 /**
@@ -40,6 +41,10 @@ export function createStoreModule(ctx: CoreContext): CapabilityModule<Conversati
         return format === "markdown"
           ? { fileName: exportFileName(conversations, format, at), mimeType: "text/markdown", content: toMarkdown(conversations) }
           : { fileName: exportFileName(conversations, format, at), mimeType: "application/json", content: toJsonArchive(conversations, at) };
+      },
+      "conversations.exportTraining": (request) => {
+        const { content, examples, skipped } = toTrainingJsonl(traceSources(store.all(request.ids), store.replaced(request.ids)), request);
+        return { fileName: trainingFileName(request.style, Date.now()), mimeType: "application/jsonl", content, examples, skipped };
       },
       "conversations.import": ({ content }) => {
         const { conversations, notices } = fromJsonArchive(content, { conversation: (id) => store.hasConversation(id), message: (id) => store.hasMessage(id) });

@@ -27,10 +27,29 @@ const FinishRecord = z.object({
 });
 const DeleteRecord = z.object({ k: z.literal("del"), id: Id, at: z.number().int().nonnegative() });
 const RestoreRecord = z.object({ k: z.literal("undel"), id: Id });
+/**
+ * An answer the user regenerated or edited away, kept with the turns it answered, so a trace export
+ * can tell kept answers from replaced ones. Written just before the "cut" that drops it.
+ */
+const ReplacedRecord = z.object({
+  k: z.literal("old"),
+  conversationId: Id,
+  context: z.array(z.discriminatedUnion("role", [UserMessage, AssistantMessage])),
+  m: AssistantMessage,
+});
 /** Drops a message and every later one of its conversation (regenerate, edit and resend). */
 const RewindRecord = z.object({ k: z.literal("cut"), conversationId: Id, fromMessageId: Id });
 
-export const LogRecord = z.discriminatedUnion("k", [ConversationRecord, MessageRecord, TokensRecord, FinishRecord, DeleteRecord, RestoreRecord, RewindRecord]);
+export const LogRecord = z.discriminatedUnion("k", [
+  ConversationRecord,
+  MessageRecord,
+  TokensRecord,
+  FinishRecord,
+  DeleteRecord,
+  RestoreRecord,
+  RewindRecord,
+  ReplacedRecord,
+]);
 export type LogRecord = z.infer<typeof LogRecord>;
 
 export function encodeRecord(record: LogRecord): string {

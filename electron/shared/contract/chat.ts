@@ -2,14 +2,41 @@ import { z } from "zod";
 import { call, JobId, JobStarted } from "./define.js";
 import { BackendKind } from "./engine.js";
 
+/** The most text one attached file may carry (about a megabyte of code). */
+export const ATTACHMENT_MAX_CHARS = 1_000_000;
+
 /**
- * A turn of the conversation as it goes back into the model: the user's text, or the assistant's
- * answer only. Earlier reasoning never goes back into the context (DeepSeek's guidance).
+ * A file given with a question — picked, dropped, read from a folder, or a long paste — as its text,
+ * never a path: in serve mode the browser has no paths, and the core never reads files for the
+ * renderer. Binary content (a NUL character) is refused.
+ */
+export const Attachment = z
+  .object({
+    /** The file's name, or its path inside the attached folder ("src/app.ts"). */
+    name: z.string().trim().min(1).max(1024),
+    content: z
+      .string()
+      .max(ATTACHMENT_MAX_CHARS)
+      .refine((text) => !text.includes("\u0000"), { message: "This file looks binary; only text files can be attached." }),
+    /** Its size in the prompt, as the loaded model's tokenizer counted it when attached (null: not counted). */
+    tokens: z.number().int().nonnegative().nullable().optional(),
+  })
+  .strict();
+export type Attachment = z.infer<typeof Attachment>;
+
+export const Attachments = z.array(Attachment).max(2000);
+
+/**
+ * A turn of the conversation as it goes back into the model: the user's text (with the files
+ * attached to it), or the assistant's answer only. Earlier reasoning never goes back into the
+ * context (DeepSeek's guidance). A user turn "has attachments" when `attachments` is non-empty; the
+ * engine renders them before the text in DeepSeek's file template (shared/attachment-prompt.ts).
  */
 export const ChatTurn = z
   .object({
     role: z.enum(["user", "assistant"]),
     content: z.string().max(2_000_000),
+    attachments: Attachments.optional(),
   })
   .strict();
 export type ChatTurn = z.infer<typeof ChatTurn>;
@@ -46,13 +73,31 @@ export type ResolvedGenerationOptions = z.infer<typeof ResolvedGenerationOptions
 
 export const defaultSampling = { temperature: 0.6, topP: 0.95 } as const;
 
-export const StopReason = z.enum(["end", "max-tokens", "aborted", "context-full", "budget-reached", "crashed", "error"]);
+/**
+ * `context-full`: the response filled the context. `prompt-too-long`: the question cannot fit even
+ * alone, nothing was generated. `unfinished-thought`: the model ended inside its reasoning, no answer.
+ */
+export const StopReason = z.enum([
+  "end",
+  "max-tokens",
+  "aborted",
+  "context-full",
+  "prompt-too-long",
+  "unfinished-thought",
+  "budget-reached",
+  "crashed",
+  "error",
+]);
 export type StopReason = z.infer<typeof StopReason>;
 
 export const GenerationMetrics = z.object({
   /** From the engine receiving the request to the first generated token. */
   ttftMs: z.number().nullable(),
+  /** The whole prompt, as OpenAI counts it: the part reused from the previous turn's context included. */
   promptTokens: z.number().int(),
+  /** The part of the prompt already in the context (not evaluated again). */
+  cachedPromptTokens: z.number().int(),
+  /** Speed of the part that was evaluated (promptTokens − cachedPromptTokens). */
   promptTokensPerSecond: z.number().nullable(),
   generatedTokens: z.number().int(),
   generationTokensPerSecond: z.number().nullable(),
@@ -77,15 +122,27 @@ export const ChatSendRequest = z
     messages: z.array(ChatTurn).max(10_000).optional(),
     /** The new user turn, appended after `messages` or the conversation's history. */
     prompt: z.string().max(2_000_000).optional(),
+    /** Files attached to `prompt`; kept with the question in the conversation. */
+    attachments: Attachments.optional(),
     /**
      * Regenerate / edit and resend: this message of the conversation and every later one are
      * dropped first, then `prompt` is asked after what remains.
      */
     rewindFrom: z.string().min(1).max(64).optional(),
     options: GenerationOptions.prefault({}),
+    /**
+     * Go on with a response that stopped at the context (the action `largerContext` offers): the
+     * model is loaded again with `contextSize`, the prompt evaluated again, and the response goes on
+     * from `thought` and `answer`. In a conversation, `rewindFrom` names the stopped message, which
+     * the continued one replaces; no `prompt` is asked.
+     */
+    resume: z
+      .object({ thought: z.string().max(2_000_000), answer: z.string().max(2_000_000), contextSize: z.number().int().min(256).max(1_048_576) })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((r) => r.messages?.length || r.prompt !== undefined, { message: "Give messages or a prompt." });
+  .refine((r) => r.messages?.length || r.prompt !== undefined || (r.resume && r.conversationId), { message: "Give messages or a prompt." });
 export type ChatSendRequest = z.input<typeof ChatSendRequest>;
 
 export const ChatDone = z.object({
@@ -97,12 +154,38 @@ export const ChatDone = z.object({
   metrics: GenerationMetrics.nullable(),
   /** For people: why it stopped when that is not the normal end. */
   message: z.string().nullable(),
+  /**
+   * When it stopped at the context (context-full, prompt-too-long): a larger context this machine's
+   * memory allows, to go on in (chat.send with `resume`); null when none does.
+   */
+  largerContext: z.number().int().nullable().optional(),
 });
 export type ChatDone = z.infer<typeof ChatDone>;
+
+/** What a question would cost in the loaded model's context, before it is sent. */
+export const ChatMeasureRequest = z
+  .object({
+    conversationId: z.string().min(1).max(200).optional(),
+    prompt: z.string().max(2_000_000),
+    attachments: Attachments.prefault([]),
+  })
+  .strict();
+
+export const ChatMeasure = z.object({
+  /** Each attachment's tokens as it goes into the prompt (file template included), in order. */
+  attachmentTokens: z.array(z.number().int().nonnegative()),
+  /** The whole prompt: the conversation's earlier turns plus this question and its files. */
+  promptTokens: z.number().int().nonnegative(),
+  /** The loaded model's context size. */
+  contextSize: z.number().int().positive(),
+});
+export type ChatMeasure = z.infer<typeof ChatMeasure>;
 
 export const chatCalls = {
   /** Generate a response. Streams chat.delta (coalesced), ends with chat.done. One at a time. */
   "chat.send": call(ChatSendRequest, JobStarted),
+  /** Counts tokens with the loaded model's tokenizer: attachments one by one, and the prompt they make. */
+  "chat.measure": call(ChatMeasureRequest, ChatMeasure),
 };
 
 export const chatEvents = {

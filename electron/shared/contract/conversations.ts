@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Attachments } from "./chat.js";
 import { call } from "./define.js";
 
 // Calls and events of the conversations capability. Owned by the conversations work; see index.ts.
@@ -19,6 +20,8 @@ export const UserMessage = z.object({
   id: z.string().min(1).max(64),
   role: z.literal("user"),
   text: z.string(),
+  /** Files attached to the question (absent in conversations from before attachments). */
+  attachments: Attachments.optional(),
   createdAt: Timestamp,
 });
 export type UserMessage = z.infer<typeof UserMessage>;
@@ -84,6 +87,32 @@ export const ConversationArchive = z.object({
 });
 export type ConversationArchive = z.infer<typeof ConversationArchive>;
 
+/**
+ * Reasoning traces as fine-tuning data: one JSONL line per answer, `{"messages": [...]}` in the chat
+ * format fine-tuning tools read. "reasoning-field" puts the reasoning in the last assistant message's
+ * `reasoning_content`; "think-tags" puts it before the answer as `<think>\n…\n</think>\n\n`, as the
+ * R1 distills were trained. Earlier turns carry answers only, as the model saw them.
+ */
+export const TrainingExportRequest = z
+  .object({
+    /** Omitted: every conversation. */
+    ids: z.array(ConversationId).max(100_000).optional(),
+    style: z.enum(["reasoning-field", "think-tags"]),
+    /** Leave out answers that were stopped, cut off, or ran out of room. */
+    onlyFinished: z.boolean().prefault(true),
+    /** Leave out answers the user regenerated or edited away. */
+    onlyKept: z.boolean().prefault(true),
+    /** Reasoning length bounds, in characters. */
+    minReasoningChars: z.number().int().nonnegative().optional(),
+    maxReasoningChars: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .refine((r) => r.minReasoningChars === undefined || r.maxReasoningChars === undefined || r.minReasoningChars <= r.maxReasoningChars, {
+    message: "The minimum reasoning length is above the maximum.",
+    path: ["minReasoningChars"],
+  });
+export type TrainingExportRequest = z.input<typeof TrainingExportRequest>;
+
 const ById = z.object({ id: ConversationId }).strict();
 
 export const conversationsCalls = {
@@ -118,6 +147,11 @@ export const conversationsCalls = {
   "conversations.export": call(
     z.object({ ids: z.array(ConversationId).max(100_000).optional(), format: ExportFormat }).strict(),
     z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+  /** Answers with their reasoning as fine-tuning JSONL; `examples` lines written, `skipped` answers filtered out. */
+  "conversations.exportTraining": call(
+    TrainingExportRequest,
+    z.object({ fileName: z.string(), mimeType: z.string(), content: z.string(), examples: z.number().int(), skipped: z.number().int() }),
   ),
   /** Takes a JSON export; conversations whose ids are taken get fresh ids, nothing is overwritten. */
   "conversations.import": call(

@@ -46,6 +46,8 @@ export const EngineMethods = {
       /** Earlier turns (answers only) and the new user turn last. */
       turns: z.array(ChatTurn).min(1),
       options: ResolvedGenerationOptions,
+      /** What an earlier, stopped run of this same response wrote: generation goes on from there. */
+      continuation: z.object({ thought: z.string(), answer: z.string() }).optional(),
       /**
        * The conversation's saved context (core/state-cache): `load` is tried when the engine does not
        * hold that conversation already; after the response the context is saved to `save`.
@@ -66,6 +68,11 @@ export const EngineMethods = {
   memory: {
     params: z.object({}),
     result: z.object({ llamaCpuRamBytes: z.number(), llamaGpuVramBytes: z.number(), rssBytes: z.number() }),
+  },
+  /** Tokens of each text under the loaded model's tokenizer (no special tokens added). */
+  countTokens: {
+    params: z.object({ texts: z.array(z.string()).max(10_000) }),
+    result: z.object({ counts: z.array(z.number().int().nonnegative()) }),
   },
   /** What the model actually evaluated last: the context tokens, detokenized with special tokens. */
   inspectContext: {

@@ -8,6 +8,7 @@ import { downloadsCalls, downloadsEvents } from "./downloads.js";
 import { engineCalls, engineEvents } from "./engine.js";
 import { remoteCalls, remoteEvents } from "./remote.js";
 import { settingsCalls, settingsEvents } from "./settings.js";
+import { updatesCalls, updatesEvents } from "./updates.js";
 
 /**
  * Every call and event of the app, in one place. Each capability keeps its own file;
@@ -23,6 +24,7 @@ export const calls = {
   ...conversationsCalls,
   ...apiCalls,
   ...remoteCalls,
+  ...updatesCalls,
 };
 
 export const events = {
@@ -35,6 +37,7 @@ export const events = {
   ...conversationsEvents,
   ...apiEvents,
   ...remoteEvents,
+  ...updatesEvents,
 };
 
 export type Calls = typeof calls;

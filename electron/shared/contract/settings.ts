@@ -38,6 +38,11 @@ export const ApiServerSettings = z.object({
   port: z.number().int().min(1024).max(65_535),
 });
 
+export const UpdateSettings = z.object({
+  /** Off by default: the app asks GitHub for a newer version only when the person wants it to. */
+  checkOnStart: z.boolean(),
+});
+
 export const DownloadSettings = z.object({
   concurrency: z.number().int().min(1).max(8),
 });
@@ -66,6 +71,7 @@ export const Settings = z.object({
   theme: Theme,
   apiServer: ApiServerSettings,
   downloads: DownloadSettings,
+  updates: UpdateSettings,
   /** A JSON catalog file merged with the built-in one; null: none. */
   extraCatalogPath: FullPath.nullable(),
 });
@@ -85,16 +91,31 @@ export const SettingsPatch = z
     theme: Theme,
     apiServer: ApiServerSettings.partial().strict(),
     downloads: DownloadSettings.partial().strict(),
+    updates: UpdateSettings.partial().strict(),
     extraCatalogPath: Settings.shape.extraCatalogPath,
   })
   .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
+/**
+ * The hub as clients see it: whether a token is set and its last four characters, never the token
+ * (a renderer, a browser tab in serve mode or a log would otherwise hold the person's credential).
+ */
+export const HubSettingsView = z.object({
+  endpoint: HubSettings.shape.endpoint,
+  tokenSet: z.boolean(),
+  tokenHint: z.string().max(4).nullable(),
+});
+
+/** Settings as they leave the core: the same, with the hub token redacted. */
+export const ClientSettings = Settings.extend({ hub: HubSettingsView });
+export type ClientSettings = z.infer<typeof ClientSettings>;
+
 export const SettingsView = z.object({
-  settings: Settings,
+  settings: ClientSettings,
   /** What each field is when the user has not set it (models folder, env-derived hub, …). */
-  defaults: Settings,
+  defaults: ClientSettings,
   /** Repairs made when settings.json was read (unknown or invalid fields), for people to read. */
   notices: z.array(z.string()),
 });
@@ -102,9 +123,9 @@ export type SettingsView = z.infer<typeof SettingsView>;
 
 export const settingsCalls = {
   "settings.get": call(z.object({}).strict(), SettingsView),
-  "settings.update": call(z.object({ patch: SettingsPatch }).strict(), z.object({ settings: Settings })),
+  "settings.update": call(z.object({ patch: SettingsPatch }).strict(), z.object({ settings: ClientSettings })),
 } satisfies Record<string, ReturnType<typeof call>>;
 
 export const settingsEvents = {
-  "settings.changed": z.object({ settings: Settings }),
+  "settings.changed": z.object({ settings: ClientSettings }),
 } satisfies Record<string, z.ZodType>;

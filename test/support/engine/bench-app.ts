@@ -93,7 +93,7 @@ export async function runAppRound(state: EngineBenchState, round: number, genera
       ttftMs: firstDeltaAt - started,
       generationTokensPerSecond: (generated - 1) / ((end.at - firstDeltaAt) / 1000),
       generatedTokens: generated,
-      promptTokensEvaluated: end.payload.metrics.promptTokens,
+      promptTokensEvaluated: end.payload.metrics.promptTokens - end.payload.metrics.cachedPromptTokens,
       engineTtftMs: end.payload.metrics.ttftMs ?? Number.NaN,
     };
   } finally {
@@ -101,7 +101,11 @@ export async function runAppRound(state: EngineBenchState, round: number, genera
   }
 }
 
-type DonePayload = { metrics: { generatedTokens: number; promptTokens: number; ttftMs: number | null } | null; stopReason: string; message: string | null };
+type DonePayload = {
+  metrics: { generatedTokens: number; promptTokens: number; cachedPromptTokens: number; ttftMs: number | null } | null;
+  stopReason: string;
+  message: string | null;
+};
 
 export async function tearDownEngineBench(state: EngineBenchState): Promise<void> {
   await state.harness.close();

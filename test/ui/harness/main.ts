@@ -6,6 +6,9 @@ import "../../../renderer/src/app.css";
 const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElement) => unknown }>> = {
   reasoning: () => import("./fixtures/reasoning.svelte.js"),
   composer: () => import("./fixtures/composer.svelte.js"),
+  attachments: () => import("./fixtures/attachments.svelte.js"),
+  "trace-export": () => import("./fixtures/trace-export.svelte.js"),
+  "answer-code": () => import("./fixtures/answer-code.svelte.js"),
   "fit-badge": () => import("./fixtures/fit-badge.svelte.js"),
   "reasoning-room": () => import("./fixtures/reasoning-room.svelte.js"),
   downloads: () => import("./fixtures/downloads.svelte.js"),

@@ -45,15 +45,18 @@ const purifyConfig = {
 };
 
 // Inline styles only on KaTeX's output (its layout needs them); anywhere else one could draw over the app.
-DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+// (Imported without a DOM, as the chat state's tests under Node do, DOMPurify has no hooks; the page always has one.)
+DOMPurify.addHook?.("afterSanitizeAttributes", (node) => {
   if (node.hasAttribute("style") && !node.closest(".katex, .katex-display")) node.removeAttribute("style");
 });
 
-const COPY_BUTTON = `<button type="button" class="copy-code" data-copy-code aria-label="Copy code">Copy</button>`;
+const CODE_BUTTONS =
+  `<button type="button" class="copy-code" data-copy-code aria-label="Copy code">Copy</button>` +
+  `<button type="button" class="save-code" data-save-code aria-label="Save code as a file">Save</button>`;
 
-/** Adds a copy button to each code block the renderer made; model text cannot make one (raw HTML is text). */
+/** Adds the copy and save buttons to each code block the renderer made; model text cannot make one (raw HTML is text). */
 function addCopyButtons(html: string): string {
-  return html.replaceAll(`<div class="code-block">`, `<div class="code-block">${COPY_BUTTON}`);
+  return html.replaceAll(`<div class="code-block">`, `<div class="code-block">${CODE_BUTTONS}`);
 }
 
 /** Markdown (with code and math) to sanitized HTML. Never given model text unsanitized to the DOM. */
@@ -62,7 +65,7 @@ export function renderMarkdown(source: string): string {
   return addCopyButtons(DOMPurify.sanitize(html, purifyConfig));
 }
 
-/** The code a copy button copies: the visible code of its own block, never another element's. */
+/** The code a copy or save button takes: the visible code of its own block, never another element's. */
 export function codeOfCopyButton(button: HTMLElement): string | undefined {
   const code = button.parentElement?.matches(".code-block") ? button.parentElement.querySelector(":scope > pre > code") : null;
   return code instanceof HTMLElement ? code.innerText : undefined;

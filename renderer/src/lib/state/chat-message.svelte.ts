@@ -2,7 +2,7 @@ import { formatCount, formatDuration } from "../format.js";
 import { ReasoningPanel } from "./reasoning-panel.svelte.js";
 import { StreamingMarkdown, type FrameScheduler } from "./streaming-markdown.svelte.js";
 
-import { StopReason as StopReasonSchema, type GenerationMetrics, type StopReason } from "../../../../electron/shared/contract/chat.js";
+import { StopReason as StopReasonSchema, type Attachment, type GenerationMetrics, type StopReason } from "../../../../electron/shared/contract/chat.js";
 import type { Message, MessageMetrics } from "../../../../electron/shared/contract/conversations.js";
 
 export type { GenerationMetrics, StopReason };
@@ -10,7 +10,7 @@ export type { GenerationMetrics, StopReason };
 export type MessageStatus = "streaming" | "done" | "interrupted" | "error";
 
 /** How a message starts on screen: from the store, or new (a question, an answer about to stream). */
-export type MessageInit = Message | { role: "user"; text: string } | { role: "assistant"; streaming: true };
+export type MessageInit = Message | { role: "user"; text: string; attachments?: Attachment[] } | { role: "assistant"; streaming: true };
 
 /** The store keeps metrics as flat facts; the ones the metrics line shows, read defensively. */
 function metricsFromStore(stored: MessageMetrics | null): GenerationMetrics | undefined {
@@ -20,6 +20,7 @@ function metricsFromStore(stored: MessageMetrics | null): GenerationMetrics | un
   return {
     ttftMs: num("ttftMs"),
     promptTokens: num("promptTokens") ?? 0,
+    cachedPromptTokens: num("cachedPromptTokens") ?? 0,
     promptTokensPerSecond: num("promptTokensPerSecond"),
     generatedTokens: num("generatedTokens") ?? 0,
     generationTokensPerSecond: num("generationTokensPerSecond"),
@@ -54,12 +55,16 @@ export class ChatMessage {
   readonly role: "user" | "assistant";
   /** The user's text (assistant text lives in `answer`). */
   content = $state("");
+  /** Files attached to a question; they go with it again on regenerate and edit. */
+  readonly attachments: Attachment[];
   status = $state<MessageStatus>("done");
   stopReason = $state<StopReason | undefined>();
   metrics = $state<GenerationMetrics | undefined>();
   /** Why it stopped, for people, when that was not the normal end. */
   notice = $state<string | undefined>();
   error = $state<string | undefined>();
+  /** It stopped at the context and this larger one fits in memory: the "continue" action uses it. */
+  largerContext = $state<number | undefined>();
   thoughtMs = $state<number | undefined>();
   thoughtTokens = $state<number | undefined>();
   readonly thought: StreamingMarkdown;
@@ -73,6 +78,7 @@ export class ChatMessage {
     this.thought = new StreamingMarkdown(scheduler);
     this.answer = new StreamingMarkdown(scheduler);
     if ("text" in init) this.content = init.text;
+    this.attachments = "attachments" in init ? (init.attachments ?? []) : [];
     if ("streaming" in init) this.status = "streaming";
     if ("answer" in init) {
       this.stopReason = asStopReason(init.stopReason);
@@ -111,11 +117,18 @@ export class ChatMessage {
     }
   }
 
-  finish(stopReason: StopReason, metrics: GenerationMetrics | null | undefined, notice?: string | null, now = performance.now()): void {
+  finish(
+    stopReason: StopReason,
+    metrics: GenerationMetrics | null | undefined,
+    notice?: string | null,
+    largerContext?: number | null,
+    now = performance.now(),
+  ): void {
     if (this.panel.phase === "thinking") this.endThinking(now);
     this.panel.finished();
     this.stopReason = stopReason;
     this.notice = notice ?? undefined;
+    this.largerContext = largerContext ?? undefined;
     this.applyMetrics(metrics ?? undefined);
     this.status = statusFor(stopReason);
   }

@@ -1,5 +1,5 @@
 import { api } from "../api/client.js";
-import type { ChatDone } from "../../../../electron/shared/contract/chat.js";
+import type { Attachment, ChatDone, ChatMeasure } from "../../../../electron/shared/contract/chat.js";
 import type { Message } from "../../../../electron/shared/contract/conversations.js";
 import { ChatMessage } from "./chat-message.svelte.js";
 import type { FrameScheduler } from "./streaming-markdown.svelte.js";
@@ -12,10 +12,15 @@ export interface ChatDelta {
 }
 export interface SendRequest {
   conversationId: string;
-  prompt: string;
+  /** Absent when going on with a stopped response (`resume`). */
+  prompt?: string;
+  /** Files attached to the prompt (read in the renderer: contents, never paths). */
+  attachments?: Attachment[];
   thinkingBudget?: number;
   /** Regenerate / edit: this stored message and every later one are dropped before asking. */
   rewindFrom?: string;
+  /** Go on with a response that stopped at the context, in a larger one (see ChatMessage.largerContext). */
+  resume?: { thought: string; answer: string; contextSize: number };
 }
 
 type Routed = { kind: "delta"; event: ChatDelta } | { kind: "done"; event: ChatDone };
@@ -25,6 +30,8 @@ const STARTING = "(starting)";
 export interface ChatGateway {
   messages(conversationId: string): Promise<Message[]>;
   send(request: SendRequest): Promise<{ jobId: string }>;
+  /** Tokens the question and its files would take, counted by the loaded model. */
+  measure?(request: { conversationId?: string; prompt: string; attachments: Attachment[] }): Promise<ChatMeasure>;
   cancel(jobId: string): Promise<void>;
   onDelta(listener: (delta: ChatDelta) => void): () => void;
   onDone(listener: (done: ChatDone) => void): () => void;
@@ -36,9 +43,12 @@ export const coreChatGateway: ChatGateway = {
     api.call("chat.send", {
       conversationId: request.conversationId,
       prompt: request.prompt,
+      attachments: request.attachments?.length ? request.attachments : undefined,
       rewindFrom: request.rewindFrom,
+      resume: request.resume,
       options: request.thinkingBudget === undefined ? {} : { thinkingBudget: request.thinkingBudget },
     }),
+  measure: (request) => api.call("chat.measure", request),
   cancel: async (jobId) => void (await api.call("jobs.cancel", { jobId })),
   onDelta: (listener) => api.on("chat.delta", listener),
   onDone: (listener) => api.on("chat.done", listener),
@@ -91,7 +101,7 @@ export class ChatSession {
     if (routed.kind === "delta") {
       this.streamingMessage?.receive(routed.event.thought, routed.event.answer);
     } else {
-      this.streamingMessage?.finish(routed.event.stopReason, routed.event.metrics, routed.event.message);
+      this.streamingMessage?.finish(routed.event.stopReason, routed.event.metrics, routed.event.message, routed.event.largerContext);
       this.jobId = undefined;
       this.streamingMessage = undefined;
       void this.adoptStoredIds();
@@ -126,12 +136,18 @@ export class ChatSession {
     });
   }
 
-  async send(text: string): Promise<void> {
+  /** What a question with these files would take in the context (chat.measure). */
+  measure(prompt: string, attachments: Attachment[]): Promise<ChatMeasure> {
+    if (!this.gateway.measure) return Promise.reject(new Error("Tokens cannot be counted here."));
+    return this.gateway.measure({ conversationId: this.conversationId, prompt, attachments });
+  }
+
+  async send(text: string, attachments: Attachment[] = []): Promise<void> {
     const trimmed = text.trim();
-    if (!trimmed || this.generating) return;
+    if ((!trimmed && !attachments.length) || this.generating) return;
     if (!this.conversationId) this.conversationId = await this.createConversation?.();
     if (!this.conversationId) return;
-    await this.start(trimmed, [...this.messages, new ChatMessage({ role: "user", text: trimmed })]);
+    await this.start({ prompt: trimmed, attachments }, [...this.messages, new ChatMessage({ role: "user", text: trimmed, attachments })]);
   }
 
   /** Answers the last question again, dropping the last answer. */
@@ -139,36 +155,50 @@ export class ChatSession {
     const lastUser = this.messages.findLastIndex((m) => m.role === "user");
     if (lastUser < 0 || this.generating) return;
     const question = this.messages[lastUser]!;
-    await this.start(question.content, this.messages.slice(0, lastUser + 1), question.id);
+    // The question's files go with it again: without them the new answer would not see the code.
+    await this.start({ prompt: question.content, attachments: question.attachments, rewindFrom: question.id }, this.messages.slice(0, lastUser + 1));
   }
 
   /** Replaces a question with new text and asks again; later messages are dropped. */
   async editAndResend(messageId: string, text: string): Promise<void> {
     const index = this.messages.findIndex((m) => m.id === messageId);
     if (index < 0 || this.generating || !text.trim()) return;
-    const edited = new ChatMessage({ role: "user", text: text.trim() });
-    await this.start(edited.content, [...this.messages.slice(0, index), edited], this.messages[index]!.id);
+    // The question's files stay with it when its text is edited.
+    const { attachments } = this.messages[index]!;
+    const edited = new ChatMessage({ role: "user", text: text.trim(), attachments });
+    await this.start({ prompt: edited.content, attachments, rewindFrom: this.messages[index]!.id }, [...this.messages.slice(0, index), edited]);
+  }
+
+  /**
+   * The last answer stopped at the context: the model is loaded again with the larger context it
+   * offered and the same response goes on, keeping what it wrote (it replaces the stopped message).
+   */
+  async continueInLargerContext(): Promise<void> {
+    const stopped = this.messages.at(-1);
+    if (!stopped || stopped.role !== "assistant" || !stopped.largerContext || this.generating) return;
+    const kept = { thought: stopped.thought.text, answer: stopped.answer.text };
+    await this.start({ rewindFrom: stopped.id, resume: { ...kept, contextSize: stopped.largerContext } }, this.messages.slice(0, -1), kept);
   }
 
   async stop(): Promise<void> {
     if (this.jobId && this.jobId !== STARTING) await this.gateway.cancel(this.jobId);
   }
 
-  /** `rewindFrom`: regenerate and edit drop that stored message and what followed, then ask. */
-  private async start(text: string, before: ChatMessage[], rewindFrom?: string): Promise<void> {
+  /** `rewindFrom`: regenerate and edit drop that stored message and what followed, then ask. `kept`: text the reply starts with. */
+  private async start(
+    request: Pick<SendRequest, "prompt" | "attachments" | "rewindFrom" | "resume">,
+    before: ChatMessage[],
+    kept?: { thought: string; answer: string },
+  ): Promise<void> {
     const reply = new ChatMessage({ role: "assistant", streaming: true }, this.scheduler);
+    if (kept) reply.receive(kept.thought, kept.answer);
     this.messages = [...before, reply];
     this.streamingMessage = reply;
     this.error = undefined;
     this.jobId = STARTING;
     this.#answering = this.conversationId;
     try {
-      const { jobId } = await this.gateway.send({
-        conversationId: this.conversationId!,
-        prompt: text,
-        thinkingBudget: this.thinkingBudget,
-        rewindFrom,
-      });
+      const { jobId } = await this.gateway.send({ conversationId: this.conversationId!, thinkingBudget: this.thinkingBudget, ...request });
       this.jobId = jobId;
       this.early.splice(0).forEach((routed) => this.route(routed));
     } catch (err) {

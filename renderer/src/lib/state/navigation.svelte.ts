@@ -1,4 +1,4 @@
-export type View = "chat" | "models" | "downloads" | "settings";
+export type View = "chat" | "models" | "downloads" | "export" | "settings";
 
 /** Which main view is showing. */
 export class Navigation {

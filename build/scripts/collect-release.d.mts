@@ -1,0 +1,2 @@
+export function mergeFeeds(texts: string[]): string;
+export function collectRelease(out: string, jobDirs: string[]): string[];
