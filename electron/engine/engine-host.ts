@@ -13,6 +13,7 @@ import { describeBackend, startLlama } from "./backend.js";
 import { identityOf, restoreConversationState, saveConversationState, type StateIdentity } from "./conversation-state.js";
 import { ConversationWindowCache } from "./conversation-window-cache.js";
 import type { ConversationWindow } from "./conversation-window.js";
+import { disposeDraft } from "./draft-model.js";
 import { generateResponse } from "./generation.js";
 import { loadChatModel, type LoadedChat } from "./model-loader.js";
 
@@ -129,6 +130,7 @@ export class EngineHost {
     loaded.chat.dispose();
     await loaded.context.dispose();
     await loaded.model.dispose();
+    await disposeDraft(loaded.draft);
     return { unloaded: true, path: loaded.info.path };
   }
 
@@ -232,6 +234,6 @@ export class EngineHost {
 
 /** What about a loaded model's context changes the cache it holds: all it reports, less where and how fast it runs. */
 function contextSettingsOf(info: LoadedModel): Record<string, unknown> {
-  const { path: _path, name: _name, loadMs: _loadMs, threads: _threads, threadsMeasurement: _measurement, gpuLayers: _gpuLayers, ...settings } = info;
+  const { path: _path, name: _name, loadMs: _loadMs, threads: _threads, threadsMeasurement: _measurement, gpuLayers: _gpuLayers, draft: _draft, ...settings } = info;
   return settings;
 }

@@ -12,6 +12,7 @@ export interface Placement {
 export class GenerationMeter {
   private readonly startedAt = performance.now();
   private readonly tokensAtStart: ReturnType<LlamaContextSequence["tokenMeter"]["getState"]>;
+  private readonly predictionsAtStart: LlamaContextSequence["tokenPredictions"];
   private firstTokenAt: number | undefined;
   private lastTokenAt: number | undefined;
   /** The prompt as it stood when the first token came: the whole of it, and the part evaluated now. */
@@ -27,6 +28,7 @@ export class GenerationMeter {
     private readonly placement: Placement,
   ) {
     this.tokensAtStart = sequence.tokenMeter.getState();
+    this.predictionsAtStart = { ...sequence.tokenPredictions };
   }
 
   record(chunk: LlamaChatResponseChunk): void {
@@ -70,7 +72,15 @@ export class GenerationMeter {
       contextUsed: this.sequence.nextTokenIndex,
       contextSize: this.sequence.contextSize,
       droppedMessages,
+      ...this.draftTokens(),
     };
+  }
+
+  /** Predicted tokens this response checked (speculative decoding, prompt lookup); null without a predictor. */
+  private draftTokens(): Pick<GenerationMetrics, "draftAcceptedTokens" | "draftRefutedTokens"> {
+    if (!this.sequence.tokenPredictor) return { draftAcceptedTokens: null, draftRefutedTokens: null };
+    const now = this.sequence.tokenPredictions;
+    return { draftAcceptedTokens: now.validated - this.predictionsAtStart.validated, draftRefutedTokens: now.refuted - this.predictionsAtStart.refuted };
   }
 
   /**

@@ -4,6 +4,7 @@ import type { LoadedModel, ThreadsMeasurement } from "../shared/contract/engine.
 import type { EngineParsedParams } from "../shared/contract/engine-protocol.js";
 import { kvCacheLayout, type KvCacheLayout, type KvCacheType } from "../shared/kv-cache.js";
 import { backendKindOf } from "./backend.js";
+import { draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
 import { measureBestThreads } from "./thread-calibration.js";
 
@@ -13,6 +14,7 @@ export interface LoadedChat {
   context: LlamaContext;
   chat: LlamaChat;
   info: LoadedModel;
+  draft?: LoadedDraft;
 }
 
 export interface LoadOptions {
@@ -29,7 +31,7 @@ export interface LoadOptions {
 /** Loads a GGUF file and creates its context and chat; what was made is disposed again when a step fails or is cancelled. */
 export async function loadChatModel(
   llama: Llama,
-  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family">,
+  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft">,
   options: LoadOptions,
 ): Promise<LoadedChat> {
   const { signal } = options;
@@ -46,6 +48,7 @@ export async function loadChatModel(
   });
   const layout = kvCacheLayout(attentionShape(model), params.kvCacheType);
   let context: LlamaContext;
+  let draft: LoadedDraft | undefined;
   let measurement: ThreadsMeasurement | null = null;
   try {
     signal.throwIfAborted();
@@ -63,12 +66,19 @@ export async function loadChatModel(
       failedCreationRemedy: false,
       ...contextCacheOptions(layout),
     });
+    if (params.draft) {
+      draft = await loadDraft(model.llama, params.draft.path, { contextSize: context.contextSize, threads, signal }).catch(async (err: unknown) => {
+        await context.dispose();
+        throw err;
+      });
+    }
   } catch (err) {
     await model.dispose();
     throw err;
   }
   const setup = setUpChat(model, params.family);
-  const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: setup.wrapper });
+  const sequence = context.getSequence(draft ? { tokenPredictor: draft.predictor } : {});
+  const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: setup.wrapper });
   const info: LoadedModel = {
     path: params.path,
     name: modelName(model, params.path),
@@ -87,8 +97,9 @@ export async function loadChatModel(
     backend: backendKindOf(llama.gpu),
     sizeBytes: model.size,
     loadMs: performance.now() - options.startedAt,
+    draft: draft && params.draft ? draftInfo(draft, params.draft.path) : null,
   };
-  return { model, context, chat, info };
+  return { model, context, chat, info, draft };
 }
 
 /** The attention shape kvCacheLayout decides on, from the file's header. */

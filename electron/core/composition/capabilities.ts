@@ -4,7 +4,7 @@ import { createCatalogModule } from "../catalog/module.js";
 import { createChatModule } from "../chat/module.js";
 import { createDownloadsModule } from "../downloads/module.js";
 import { gpusFromEngineStatus } from "../engine/engine-gpus.js";
-import type { ContextPlanner } from "../engine/engine-service.js";
+import type { ContextPlanner, DraftCandidates } from "../engine/engine-service.js";
 import type { EngineLauncher } from "../engine/launcher.js";
 import { createEngineModule } from "../engine/module.js";
 import { createFitModule } from "../fit/module.js";
@@ -43,7 +43,11 @@ export async function composeCapabilities(
     const stateCache = add(createStateCacheModule(ctx));
     // "auto" contexts are planned by the fit estimator, built below; the planner only runs at load time.
     const planContext: ContextPlanner = (modelPath, kvCacheType) => fit.service.largestContextFor(modelPath, { kvCacheType });
-    const engine = add(createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher, planContext, stateCache: stateCache.service }));
+    // Drafts for speculative decoding come from the library, built below; looked up only at load time.
+    const draftCandidates: DraftCandidates = async () => (await library.service.list()).filter((m) => !m.missing && m.files.length === 1);
+    const engine = add(
+      createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher, planContext, stateCache: stateCache.service, draftCandidates }),
+    );
     const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
     const library = add(await createLibraryModule(ctx, { modelsDir }));
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));

@@ -18,6 +18,8 @@ export interface LoadParams {
   /** Without threads: the engine measures the fastest thread count (see ThreadChoices). */
   measureThreads?: boolean;
   family?: EngineParams<"load">["family"];
+  /** A draft model the core checked (same tokenizer): speculative decoding. */
+  draft?: EngineParams<"load">["draft"];
 }
 
 export type EngineClientOptions = EngineSupervisorOptions;

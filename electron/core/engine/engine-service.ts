@@ -1,6 +1,8 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { BackendChoice, BackendInfo, EngineStatus, KvCacheChoice, KvCacheType, LoadedModel, LoadRequest } from "../../shared/contract/engine.js";
 import { AppError } from "../kernel/errors.js";
+import { checkDraft, chooseDraft, type DraftCandidate } from "./draft-choice.js";
 import { EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
 import type { EngineLauncher } from "./launcher.js";
 import type { ConversationStateCache } from "../state-cache/state-cache.js";
@@ -12,7 +14,11 @@ export interface EngineDefaults {
   threads(): number | undefined;
   contextSize(): number | "auto";
   kvCacheType(): KvCacheChoice;
+  speculativeDecoding(): boolean;
 }
+
+/** The library's model files, where a draft for speculative decoding is looked for. */
+export type DraftCandidates = () => Promise<DraftCandidate[]>;
 
 /** Room to reason for a model file: the context and KV cache type the fit estimator chooses (fit's largestContextFor). */
 export type ContextPlanner = (modelPath: string, kvCacheType: KvCacheChoice) => Promise<{ contextSize: number; kvCacheType: KvCacheType }>;
@@ -38,6 +44,7 @@ export class EngineService {
     private readonly planContext?: ContextPlanner,
     private readonly threadChoices?: ThreadChoices,
     private readonly stateCache?: Pick<ConversationStateCache, "plan" | "recordSaved">,
+    private readonly draftCandidates?: DraftCandidates,
   ) {
     this.client = new EngineClient({ launcher, onCrash });
   }
@@ -61,13 +68,32 @@ export class EngineService {
   }
 
   /** Refuses a bad request or file at once (clear message); the load itself may still fail later. */
-  async prepareLoad(request: LoadRequest): Promise<Required<Pick<LoadRequest, "path" | "contextSize" | "kvCacheType" | "gpuLayers">> & LoadRequest> {
+  async prepareLoad(
+    request: LoadRequest,
+  ): Promise<Required<Pick<LoadRequest, "path" | "contextSize" | "kvCacheType" | "gpuLayers">> & LoadRequest & { draftPath: string | null }> {
     if (!path.isAbsolute(request.path)) throw new AppError("bad-request", "The model path must be absolute.");
     const state = this.client.status().state;
     if (state === "loading") throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
     if (state === "generating") throw new AppError("busy", "A response is being generated; stop it before loading another model.");
     await this.checkFile(request.path);
-    return { ...request, ...(await this.cacheFor(request)), gpuLayers: request.gpuLayers ?? "auto" };
+    const draftPath = await this.draftFor(request);
+    return { ...request, ...(await this.cacheFor(request)), gpuLayers: request.gpuLayers ?? "auto", draftPath };
+  }
+
+  /** The draft model: the one asked for (refused with the reason unless it fits), else the library's best when the setting is on. */
+  private async draftFor(request: LoadRequest): Promise<string | null> {
+    if (request.draftPath) {
+      await this.checkFile(request.draftPath);
+      await checkDraft(request.path, request.draftPath);
+      return request.draftPath;
+    }
+    if (request.draftPath === null || !this.defaults.speculativeDecoding() || !this.draftCandidates) return null;
+    const target = await stat(request.path).catch(() => undefined);
+    if (!target) return null;
+    const candidates = await this.draftCandidates().catch(() => []);
+    const chosen = await chooseDraft({ path: request.path, sizeBytes: target.size }, candidates);
+    // A library file is checked like any model before llama.cpp sees it; a bad one is simply not used.
+    return chosen && (await this.checkFile(chosen).then(() => true, () => false)) ? chosen : null;
   }
 
   /** The context and KV cache type: the request's, else the settings', with "auto" planned for this model on this machine. */
@@ -106,6 +132,7 @@ export class EngineService {
         threads: chosenThreads ?? knownThreads,
         measureThreads: choiceKey !== undefined && knownThreads === undefined,
         family: request.family,
+        draft: request.draftPath ? { path: request.draftPath } : undefined,
       },
       options,
     );

@@ -1,7 +1,7 @@
 import type { SettingsService } from "../settings/settings-service.js";
 import type { ConversationStateCache } from "../state-cache/state-cache.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
-import { EngineService, type ContextPlanner, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
+import { EngineService, type ContextPlanner, type DraftCandidates, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
 import type { EngineLauncher } from "./launcher.js";
 import { checkModelFile } from "./model-file-check.js";
 import { ThreadChoices } from "./thread-choices.js";
@@ -16,6 +16,8 @@ export interface EngineDeps {
   planContext?: ContextPlanner;
   /** Conversations' saved contexts; without it every return to a conversation evaluates it again. */
   stateCache?: ConversationStateCache;
+  /** The library's model files, where speculative decoding finds a draft; without it only a draft the load names is used. */
+  draftCandidates?: DraftCandidates;
 }
 
 /** The engine capability: one model, one generation at a time, in its own process (started on first use). */
@@ -29,6 +31,7 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     },
     contextSize: () => settings().contextSize,
     kvCacheType: () => settings().kvCacheType,
+    speculativeDecoding: () => settings().speculativeDecoding,
   };
   const service = new EngineService(
     deps.launcher,
@@ -38,6 +41,7 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     deps.planContext,
     new ThreadChoices(ctx.dataDir),
     deps.stateCache,
+    deps.draftCandidates,
   );
 
   return {

@@ -44,6 +44,7 @@ export function defaultSettings(dataDir: string, env: Record<string, string | un
     threads: "auto",
     contextSize: "auto",
     kvCacheType: "auto",
+    speculativeDecoding: true,
     sampling: { temperature: 0.6, topP: 0.95, seed: null, maxTokens: 32_768 },
     thinkingBudget: "off",
     theme: "system",

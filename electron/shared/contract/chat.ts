@@ -112,6 +112,10 @@ export const GenerationMetrics = z.object({
   contextSize: z.number().int(),
   /** Earlier messages shifted out of the context to make room (0 when all fit). */
   droppedMessages: z.number().int(),
+  /** Drafted tokens (speculative decoding or prompt lookup) the model confirmed; null or absent: nothing drafted. */
+  draftAcceptedTokens: z.number().int().nullable().optional(),
+  /** Drafted tokens the model refuted (acceptance rate: accepted / (accepted + refuted)). */
+  draftRefutedTokens: z.number().int().nullable().optional(),
 });
 export type GenerationMetrics = z.infer<typeof GenerationMetrics>;
 

@@ -34,6 +34,8 @@ export const EngineMethods = {
       /** Without threads: measure which thread count generates fastest on this machine and model. */
       measureThreads: z.boolean().optional(),
       family: ModelFamily.optional(),
+      /** A draft model with the same tokenizer (checked by the core): speculative decoding. */
+      draft: z.object({ path: z.string() }).optional(),
     }),
     result: LoadedModel,
   },

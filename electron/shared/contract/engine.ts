@@ -69,6 +69,8 @@ export const LoadedModel = z.object({
   backend: BackendKind,
   sizeBytes: z.number(),
   loadMs: z.number(),
+  /** The draft model of speculative decoding, loaded next to this one; null or absent: none. */
+  draft: z.object({ path: z.string(), name: z.string(), sizeBytes: z.number() }).nullable().optional(),
 });
 export type LoadedModel = z.infer<typeof LoadedModel>;
 
@@ -116,6 +118,11 @@ export const LoadRequest = z
     threads: z.number().int().min(1).max(512).optional(),
     /** Overrides the family detected from the file. */
     family: ModelFamily.optional(),
+    /**
+     * A draft model for speculative decoding (absolute path; refused unless its tokenizer is the
+     * model's). Omitted: one from the library when the setting is on; null: none.
+     */
+    draftPath: z.string().min(1).max(4096).nullable().optional(),
   })
   .strict();
 export type LoadRequest = z.input<typeof LoadRequest>;

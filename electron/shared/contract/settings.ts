@@ -65,6 +65,8 @@ export const Settings = z.object({
   contextSize: z.union([z.literal("auto"), z.number().int().min(512).max(1_048_576)]),
   /** "auto": q8_0, or q4_0 where that buys the larger context. */
   kvCacheType: KvCacheChoice,
+  /** Speculative decoding: a smaller model of the library with the same tokenizer drafts tokens the loaded one checks. */
+  speculativeDecoding: z.boolean(),
   sampling: SamplingSettings,
   /** "off": reasoning runs until the model closes it; a number caps the reasoning tokens. */
   thinkingBudget: z.union([z.literal("off"), z.number().int().min(1).max(1_048_576)]),
@@ -86,6 +88,7 @@ export const SettingsPatch = z
     threads: Settings.shape.threads,
     contextSize: Settings.shape.contextSize,
     kvCacheType: Settings.shape.kvCacheType,
+    speculativeDecoding: Settings.shape.speculativeDecoding,
     sampling: SamplingSettings.partial().strict(),
     thinkingBudget: Settings.shape.thinkingBudget,
     theme: Theme,

@@ -117,7 +117,13 @@ export class CoreHarness {
   }
 
   /** Loads a model through engine.load (the job and its events), resolving with engine.loaded. */
-  async load(request: { path: string; contextSize?: number; kvCacheType?: "f16" | "q8_0" | "q4_0"; family?: "r1-distill" | "r1-0528" | "other" }) {
+  async load(request: {
+    path: string;
+    contextSize?: number;
+    kvCacheType?: "f16" | "q8_0" | "q4_0";
+    family?: "r1-distill" | "r1-0528" | "other";
+    draftPath?: string | null;
+  }) {
     const { jobId } = (await this.call("engine.load", { contextSize: 2048, threads: TEST_THREADS, ...request })) as { jobId: string };
     const ended = await Promise.race([
       this.waitFor("engine.loaded", (e) => e.jobId === jobId).then((e) => ({ ok: true as const, model: e.model })),
