@@ -15,6 +15,7 @@ import { ConversationWindowCache } from "./conversation-window-cache.js";
 import type { ConversationWindow } from "./conversation-window.js";
 import { disposeDraft } from "./draft-model.js";
 import { generateResponse } from "./generation.js";
+import { repeatsInput } from "./prompt-lookup.js";
 import { loadChatModel, type LoadedChat } from "./model-loader.js";
 
 /** Everything node-llama-cpp does for the app, one operation of each kind at a time. */
@@ -147,6 +148,7 @@ export class EngineHost {
       const onNotice = (message: string) => this.send({ kind: "notice", opId: params.opId, message });
       const restoredStateTokens = key && params.state?.load ? await this.restoreState(key, params.state.load, onNotice) : null;
       this.sequenceOwner = key;
+      if (loaded.lookup) loaded.lookup.enabled = repeatsInput(params.turns.at(-1)!);
       const result = await generateResponse(
         {
           chat: loaded.chat,
@@ -234,6 +236,15 @@ export class EngineHost {
 
 /** What about a loaded model's context changes the cache it holds: all it reports, less where and how fast it runs. */
 function contextSettingsOf(info: LoadedModel): Record<string, unknown> {
-  const { path: _path, name: _name, loadMs: _loadMs, threads: _threads, threadsMeasurement: _measurement, gpuLayers: _gpuLayers, draft: _draft, ...settings } = info;
+  const {
+    path: _path,
+    name: _name,
+    loadMs: _loadMs,
+    threads: _threads,
+    threadsMeasurement: _measurement,
+    gpuLayers: _gpuLayers,
+    draft: _draft,
+    ...settings
+  } = info;
   return settings;
 }

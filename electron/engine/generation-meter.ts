@@ -76,11 +76,12 @@ export class GenerationMeter {
     };
   }
 
-  /** Predicted tokens this response checked (speculative decoding, prompt lookup); null without a predictor. */
+  /** Predicted tokens this response checked (speculative decoding, prompt lookup); null when nothing was predicted. */
   private draftTokens(): Pick<GenerationMetrics, "draftAcceptedTokens" | "draftRefutedTokens"> {
-    if (!this.sequence.tokenPredictor) return { draftAcceptedTokens: null, draftRefutedTokens: null };
     const now = this.sequence.tokenPredictions;
-    return { draftAcceptedTokens: now.validated - this.predictionsAtStart.validated, draftRefutedTokens: now.refuted - this.predictionsAtStart.refuted };
+    const accepted = now.validated - this.predictionsAtStart.validated;
+    const refuted = now.refuted - this.predictionsAtStart.refuted;
+    return accepted + refuted > 0 ? { draftAcceptedTokens: accepted, draftRefutedTokens: refuted } : { draftAcceptedTokens: null, draftRefutedTokens: null };
   }
 
   /**

@@ -5,6 +5,7 @@ import type { EngineParsedParams } from "../shared/contract/engine-protocol.js";
 import { kvCacheLayout, type KvCacheLayout, type KvCacheType } from "../shared/kv-cache.js";
 import { backendKindOf } from "./backend.js";
 import { draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
+import { SwitchedLookupPredictor } from "./prompt-lookup.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
 import { measureBestThreads } from "./thread-calibration.js";
 
@@ -15,6 +16,8 @@ export interface LoadedChat {
   chat: LlamaChat;
   info: LoadedModel;
   draft?: LoadedDraft;
+  /** Prompt-lookup decoding, switched on per turn (absent with a draft, or when turned off). */
+  lookup?: SwitchedLookupPredictor;
 }
 
 export interface LoadOptions {
@@ -31,7 +34,7 @@ export interface LoadOptions {
 /** Loads a GGUF file and creates its context and chat; what was made is disposed again when a step fails or is cancelled. */
 export async function loadChatModel(
   llama: Llama,
-  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft">,
+  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup">,
   options: LoadOptions,
 ): Promise<LoadedChat> {
   const { signal } = options;
@@ -77,7 +80,8 @@ export async function loadChatModel(
     throw err;
   }
   const setup = setUpChat(model, params.family);
-  const sequence = context.getSequence(draft ? { tokenPredictor: draft.predictor } : {});
+  const lookup = !draft && params.promptLookup ? new SwitchedLookupPredictor() : undefined;
+  const sequence = context.getSequence({ tokenPredictor: draft?.predictor ?? lookup });
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: setup.wrapper });
   const info: LoadedModel = {
     path: params.path,
@@ -99,7 +103,7 @@ export async function loadChatModel(
     loadMs: performance.now() - options.startedAt,
     draft: draft && params.draft ? draftInfo(draft, params.draft.path) : null,
   };
-  return { model, context, chat, info, draft };
+  return { model, context, chat, info, draft, lookup };
 }
 
 /** The attention shape kvCacheLayout decides on, from the file's header. */

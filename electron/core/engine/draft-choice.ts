@@ -34,14 +34,15 @@ export async function draftProblem(targetPath: string, draftPath: string): Promi
 export async function checkDraft(targetPath: string, draftPath: string): Promise<void> {
   if (!path.isAbsolute(draftPath)) throw new AppError("bad-request", "The draft model's path must be absolute.");
   const problem = await draftProblem(targetPath, draftPath);
-  if (problem) throw new AppError("bad-request", `${path.basename(draftPath)} cannot draft for ${path.basename(targetPath)}: ${problem}.`, { reason: "draft-incompatible" });
+  if (problem)
+    throw new AppError("bad-request", `${path.basename(draftPath)} cannot draft for ${path.basename(targetPath)}: ${problem}.`, {
+      reason: "draft-incompatible",
+    });
 }
 
 /** The largest library model with the model's tokenizer and at most half its size (larger drafts agree more often); null: none. */
 export async function chooseDraft(target: DraftCandidate, candidates: readonly DraftCandidate[]): Promise<string | null> {
-  const sized = candidates
-    .filter((c) => c.sizeBytes > 0 && c.sizeBytes <= target.sizeBytes * MAX_DRAFT_SHARE)
-    .sort((a, b) => b.sizeBytes - a.sizeBytes);
+  const sized = candidates.filter((c) => c.sizeBytes > 0 && c.sizeBytes <= target.sizeBytes * MAX_DRAFT_SHARE).sort((a, b) => b.sizeBytes - a.sizeBytes);
   for (const candidate of sized) {
     const problem = await draftProblem(target.path, candidate.path).catch(() => "unreadable");
     if (problem === null) return candidate.path;

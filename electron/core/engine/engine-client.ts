@@ -20,6 +20,7 @@ export interface LoadParams {
   family?: EngineParams<"load">["family"];
   /** A draft model the core checked (same tokenizer): speculative decoding. */
   draft?: EngineParams<"load">["draft"];
+  promptLookup?: boolean;
 }
 
 export type EngineClientOptions = EngineSupervisorOptions;

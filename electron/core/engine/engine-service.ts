@@ -93,7 +93,13 @@ export class EngineService {
     const candidates = await this.draftCandidates().catch(() => []);
     const chosen = await chooseDraft({ path: request.path, sizeBytes: target.size }, candidates);
     // A library file is checked like any model before llama.cpp sees it; a bad one is simply not used.
-    return chosen && (await this.checkFile(chosen).then(() => true, () => false)) ? chosen : null;
+    return chosen &&
+      (await this.checkFile(chosen).then(
+        () => true,
+        () => false,
+      ))
+      ? chosen
+      : null;
   }
 
   /** The context and KV cache type: the request's, else the settings', with "auto" planned for this model on this machine. */
@@ -133,6 +139,7 @@ export class EngineService {
         measureThreads: choiceKey !== undefined && knownThreads === undefined,
         family: request.family,
         draft: request.draftPath ? { path: request.draftPath } : undefined,
+        promptLookup: this.defaults.speculativeDecoding(),
       },
       options,
     );

@@ -36,6 +36,8 @@ export const EngineMethods = {
       family: ModelFamily.optional(),
       /** A draft model with the same tokenizer (checked by the core): speculative decoding. */
       draft: z.object({ path: z.string() }).optional(),
+      /** Without a draft: prompt-lookup decoding for turns with attachments or pasted code. */
+      promptLookup: z.boolean().optional(),
     }),
     result: LoadedModel,
   },
