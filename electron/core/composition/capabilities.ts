@@ -42,7 +42,7 @@ export async function composeCapabilities(
     const modelsDir = () => settings.service.get().modelsDir;
     const stateCache = add(createStateCacheModule(ctx));
     // "auto" contexts are planned by the fit estimator, built below; the planner only runs at load time.
-    const planContext: ContextPlanner = (modelPath, kvCacheType) => fit.service.largestContextFor(modelPath, { kvCacheType });
+    const planContext: ContextPlanner = (modelPath, kvCacheType, reservedBytes) => fit.service.largestContextFor(modelPath, { kvCacheType, reservedBytes });
     // Drafts for speculative decoding come from the library, built below; looked up only at load time.
     const draftCandidates: DraftCandidates = async () => (await library.service.list()).filter((m) => !m.missing && m.files.length === 1);
     const engine = add(

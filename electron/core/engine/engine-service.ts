@@ -21,7 +21,18 @@ export interface EngineDefaults {
 export type DraftCandidates = () => Promise<DraftCandidate[]>;
 
 /** Room to reason for a model file: the context and KV cache type the fit estimator chooses (fit's largestContextFor). */
-export type ContextPlanner = (modelPath: string, kvCacheType: KvCacheChoice) => Promise<{ contextSize: number; kvCacheType: KvCacheType }>;
+export type ContextPlanner = (
+  modelPath: string,
+  kvCacheType: KvCacheChoice,
+  /** RAM a draft model loaded next to it takes. */
+  reservedBytes: number,
+) => Promise<{ contextSize: number; kvCacheType: KvCacheType }>;
+
+/**
+ * What a draft model takes next to the model: its weights, and about a quarter more for its own
+ * KV cache and scratch (a small draft's cache is small next to its weights).
+ */
+const DRAFT_OVERHEAD = 1.25;
 
 /** Without a planner (or when it fails), "auto" falls back to what every supported machine can hold. */
 const FALLBACK_CONTEXT = 8192;
@@ -77,7 +88,8 @@ export class EngineService {
     if (state === "generating") throw new AppError("busy", "A response is being generated; stop it before loading another model.");
     await this.checkFile(request.path);
     const draftPath = await this.draftFor(request);
-    return { ...request, ...(await this.cacheFor(request)), gpuLayers: request.gpuLayers ?? "auto", draftPath };
+    const draftBytes = draftPath ? ((await stat(draftPath).catch(() => undefined))?.size ?? 0) * DRAFT_OVERHEAD : 0;
+    return { ...request, ...(await this.cacheFor(request, draftBytes)), gpuLayers: request.gpuLayers ?? "auto", draftPath };
   }
 
   /** The draft model: the one asked for (refused with the reason unless it fits), else the library's best when the setting is on. */
@@ -103,13 +115,13 @@ export class EngineService {
   }
 
   /** The context and KV cache type: the request's, else the settings', with "auto" planned for this model on this machine. */
-  private async cacheFor(request: LoadRequest): Promise<{ contextSize: number; kvCacheType: KvCacheType }> {
+  private async cacheFor(request: LoadRequest, reservedBytes: number): Promise<{ contextSize: number; kvCacheType: KvCacheType }> {
     const contextSize = request.contextSize ?? this.defaults.contextSize();
     const kvChoice = request.kvCacheType ?? this.defaults.kvCacheType();
     if (contextSize !== "auto" && kvChoice !== "auto") return { contextSize, kvCacheType: kvChoice };
     const kvCacheType = kvChoice === "auto" ? "q8_0" : kvChoice;
     if (contextSize !== "auto") return { contextSize, kvCacheType };
-    const planned = await this.planContext?.(request.path, kvChoice).catch(() => undefined);
+    const planned = await this.planContext?.(request.path, kvChoice, reservedBytes).catch(() => undefined);
     return planned ? { contextSize: planned.contextSize, kvCacheType: planned.kvCacheType } : { contextSize: FALLBACK_CONTEXT, kvCacheType };
   }
 

@@ -19,7 +19,8 @@ export interface FitEstimatorService {
    * computer at the placement 8K gets, and the KV cache type ("auto": q8_0, q4_0 where needed) that
    * allows it. Compare `contextSize` with the loaded one to know whether a larger context fits.
    */
-  largestContextFor(modelPath: string, options?: { kvCacheType?: KvCacheChoice }): Promise<ContextChoice>;
+  /** `reservedBytes`: RAM something else loaded with the model takes (a speculative-decoding draft). */
+  largestContextFor(modelPath: string, options?: { kvCacheType?: KvCacheChoice; reservedBytes?: number }): Promise<ContextChoice>;
 }
 
 export interface FitDeps {
@@ -58,7 +59,11 @@ export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModu
       recordMeasuredSpeed: (id, tps) => fit.recordMeasuredSpeed(id, tps),
       // Memory only: the bandwidth measurement would delay a load and does not change what fits.
       largestContextFor: async (modelPath, options) =>
-        fit.largestContextForFile(modelPath, profileFromHardware(await deps.hardware.probe({})), options?.kvCacheType),
+        fit.largestContextForFile(
+          modelPath,
+          withReserved(profileFromHardware(await deps.hardware.probe({})), options?.reservedBytes ?? 0),
+          options?.kvCacheType,
+        ),
     },
     handlers: {
       "fit.presets": () => ({ presets: MACHINE_PRESETS }),
@@ -73,4 +78,10 @@ export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModu
       },
     },
   };
+}
+
+/** The machine with `bytes` of its RAM already taken. */
+function withReserved(machine: MachineProfile, bytes: number): MachineProfile {
+  if (bytes <= 0) return machine;
+  return { ...machine, ramBytes: Math.max(0, machine.ramBytes - bytes), ramUsableBytes: Math.max(0, machine.ramUsableBytes - bytes) };
 }
