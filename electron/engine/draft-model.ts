@@ -16,6 +16,16 @@ export interface DraftLoadOptions {
 }
 
 /**
+ * One drafted token per step. node-llama-cpp 3.21.1 checks a batch's second and later drafted
+ * tokens against an array it never fills (`validatedTokens` in LlamaContext.js's evaluation
+ * loop), so it refutes every one of them: longer drafts only cost time. Measured on
+ * scripted-r1-long-slow, 1 thread, 96 tokens: no draft 13.5–14.3 tok/s; up to 16 drafted 10.7
+ * (45 accepted, 330 refuted); exactly 1 (minTokens 1 makes the target wait for it) 17.1–24.2
+ * (48 accepted, 0 refuted).
+ */
+export const DRAFT_TOKENS_PER_STEP = 1;
+
+/**
  * Loads the draft model and its context (the target's context size: it follows the same tokens).
  * Greedy drafting whatever the target samples with: a draft only proposes, the target decides, so
  * the output is the target's own.
@@ -30,7 +40,11 @@ export async function loadDraft(llama: Llama, draftPath: string, options: DraftL
       createSignal: options.signal,
       failedCreationRemedy: false,
     });
-    const predictor = new DraftSequenceTokenPredictor(context.getSequence(), { evaluateOptions: { temperature: 0 } });
+    const predictor = new DraftSequenceTokenPredictor(context.getSequence(), {
+      minTokens: DRAFT_TOKENS_PER_STEP,
+      maxTokens: DRAFT_TOKENS_PER_STEP,
+      evaluateOptions: { temperature: 0 },
+    });
     return { model, context, predictor };
   } catch (err) {
     await model.dispose();

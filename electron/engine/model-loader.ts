@@ -4,7 +4,7 @@ import type { LoadedModel, ThreadsMeasurement } from "../shared/contract/engine.
 import type { EngineParsedParams } from "../shared/contract/engine-protocol.js";
 import { kvCacheLayout, type KvCacheLayout, type KvCacheType } from "../shared/kv-cache.js";
 import { backendKindOf } from "./backend.js";
-import { draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
+import { DRAFT_TOKENS_PER_STEP, draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
 import { SwitchedLookupPredictor } from "./prompt-lookup.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
 import { measureBestThreads } from "./thread-calibration.js";
@@ -80,7 +80,7 @@ export async function loadChatModel(
     throw err;
   }
   const setup = setUpChat(model, params.family);
-  const lookup = !draft && params.promptLookup ? new SwitchedLookupPredictor() : undefined;
+  const lookup = !draft && params.promptLookup ? new SwitchedLookupPredictor({ predictionLength: { max: DRAFT_TOKENS_PER_STEP } }) : undefined;
   const sequence = context.getSequence({ tokenPredictor: draft?.predictor ?? lookup });
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: setup.wrapper });
   const info: LoadedModel = {
