@@ -6,7 +6,19 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bundle="$root/node_modules/node-llama-cpp/llama/gitRelease.bundle"
 tag="$(node -p "require('$root/node_modules/node-llama-cpp/llama/llama.cpp.info.json').tag")"
-out="$root/.cache/llama-server/$tag"
+# The CPU's instruction sets, named by ggml's options. On x86 Linux these replace -march=native:
+# native also turns on AMX where the CPU has it, whose kernels crash llama-server here (SIGSEGV on
+# any Q8_0 model), and the prebuilt engine the app runs has no AMX either. Elsewhere: native.
+isa="-DGGML_NATIVE=ON"
+if [ "$(uname -s)" = Linux ] && [ "$(uname -m)" = x86_64 ]; then
+  flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+  on() { case "$flags" in *" $1 "*) echo ON ;; *) echo OFF ;; esac; }
+  isa="-DGGML_NATIVE=OFF -DGGML_SSE42=$(on sse4_2) -DGGML_AVX=$(on avx) -DGGML_AVX2=$(on avx2) -DGGML_FMA=$(on fma)"
+  isa="$isa -DGGML_F16C=$(on f16c) -DGGML_BMI2=$(on bmi2) -DGGML_AVX_VNNI=$(on avx_vnni) -DGGML_AVX512=$(on avx512f)"
+  isa="$isa -DGGML_AVX512_VBMI=$(on avx512vbmi) -DGGML_AVX512_VNNI=$(on avx512_vnni) -DGGML_AVX512_BF16=$(on avx512_bf16)"
+fi
+# One binary per release and instruction-set choice: a cached build never runs on a CPU it was not built for.
+out="$root/.cache/llama-server/$tag-$(printf '%s' "$isa" | cksum | cut -d' ' -f1)"
 # Windows (Git Bash in CI): an .exe, which the Visual Studio generator puts under bin/Release/.
 exe=""
 case "$(uname -s)" in MINGW* | MSYS* | CYGWIN*) exe=".exe" ;; esac
@@ -23,8 +35,8 @@ if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 src="$root/.cache/llama-server/src-$tag"
 rm -rf "$src" "$out.tmp"
 git clone --quiet "$bundle" "$src" >&2
-# AMX kernels off: the prebuilt engine has them off too, and they abort on some shapes.
-cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON \
+# shellcheck disable=SC2086 # $isa is a list of options
+cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release $isa \
   -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
   -DLLAMA_CURL=OFF -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF >&2
 cpus="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)"

@@ -17,25 +17,31 @@ import type { ModelFamily } from "../shared/contract/engine.js";
  * thought segment on response start puts `<think>\n` into the context and reports what follows as
  * thought. Earlier turns' thoughts are dropped from the context (keepOnlyLastThought).
  */
+const DEEPSEEK_OPTIONS = { keepOnlyLastThought: true } as const;
+
 export class ForcedThinkingDeepSeekChatWrapper extends DeepSeekChatWrapper {
+  override readonly wrapperName: string = "DeepSeek R1 (forced thinking)";
+  // DeepSeek's own settings with the thought opened on response start (a field initialiser cannot read the base's).
+  override readonly settings: ChatWrapperSettings = withForcedThought(new DeepSeekChatWrapper(DEEPSEEK_OPTIONS).settings);
+
   constructor() {
-    super({ keepOnlyLastThought: true });
-    const settings: ChatWrapperSettings = {
-      ...this.settings,
-      segments: {
-        ...this.settings.segments,
-        thought: {
-          prefix: LlamaText(new SpecialTokensText("<think>\n")),
-          suffix: LlamaText(new SpecialTokensText("</think>")),
-          openOnResponseStart: true,
-          reopenAfterFunctionCalls: false,
-        },
-      },
-    };
-    // `settings` is a readonly field of the base class; replacing it once, here, is the extension point.
-    Object.defineProperty(this, "settings", { value: settings, writable: false, enumerable: true });
-    Object.defineProperty(this, "wrapperName", { value: "DeepSeek R1 (forced thinking)", writable: false, enumerable: true });
+    super(DEEPSEEK_OPTIONS);
   }
+}
+
+function withForcedThought(settings: ChatWrapperSettings): ChatWrapperSettings {
+  return {
+    ...settings,
+    segments: {
+      ...settings.segments,
+      thought: {
+        prefix: LlamaText(new SpecialTokensText("<think>\n")),
+        suffix: LlamaText(new SpecialTokensText("</think>")),
+        openOnResponseStart: true,
+        reopenAfterFunctionCalls: false,
+      },
+    },
+  };
 }
 
 export interface ChatSetup {

@@ -81,6 +81,17 @@ describe("server plans for the 671B", () => {
     }
   });
 
+  it("llama-server recipes count the GGUF files' own KV cache: 38 GiB at 8K for the January R1 layout, under 1 GiB for R1-0528's", async () => {
+    const firstInRam = async (id: string) => (await plans(id)).find((r) => r.engine === "llama-server" && r.ramBytes > 0)!;
+    const january = await firstInRam("deepseek-r1");
+    const may = await firstInRam("deepseek-r1-0528");
+    expect(january.note).toMatch(/The 8K KV cache takes 4[01] GB on the GPUs/);
+    expect(may.note).toMatch(/The 8K KV cache takes [01] GB on the GPUs/);
+    // The per-head cache does not fit beside the attention weights on a 16 GB card.
+    expect(january.gpuMemoryGb).toBeGreaterThanOrEqual(48);
+    expect(may.gpuMemoryGb).toBeLessThan(january.gpuMemoryGb);
+  });
+
   it("every recipe comes with its command; DeepSeek's API is offered for R1", async () => {
     const recipes = await plans("deepseek-r1");
     for (const recipe of recipes) expect(recipe.commands.join("").length).toBeGreaterThan(20);
@@ -92,6 +103,10 @@ describe("server plans for the 671B", () => {
     expect(recipes.find((r) => r.engine === "vllm")?.commands.join("\n")).toContain("vllm serve deepseek-ai/DeepSeek-R1-Zero ");
     expect(recipes.some((r) => r.engine === "deepseek-api")).toBe(false);
     expect(recipes.filter((r) => r.precision === "FP8" && r.gpuMemoryGb === 80).every((r) => r.nodes === 2)).toBe(true);
+    // The built-in R1-Zero entry too.
+    const builtIn = await plans("deepseek-r1-zero");
+    expect(builtIn.find((r) => r.engine === "sglang")?.commands.join("\n")).toContain("--model-path deepseek-ai/DeepSeek-R1-Zero ");
+    expect(builtIn.some((r) => r.engine === "deepseek-api")).toBe(false);
   });
 
   it("a model this machine runs locally gets no server plan", async () => {

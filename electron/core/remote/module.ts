@@ -24,6 +24,17 @@ const UPSTREAM_REPO: Record<string, string> = {
   "r1-zero": "deepseek-ai/DeepSeek-R1-Zero",
 };
 
+/**
+ * F16 KV cache bytes per token llama.cpp allocates for the released GGUF files: the compressed (MLA)
+ * layout caches one latent per layer; the older per-head layout of the January R1 and R1-Zero files
+ * caches every head's key and value (about 71 times more).
+ */
+function ggufKvBytesPerToken(a: ReturnType<CatalogService["models"]>[number]["architecture"]): number {
+  if (a.type !== "mla-moe") return 0;
+  const perLayer = a.attentionCache === "per-head" ? a.heads * (a.qkNopeHeadDim + a.qkRopeHeadDim + a.vHeadDim) : a.kvLoraRank + a.qkRopeHeadDim;
+  return a.blocks * perLayer * 2;
+}
+
 /** The catalog model as the planner reads it; its upstream repo follows from the id's R1 release. */
 function plannable(model: ReturnType<CatalogService["models"]>[number]): PlannableModel {
   const release = /zero/i.test(model.id) ? "r1-zero" : /0528/.test(model.id) ? "r1-0528" : "r1";
@@ -33,6 +44,7 @@ function plannable(model: ReturnType<CatalogService["models"]>[number]): Plannab
     totalParams: model.parameters.total,
     fp8Repo: UPSTREAM_REPO[release]!,
     onDeepSeekApi: release !== "r1-zero",
+    ggufKvBytesPerToken: ggufKvBytesPerToken(model.architecture),
     quants: model.variants.map((v) => ({
       quant: v.quant,
       repo: v.repo,

@@ -11,6 +11,8 @@ export interface PlannableModel {
   quants: { quant: string; sizeBytes: number; repo: string; firstFile: string }[];
   /** DeepSeek's API serves R1 (as deepseek-reasoner), not R1-Zero. */
   onDeepSeekApi: boolean;
+  /** F16 KV cache per token llama.cpp allocates for these GGUF files (their attention layout decides it). */
+  ggufKvBytesPerToken: number;
 }
 
 /** Server GPUs, smallest first; 8 per node is how they are sold. */
@@ -28,6 +30,8 @@ const FP8_BYTES_PER_PARAM = 1.026;
 /** What stays on the GPU when the experts live in RAM: attention, shared experts, embeddings (≈17B weights, quantized). */
 const NON_EXPERT_SHARE = 0.06;
 const CONTEXT = 32768;
+/** llama-server's recipes run an 8K context: the older GGUF layout's cache is 38 GiB at that size already. */
+const GGUF_CONTEXT = 8192;
 
 const GB = 1e9;
 const gb = (bytes: number) => `${Math.round(bytes / GB)} GB`;
@@ -58,7 +62,7 @@ function sglangCommands(repo: string, gpus: number, nodes: number): string[] {
 }
 
 function llamaServerCommand(firstFile: string, extra: string): string {
-  return `llama-server -m ${firstFile} --n-gpu-layers 99${extra} --ctx-size 8192 --jinja --reasoning-format deepseek --host 0.0.0.0 --port 8080`;
+  return `llama-server -m ${firstFile} --n-gpu-layers 99${extra} --ctx-size ${GGUF_CONTEXT} --jinja --reasoning-format deepseek --host 0.0.0.0 --port 8080`;
 }
 
 /**
@@ -80,9 +84,11 @@ export function serverRecipes(model: PlannableModel): ServerRecipe[] {
     recipes.push({ ...common, engine: "vllm", preset: "vllm", commands: vllmCommands(model.fp8Repo, gpus, nodes), note: why });
     recipes.push({ ...common, engine: "sglang", preset: "sglang", commands: sglangCommands(model.fp8Repo, gpus, nodes), note: why });
   }
+  const ggufKvBytes = model.ggufKvBytesPerToken * GGUF_CONTEXT;
+  const kvNote = ggufKvBytes > 0 ? ` The ${GGUF_CONTEXT / 1024}K KV cache takes ${gb(ggufKvBytes)} on the GPUs.` : "";
   for (const quant of model.quants) {
     const gpu = GPU_CLASSES[0];
-    const { gpus, nodes } = gpusNeeded(quant.sizeBytes, gpu.gb);
+    const { gpus, nodes } = gpusNeeded(quant.sizeBytes + ggufKvBytes, gpu.gb);
     if (nodes === 1)
       recipes.push({
         engine: "llama-server",
@@ -95,9 +101,9 @@ export function serverRecipes(model: PlannableModel): ServerRecipe[] {
         gpuMemoryGb: gpu.gb,
         ramBytes: 0,
         commands: [llamaServerCommand(quant.firstFile, gpus > 1 ? " --split-mode layer" : "")],
-        note: `${gb(quant.sizeBytes)} GGUF (${quant.repo}); llama-server splits the layers over the GPUs.`,
+        note: `${gb(quant.sizeBytes)} GGUF (${quant.repo}); llama-server splits the layers over the GPUs.${kvNote}`,
       });
-    const onGpu = quant.sizeBytes * NON_EXPERT_SHARE + RUNTIME_PER_GPU_BYTES;
+    const onGpu = quant.sizeBytes * NON_EXPERT_SHARE + ggufKvBytes + RUNTIME_PER_GPU_BYTES;
     const ram = quant.sizeBytes * 1.1;
     recipes.push({
       engine: "llama-server",
@@ -110,7 +116,7 @@ export function serverRecipes(model: PlannableModel): ServerRecipe[] {
       gpuMemoryGb: Math.max(16, Math.ceil(onGpu / GB / 8) * 8),
       ramBytes: ram,
       commands: [llamaServerCommand(quant.firstFile, ' -ot ".ffn_.*_exps.=CPU" --threads <physical cores>')],
-      note: "The experts stay in RAM and run on the CPU; attention and the shared expert run on the GPU. Speed follows RAM bandwidth.",
+      note: `The experts stay in RAM and run on the CPU; attention, the shared expert and the KV cache are on the GPU. Speed follows RAM bandwidth.${kvNote}`,
     });
   }
   if (model.onDeepSeekApi)

@@ -10,13 +10,13 @@ import { callOk, waitForEvent } from "../core/wait-for-event.js";
 import { freePort, startLlamaServer, type LlamaServer } from "../llama-server/llama-server.js";
 
 /**
- * This build of llama-server (GGML_NATIVE on this Xeon) segfaults right after loading any Q8_0
- * model with weight repacking on (bench-q8_0, bench-1g-q8_0; an F32 model runs), so repacking is
- * off. Its Jinja chat parser fails part-way through the bench models' random text ("does not match
- * the expected Content-only format"; 64 tokens pass, 256 fail), so the built-in template path is
- * used (`--no-jinja`), which also skips separating reasoning: less work than the app does.
+ * llama-server as built (build/scripts/build-llama-server.sh: this CPU's instruction sets, no AMX),
+ * with its default weight repacking. Its Jinja chat parser fails part-way through the bench models'
+ * random text ("does not match the expected Content-only format"; 64 tokens pass, 256 fail), so the
+ * built-in template path is used (`--no-jinja`), which also skips separating reasoning: less work
+ * than the app does.
  */
-export const LLAMA_SERVER_ARGS = ["--no-repack", "--no-jinja"];
+export const LLAMA_SERVER_ARGS = ["--no-jinja"];
 
 export interface PeerBenchState {
   modelPath: string;
