@@ -81,6 +81,13 @@ describe("reasoning-trace viewer", () => {
     await expect.poll(() => page.getByRole("button", { name: "Copy reasoning" }).count()).toBe(1);
   });
 
+  test("the metrics line shows how many drafted tokens the model accepted", async () => {
+    page = await ui.open("reasoning");
+    await page.evaluate(() => harness.delta("", "Answer text."));
+    await page.evaluate(() => harness.finish("end", { generationTokensPerSecond: 30, draftAcceptedTokens: 90, draftRefutedTokens: 30 }));
+    await expect.poll(() => page.getByTestId("metrics-line").textContent()).toBe("30.0 tok/s · draft accepted 75% · finished");
+  });
+
   test("stays open when pinned", async () => {
     page = await ui.open("reasoning");
     await page.evaluate(() => harness.delta("Pinned reasoning.\n\n", ""));

@@ -32,6 +32,17 @@ describe("settings view", () => {
     expect(patch).toMatchObject({ thinkingBudget: 2048, sampling: { temperature: 0.6, topP: 0.95 }, contextSize: "auto", kvCacheType: "auto" });
   });
 
+  test("speculative decoding is on by default and can be turned off", async () => {
+    page = await ui.open("settings");
+    const toggle = page.getByLabel(/^Speculative decoding/);
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.uncheck();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Saved.").count()).toBe(1);
+    const [patch] = await page.evaluate(() => harness.patches());
+    expect(patch).toMatchObject({ speculativeDecoding: false });
+  });
+
   test("room to reason is automatic by default, and a fixed context and cache type can be set", async () => {
     page = await ui.open("settings");
     expect(await page.getByLabel(/^Context size/).inputValue()).toBe("auto");
