@@ -1,10 +1,11 @@
 import path from "node:path";
 import { LlamaChat, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
-import type { LoadedModel, ThreadsMeasurement } from "../shared/contract/engine.js";
+import type { DraftMeasurement, LoadedModel, ThreadsMeasurement } from "../shared/contract/engine.js";
 import type { EngineParsedParams } from "../shared/contract/engine-protocol.js";
 import { kvCacheLayout, type KvCacheLayout, type KvCacheType } from "../shared/kv-cache.js";
 import { backendKindOf } from "./backend.js";
-import { DRAFT_TOKENS_PER_STEP, draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
+import { measureDraftSpeedup } from "./draft-calibration.js";
+import { DRAFT_TOKENS_PER_STEP, disposeDraft, draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
 import { SwitchedLookupPredictor } from "./prompt-lookup.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
 import { measureBestThreads } from "./thread-calibration.js";
@@ -52,6 +53,7 @@ export async function loadChatModel(
   const layout = kvCacheLayout(attentionShape(model), params.kvCacheType);
   let context: LlamaContext;
   let draft: LoadedDraft | undefined;
+  let draftMeasurement: DraftMeasurement | null = null;
   let measurement: ThreadsMeasurement | null = null;
   try {
     signal.throwIfAborted();
@@ -70,10 +72,12 @@ export async function loadChatModel(
       ...contextCacheOptions(layout),
     });
     if (params.draft) {
-      draft = await loadDraft(model.llama, params.draft.path, { contextSize: context.contextSize, threads, signal }).catch(async (err: unknown) => {
-        await context.dispose();
-        throw err;
-      });
+      ({ draft, measurement: draftMeasurement } = await loadCheckedDraft(model, params.draft, { contextSize: context.contextSize, threads, signal }).catch(
+        async (err: unknown) => {
+          await context.dispose();
+          throw err;
+        },
+      ));
     }
   } catch (err) {
     await model.dispose();
@@ -102,8 +106,30 @@ export async function loadChatModel(
     sizeBytes: model.size,
     loadMs: performance.now() - options.startedAt,
     draft: draft && params.draft ? draftInfo(draft, params.draft.path) : null,
+    draftMeasurement,
   };
   return { model, context, chat, info, draft, lookup };
+}
+
+/** The draft; one the core chose itself is measured first and dropped again unless it is faster here. */
+async function loadCheckedDraft(
+  model: LlamaModel,
+  request: { path: string; measure?: boolean },
+  options: { contextSize: number; threads: number; signal: AbortSignal },
+): Promise<{ draft: LoadedDraft | undefined; measurement: DraftMeasurement | null }> {
+  const draft = await loadDraft(model.llama, request.path, options);
+  if (!request.measure) return { draft, measurement: null };
+  try {
+    const measurement = await measureDraftSpeedup(model, draft.model, options);
+    if (measurement.kept) return { draft, measurement };
+    draft.predictor.dispose();
+    await disposeDraft(draft);
+    return { draft: undefined, measurement };
+  } catch (err) {
+    draft.predictor.dispose();
+    await disposeDraft(draft);
+    throw err;
+  }
 }
 
 /** The attention shape kvCacheLayout decides on, from the file's header. */

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFixture, SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
 import { CoreHarness, runGeneration } from "../support/engine/harness.js";
@@ -56,5 +57,32 @@ describe("speculative decoding", () => {
     await expect(harness.call("engine.load", { path: target, draftPath: other })).rejects.toThrow(
       /scripted-r1-long\.gguf cannot draft for scripted-r1-wide\.gguf: its tokenizer differs/,
     );
+  });
+});
+
+describe("speculative decoding with a draft from the library", () => {
+  it("picks the library's model with the same tokenizer, measures it, and keeps it only where it is faster", async () => {
+    const files = [await ensureFixture("scripted-r1-long"), await ensureFixture("scripted-r1")];
+    const candidates = await Promise.all(files.map(async (path) => ({ path, sizeBytes: (await stat(path)).size })));
+    const library = await CoreHarness.start({ draftCandidates: async () => candidates });
+    try {
+      const model = await library.load({ path: await ensureFixture("scripted-r1-wide") });
+      const measurement = model.draftMeasurement!;
+      expect(measurement.withDraftTokensPerSecond).toBeGreaterThan(0);
+      expect(measurement.withoutTokensPerSecond).toBeGreaterThan(0);
+      expect(measurement.kept).toBe(measurement.withDraftTokensPerSecond >= measurement.withoutTokensPerSecond * 1.05);
+      // scripted-r1-long has another tokenizer: only scripted-r1 could be the draft.
+      expect(model.draft?.path ?? null).toBe(measurement.kept ? files[1] : null);
+      const { done } = await runGeneration(library.engine, { turns: [question], options: greedy });
+      expect(done.answer).toBe(SCRIPT_ANSWER);
+
+      // Turned off in the settings: no draft is looked for.
+      await library.call("settings.update", { patch: { speculativeDecoding: false } });
+      const plain = await library.load({ path: await ensureFixture("scripted-r1-wide") });
+      expect(plain.draft ?? null).toBeNull();
+      expect(plain.draftMeasurement ?? null).toBeNull();
+    } finally {
+      await library.close();
+    }
   });
 });

@@ -81,15 +81,18 @@ export class EngineService {
   /** Refuses a bad request or file at once (clear message); the load itself may still fail later. */
   async prepareLoad(
     request: LoadRequest,
-  ): Promise<Required<Pick<LoadRequest, "path" | "contextSize" | "kvCacheType" | "gpuLayers">> & LoadRequest & { draftPath: string | null }> {
+  ): Promise<
+    Required<Pick<LoadRequest, "path" | "contextSize" | "kvCacheType" | "gpuLayers">> & LoadRequest & { draftPath: string | null; draftNamed: boolean }
+  > {
     if (!path.isAbsolute(request.path)) throw new AppError("bad-request", "The model path must be absolute.");
     const state = this.client.status().state;
     if (state === "loading") throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
     if (state === "generating") throw new AppError("busy", "A response is being generated; stop it before loading another model.");
     await this.checkFile(request.path);
     const draftPath = await this.draftFor(request);
+    const draftNamed = Boolean(request.draftPath);
     const draftBytes = draftPath ? ((await stat(draftPath).catch(() => undefined))?.size ?? 0) * DRAFT_OVERHEAD : 0;
-    return { ...request, ...(await this.cacheFor(request, draftBytes)), gpuLayers: request.gpuLayers ?? "auto", draftPath };
+    return { ...request, ...(await this.cacheFor(request, draftBytes)), gpuLayers: request.gpuLayers ?? "auto", draftPath, draftNamed };
   }
 
   /** The draft model: the one asked for (refused with the reason unless it fits), else the library's best when the setting is on. */
@@ -150,7 +153,8 @@ export class EngineService {
         threads: chosenThreads ?? knownThreads,
         measureThreads: choiceKey !== undefined && knownThreads === undefined,
         family: request.family,
-        draft: request.draftPath ? { path: request.draftPath } : undefined,
+        // A draft the library offered is kept only where it measures faster; one the request named is the user's choice.
+        draft: request.draftPath ? { path: request.draftPath, measure: !request.draftNamed } : undefined,
         promptLookup: this.defaults.speculativeDecoding(),
       },
       options,

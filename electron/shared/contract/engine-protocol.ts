@@ -35,7 +35,8 @@ export const EngineMethods = {
       measureThreads: z.boolean().optional(),
       family: ModelFamily.optional(),
       /** A draft model with the same tokenizer (checked by the core): speculative decoding. */
-      draft: z.object({ path: z.string() }).optional(),
+      /** `measure`: keep it only if it measures faster here (a draft the core chose; one the user named is kept). */
+      draft: z.object({ path: z.string(), measure: z.boolean().optional() }).optional(),
       /** Without a draft: prompt-lookup decoding for turns with attachments or pasted code. */
       promptLookup: z.boolean().optional(),
     }),

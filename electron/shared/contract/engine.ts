@@ -49,6 +49,15 @@ export const ThreadsMeasurement = z.object({
 });
 export type ThreadsMeasurement = z.infer<typeof ThreadsMeasurement>;
 
+/** Generation with and without a draft the core chose itself, measured at load on scratch contexts. */
+export const DraftMeasurement = z.object({
+  withDraftTokensPerSecond: z.number(),
+  withoutTokensPerSecond: z.number(),
+  /** Whether the draft was kept (measured faster); a draft the load named is kept regardless. */
+  kept: z.boolean(),
+});
+export type DraftMeasurement = z.infer<typeof DraftMeasurement>;
+
 export const LoadedModel = z.object({
   path: z.string(),
   name: z.string(),
@@ -71,6 +80,8 @@ export const LoadedModel = z.object({
   loadMs: z.number(),
   /** The draft model of speculative decoding, loaded next to this one; null or absent: none. */
   draft: z.object({ path: z.string(), name: z.string(), sizeBytes: z.number() }).nullable().optional(),
+  /** Present when the load measured whether the draft pays off here. */
+  draftMeasurement: DraftMeasurement.nullable().optional(),
 });
 export type LoadedModel = z.infer<typeof LoadedModel>;
 

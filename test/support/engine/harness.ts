@@ -4,7 +4,7 @@ import path from "node:path";
 import { createAppModule } from "../../../electron/core/app/app-module.js";
 import { createChatModule } from "../../../electron/core/chat/module.js";
 import { gpusFromEngineStatus } from "../../../electron/core/engine/engine-gpus.js";
-import type { ModelFileCheck } from "../../../electron/core/engine/engine-service.js";
+import type { DraftCandidates, ModelFileCheck } from "../../../electron/core/engine/engine-service.js";
 import { NodeEngineLauncher } from "../../../electron/core/engine/launcher.js";
 import { createEngineModule } from "../../../electron/core/engine/module.js";
 import { createHardwareModule } from "../../../electron/core/hardware/module.js";
@@ -44,7 +44,8 @@ export class CoreHarness {
   /** Present when started with `stateCache`: conversations' saved contexts in the data folder. */
   stateCache: ConversationStateCache | undefined;
 
-  static async start(options: { checkFile?: ModelFileCheck; stateCache?: { maxBytes: number } } = {}): Promise<CoreHarness> {
+  /** `draftCandidates`: the model files a library would offer as drafts for speculative decoding. */
+  static async start(options: { checkFile?: ModelFileCheck; stateCache?: { maxBytes: number }; draftCandidates?: DraftCandidates } = {}): Promise<CoreHarness> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "r1-engine-test-"));
     const harness = new CoreHarness(dataDir);
     const ctx: CoreContext = {
@@ -69,6 +70,7 @@ export class CoreHarness {
       launcher: new NodeEngineLauncher(),
       checkFile: options.checkFile,
       stateCache: harness.stateCache,
+      draftCandidates: options.draftCandidates,
     });
     const hardware = createHardwareModule({ modelsDir: () => dataDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) });
     const chat = createChatModule(ctx, { engine: engine.service, settings: settings.service });
