@@ -18,8 +18,8 @@ export interface FitEstimatorService {
    * The largest context (64K/32K/16K/8K within the trained length) a model file runs with on this
    * computer at the placement 8K gets, and the KV cache type ("auto": q8_0, q4_0 where needed) that
    * allows it. Compare `contextSize` with the loaded one to know whether a larger context fits.
+   * `reservedBytes`: RAM something else loaded with the model takes (a speculative-decoding draft).
    */
-  /** `reservedBytes`: RAM something else loaded with the model takes (a speculative-decoding draft). */
   largestContextFor(modelPath: string, options?: { kvCacheType?: KvCacheChoice; reservedBytes?: number }): Promise<ContextChoice>;
 }
 
