@@ -107,14 +107,12 @@ export class EngineService {
     if (!target) return null;
     const candidates = await this.draftCandidates().catch(() => []);
     const chosen = await chooseDraft({ path: request.path, sizeBytes: target.size }, candidates);
+    if (!chosen) return null;
     // A library file is checked like any model before llama.cpp sees it; a bad one is simply not used.
-    return chosen &&
-      (await this.checkFile(chosen).then(
-        () => true,
-        () => false,
-      ))
-      ? chosen
-      : null;
+    const usable = await this.checkFile(chosen)
+      .then(() => true)
+      .catch(() => false);
+    return usable ? chosen : null;
   }
 
   /** The context and KV cache type: the request's, else the settings', with "auto" planned for this model on this machine. */
