@@ -39,6 +39,19 @@ describe("room to reason", () => {
     expect(at32k!.plan.devices[0]!.totalBytes).toBeLessThan(24 * GiB);
   });
 
+  it("without a GPU keeps the F16 cache where it fits (quantized caches slow CPU prompt evaluation), quantized only for the larger step", async () => {
+    const input = (gb: "laptop-16gb" | "laptop-8gb") => ({ machine: preset(gb), downloadBytes: 0, downloaded: true });
+    const small = chooseContext(await structureOf("r1-distill-qwen-1.5b.q4_k_m"), input("laptop-16gb"));
+    expect(small.contextSize).toBe(65_536);
+    expect(small.kvCacheType).toBe("f16");
+    const big = await structureOf("r1-distill-qwen-14b.q4_k_m");
+    const f16Only = chooseContext(big, input("laptop-16gb"), { kvCacheType: "f16" });
+    const auto = chooseContext(big, input("laptop-16gb"));
+    expect(auto.contextSize).toBeGreaterThanOrEqual(f16Only.contextSize);
+    if (auto.contextSize > f16Only.contextSize) expect(auto.kvCacheType).not.toBe("f16");
+    else expect(auto.kvCacheType).toBe("f16");
+  });
+
   it("takes q4_0 only where q8_0 would need a smaller context: the Qwen-32B on 24 GB", async () => {
     const s = await structureOf("r1-distill-qwen-32b.q4_k_m");
     const input = { machine: preset("gpu-24gb"), downloadBytes: 0, downloaded: true };
