@@ -41,7 +41,9 @@ export async function setUpEngineBench(): Promise<EngineBenchState> {
 
 async function setThreads(harness: CoreHarness, modelPath: string, threads: number): Promise<void> {
   // Same threads and cache as the reference (llama.cpp's F16 default): reload with them.
-  const { jobId } = (await harness.call("engine.load", { path: modelPath, contextSize: BENCH_CONTEXT_SIZE, threads, family: "other", kvCacheType: "f16" })) as { jobId: string };
+  const { jobId } = (await harness.call("engine.load", { path: modelPath, contextSize: BENCH_CONTEXT_SIZE, threads, family: "other", kvCacheType: "f16" })) as {
+    jobId: string;
+  };
   const loaded = await harness.waitFor("engine.loaded", (e) => e.jobId === jobId);
   if (loaded.model.threads !== threads) throw new Error(`The engine runs ${loaded.model.threads} threads, the reference ${threads}`);
 }
