@@ -94,10 +94,10 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
     await page.getByLabel("Thinking budget").selectOption({ label: "No limit" });
     await box.fill("And six times eight?");
     await box.press("Enter");
-    const stop = page.getByRole("button", { name: "Stop" });
-    await expect.poll(() => lastAnswer().getByTestId("reasoning-trace").locator(".body").textContent(), long).toMatch(/\w+ \w+/);
-    await stop.click();
+    // Stop as soon as it shows: on a quiet machine the whole script streams in a second or two.
+    await page.getByRole("button", { name: "Stop" }).click();
     await expect.poll(() => lastAnswer().getAttribute("data-status"), long).toBe("interrupted");
+    expect(await lastAnswer().textContent()).not.toContain("Done thinking");
     await expect.poll(() => page.getByTestId("interrupted").count()).toBe(1);
     await app.screenshot("stopped");
   });
