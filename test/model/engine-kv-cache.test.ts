@@ -48,7 +48,7 @@ describe("engine: quantized KV caches", () => {
 });
 
 describe("the app: room to reason", () => {
-  it("a load with the default settings gets the largest context step the model was trained for that fits here, with a q8_0 cache", async () => {
+  it("a load with the default settings gets the largest context step the model was trained for that fits here, keeping F16 on a CPU where it fits", async () => {
     const { core, dispose } = await createTempCore();
     try {
       const file = await ensureFixture("scripted-r1");
@@ -58,7 +58,8 @@ describe("the app: room to reason", () => {
       const { model } = await loaded;
       // A tiny model fits anywhere: the largest step within its trained context.
       expect(model.contextSize).toBe(CONTEXT_STEPS.find((step) => step <= trained) ?? trained);
-      expect(model).toMatchObject({ kvCacheType: "q8_0", flashAttention: true });
+      // On a CPU a quantized cache would double prompt evaluation and F16 fits; on a GPU, q8_0 (fit/context-choice.ts).
+      expect(model.kvCacheType).toBe(model.backend === "cpu" ? "f16" : "q8_0");
     } finally {
       await dispose();
     }

@@ -42,10 +42,16 @@ describe("toasts", () => {
     const done = toasts(page).getByRole("status").getByTestId("notice").filter({ hasText: "Downloaded R1 Distill Qwen 7B Q4_K_M" });
     await expect.poll(() => done.count()).toBe(1);
     expect(await done.getAttribute("data-level")).toBe("success");
-    // A toast floats over the bottom-right corner instead of pushing the page down.
+    // A toast floats in the top-right corner instead of pushing the page down, clear of the
+    // composer's Send / Stop button (bottom right), which it must never cover.
     const box = (await done.boundingBox())!;
     expect(box.x + box.width).toBeGreaterThan(1280 - 40);
-    expect(box.y).toBeGreaterThan(800 / 2);
+    expect(box.y + box.height).toBeLessThan(800 / 2);
+    const send = (await page
+      .getByRole("button", { name: /^(Send|Stop)$/ })
+      .first()
+      .boundingBox())!;
+    expect(send.y).toBeGreaterThan(box.y + box.height);
     await page.evaluate(() => harness.download("failed", "The file's checksum did not match (size-mismatch)."));
     const failed = toasts(page).getByRole("alert").getByTestId("notice");
     await expect.poll(() => failed.textContent()).toContain("The download of R1 Distill Qwen 7B Q4_K_M failed: The file's checksum did not match");
