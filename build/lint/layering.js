@@ -19,24 +19,24 @@ export const LAYERS = {
  * composition tier imports anything in the core. Type-only imports count: a type is a dependency.
  */
 export const CORE_TIERS = {
-  bottom: ["kernel", "gguf"],
+  bottom: ["kernel", "gguf", "generation"],
   composition: "composition",
   capabilities: {
     settings: [],
     store: [],
     hub: [],
     hardware: [],
-    "state-cache": [],
-    engine: ["settings", "state-cache"],
+    "saved-context": [],
+    "local-engine": ["settings", "saved-context"],
     library: [],
     transport: [],
     catalog: ["settings", "hub"],
     fit: ["catalog", "hardware", "library"],
     downloads: ["settings", "library", "catalog", "hub"],
-    chat: ["engine", "settings"],
-    api: ["engine", "settings"],
+    chat: ["settings"],
+    api: ["settings"],
     app: ["hardware"],
-    remote: ["engine", "catalog"],
+    remote: ["catalog"],
     updates: ["settings"],
   },
 };

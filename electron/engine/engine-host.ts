@@ -1,4 +1,5 @@
 import { rm } from "node:fs/promises";
+import { refuseWhileBusy, type BusyActivity } from "../shared/busy.js";
 import type { Llama } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
 import {
@@ -10,7 +11,7 @@ import {
 } from "../shared/contract/engine-protocol.js";
 import { AppError } from "../shared/errors.js";
 import { describeBackend, startLlama } from "./backend.js";
-import { identityOf, restoreConversationState, saveConversationState, type StateIdentity } from "./conversation-state.js";
+import { identityOf, restoreConversationState, saveConversationState, type StateIdentity } from "./saved-context.js";
 import { ConversationWindowCache } from "./conversation-window-cache.js";
 import type { ConversationWindow } from "./conversation-window.js";
 import { disposeDraft } from "./draft-model.js";
@@ -60,13 +61,18 @@ export class EngineHost {
     this.operations.get(opId)?.abort(new Error("Cancelled"));
   }
 
+  /** What runs now, for the busy refusals. */
+  private activity(): BusyActivity | null {
+    return this.loading ? "loading" : this.generating ? "generating" : null;
+  }
+
   private threads(llama: Llama): number {
     return this.threadsOverride ?? this.loaded?.info.threads ?? Math.max(1, llama.cpuMathCores);
   }
 
   private async ensureLlama(choice: BackendChoice = this.llamaChoice): Promise<Llama> {
     if (this.llama && choice === this.llamaChoice) return this.llama;
-    if (this.loaded) throw new AppError("busy", "Unload the model before switching the backend.");
+    refuseWhileBusy("switch-backend", this.loaded ? "loaded" : null);
     const previous = this.llama;
     this.llama = undefined;
     await previous?.dispose();
@@ -76,7 +82,7 @@ export class EngineHost {
   }
 
   private async init(backend: BackendChoice, threads: number | undefined): Promise<BackendInfo> {
-    if (this.loading && backend !== this.llamaChoice) throw new AppError("busy", "A model is being loaded; switch the backend after it.");
+    if (backend !== this.llamaChoice) refuseWhileBusy("switch-backend", this.loading ? "loading" : null);
     if (threads !== undefined) this.threadsOverride = threads;
     const llama = await this.ensureLlama(backend);
     return describeBackend(llama, this.llamaChoice, this.threads(llama));
@@ -88,8 +94,7 @@ export class EngineHost {
   }
 
   private async load(params: EngineParams<"load">): Promise<LoadedModel> {
-    if (this.loading) throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
-    if (this.generating) throw new AppError("busy", "A response is being generated; stop it before loading another model.");
+    refuseWhileBusy("load", this.activity());
     this.loading = true;
     const controller = new AbortController();
     this.operations.set(params.opId, controller);
@@ -123,7 +128,7 @@ export class EngineHost {
   private async unload(): Promise<EngineResult<"unload">> {
     const loaded = this.loaded;
     if (!loaded) return { unloaded: false, path: null };
-    if (this.generating) throw new AppError("busy", "A response is being generated; stop it before unloading.");
+    refuseWhileBusy("unload", this.activity());
     await this.pendingSave;
     this.loaded = undefined;
     this.windows.clear();
@@ -138,7 +143,7 @@ export class EngineHost {
   private async generate(params: EngineParams<"generate">): Promise<EngineResult<"generate">> {
     const loaded = this.loaded;
     if (!loaded) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
-    if (this.generating) throw new AppError("busy", "A response is already being generated. Wait for it or stop it first.");
+    refuseWhileBusy("generate", this.activity());
     this.generating = true;
     const controller = new AbortController();
     this.operations.set(params.opId, controller);

@@ -1,5 +1,5 @@
 import { utilityProcess } from "electron";
-import type { EngineLauncher, EngineProcess } from "../core/engine/launcher.js";
+import type { EngineLauncher, EngineProcess } from "../core/local-engine/launcher.js";
 
 /**
  * Starts the engine with Electron's utilityProcess (a Node child that Electron manages and kills

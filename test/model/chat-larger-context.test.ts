@@ -29,16 +29,18 @@ describe("chat: context full while reasoning", () => {
     expect(stopped.answer).toBe("");
     expect(CHARACTER_SCRIPT_THOUGHT.startsWith(stopped.thought)).toBe(true);
     // The fit estimator's largest context for this file (trained for 8K) on this machine.
-    expect(stopped.largerContext).toBeGreaterThan(256);
+    expect(stopped.largerContext?.contextSize).toBeGreaterThan(256);
 
     const stoppedMessage = (await callOk(core, "conversations.get", { id })).messages.at(-1)!;
     const resumed = await callOk(core, "chat.send", {
       conversationId: id,
       rewindFrom: stoppedMessage.id,
-      resume: { thought: stopped.thought, answer: stopped.answer, contextSize: stopped.largerContext! },
+      resume: { thought: stopped.thought, answer: stopped.answer, ...stopped.largerContext! },
     });
     const reloaded = await waitForEvent(core, "engine.loaded", (e) => e.jobId === resumed.jobId);
-    expect(reloaded.model.contextSize).toBe(stopped.largerContext);
+    expect(reloaded.model.contextSize).toBe(stopped.largerContext!.contextSize);
+    // The cache type the estimate that offered this context assumed travels with it to the reload.
+    expect(reloaded.model.kvCacheType).toBe(stopped.largerContext!.kvCacheType);
     const finished = await waitForEvent(core, "chat.done", (d) => d.jobId === resumed.jobId);
     expect(finished.stopReason).toBe("end");
     expect(finished.thought).toBe(CHARACTER_SCRIPT_THOUGHT);
@@ -52,6 +54,10 @@ describe("chat: context full while reasoning", () => {
     expect(reply.thought).toBe(CHARACTER_SCRIPT_THOUGHT);
     expect(reply.answer).toBe(CHARACTER_SCRIPT_ANSWER);
     expect(reply.stopReason).toBe("end");
+    // chat.done names the stored messages, so a client never has to fetch the conversation to learn them.
+    expect(finished.messageId).toBe(conversation.messages[1]!.id);
+    expect(stopped.userMessageId).toBe(conversation.messages[0]!.id);
+    expect(finished.userMessageId).toBeNull();
   });
 
   it("a question that cannot fit says how many tokens it needs and offers a larger context", async () => {
@@ -63,6 +69,6 @@ describe("chat: context full while reasoning", () => {
     const done = await waitForEvent(core, "chat.done", (d) => d.jobId === jobId);
     expect(done.stopReason).toBe("prompt-too-long");
     expect(done.message).toMatch(/needs about \d+ tokens.*context holds 512/);
-    expect(done.largerContext).toBeGreaterThanOrEqual(done.metrics!.promptTokens);
+    expect(done.largerContext?.contextSize).toBeGreaterThanOrEqual(done.metrics!.promptTokens);
   });
 });

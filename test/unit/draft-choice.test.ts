@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { chooseDraft, draftProblem } from "../../electron/core/engine/draft-choice.js";
+import { chooseDraft, draftProblem } from "../../electron/core/local-engine/draft-choice.js";
 import { ensureFixture } from "../fixtures/models.js";
 
 // Drafts are matched by the tokenizer read from both files' headers, never by names.

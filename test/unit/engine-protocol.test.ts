@@ -2,7 +2,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { toChatHistory } from "../../electron/engine/chat-history.js";
-import { resolveEngineEntry } from "../../electron/core/engine/launcher.js";
+import { resolveEngineEntry } from "../../electron/core/local-engine/launcher.js";
 import { ChatSendRequest, GenerationOptions } from "../../electron/shared/contract/chat.js";
 import { CoreToEngine, EngineMethods, EngineToCore } from "../../electron/shared/contract/engine-protocol.js";
 import { LoadRequest } from "../../electron/shared/contract/engine.js";
@@ -72,7 +72,7 @@ describe("what goes back into the model", () => {
 
 describe("engine entry", () => {
   it("runs the TypeScript source under tsx, the built file otherwise, and honours R1_ENGINE_ENTRY", () => {
-    const source = resolveEngineEntry({}, pathToFileURL(path.resolve("electron/core/engine/launcher.ts")).href);
+    const source = resolveEngineEntry({}, pathToFileURL(path.resolve("electron/core/local-engine/launcher.ts")).href);
     expect(source.file).toBe(path.resolve("electron/engine/engine.ts"));
     expect(source.execArgv).toEqual(["--import", "tsx"]);
     const override = resolveEngineEntry({ R1_ENGINE_ENTRY: "/opt/app/engine.js" });

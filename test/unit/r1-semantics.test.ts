@@ -25,12 +25,12 @@ describe("the larger context offered after the context filled", () => {
   const fits = (contextSize: number) => local(async () => ({ contextSize, kvCacheType: "q8_0" as const }));
 
   it("offers the largest context that runs when it is larger than the loaded one", async () => {
-    expect(await largerContextFor({ stopReason: "context-full", metrics: metrics(100) }, fits(32768))).toBe(32768);
+    expect(await largerContextFor({ stopReason: "context-full", metrics: metrics(100) }, fits(32768))).toEqual({ contextSize: 32768, kvCacheType: "q8_0" });
     expect(await largerContextFor({ stopReason: "context-full", metrics: metrics(100) }, fits(4096))).toBeNull();
   });
 
   it("for a question too long, only a context that holds it with room to answer", async () => {
-    expect(await largerContextFor({ stopReason: "prompt-too-long", metrics: metrics(6000) }, fits(8192))).toBe(8192);
+    expect(await largerContextFor({ stopReason: "prompt-too-long", metrics: metrics(6000) }, fits(8192))).toEqual({ contextSize: 8192, kvCacheType: "q8_0" });
     expect(await largerContextFor({ stopReason: "prompt-too-long", metrics: metrics(7900) }, fits(8192))).toBeNull();
   });
 

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GenerateEvent } from "../../electron/core/engine/engine-client.js";
+import type { GenerateEvent } from "../../electron/core/generation/generation-engine.js";
 import { AppError } from "../../electron/core/kernel/errors.js";
 import { RemoteEngine, remoteAgent, type RemoteTarget, type RemoteTimeouts } from "../../electron/core/remote/remote-engine.js";
 import { freePort } from "../support/llama-server/llama-server.js";
@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 function engine(overrides: Partial<RemoteTarget> = {}): RemoteEngine {
-  return new RemoteEngine({ name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill", apiKey: "sk-secret", ...overrides }, agent, TIMEOUTS);
+  return new RemoteEngine(
+    { endpointId: "gpu-box", name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill", apiKey: "sk-secret", ...overrides },
+    agent,
+    TIMEOUTS,
+  );
 }
 
 const OPTIONS = { temperature: 0.6, topP: 0.95 };
@@ -188,7 +192,11 @@ describe("failures a person understands", () => {
     const quick = { ...TIMEOUTS, firstByteMs: 300 };
     const impatient = remoteAgent(quick);
     try {
-      const remote = new RemoteEngine({ name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill", apiKey: null }, impatient, quick);
+      const remote = new RemoteEngine(
+        { endpointId: "gpu-box", name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill", apiKey: null },
+        impatient,
+        quick,
+      );
       const err = await failure(remote);
       expect(err.reason).toBe("timeout");
       expect(err.message).toMatch(/did not answer within 0.3 s.*overloaded or still loading/);

@@ -1,5 +1,5 @@
 import type { Settings } from "../../shared/contract/settings.js";
-import type { GenerationEngine } from "../engine/generation-engine.js";
+import type { GenerationEngine } from "../generation/generation-engine.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
 import { AppError } from "../kernel/errors.js";
 import { generationDefaults } from "../settings/generation-defaults.js";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { ResolvedGenerationOptions } from "../../shared/contract/chat.js";
-import type { GenerationEngine } from "../engine/generation-engine.js";
-import { describeIssues } from "../kernel/dispatcher.js";
+import type { GenerationEngine } from "../generation/generation-engine.js";
+import { describeIssues } from "../kernel/zod-issues.js";
 import { AppError } from "../kernel/errors.js";
 import { sameSecret } from "../kernel/same-secret.js";
 import { httpErrorOf } from "./http-errors.js";

@@ -1,3 +1,4 @@
+import { describeIssues } from "../kernel/zod-issues.js";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,13 +34,6 @@ export function findBuiltinCatalog(): string {
   return found;
 }
 
-function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`)
-    .join("; ");
-}
-
 function readDocument(file: string): CatalogDocument {
   let raw: unknown;
   try {
@@ -48,7 +42,7 @@ function readDocument(file: string): CatalogDocument {
     throw new Error(`${file} is not readable JSON (${(error as Error).message}).`);
   }
   const parsed = CatalogDocument.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file} does not match the catalog format: ${describeZodError(parsed.error)}.`);
+  if (!parsed.success) throw new Error(`${file} does not match the catalog format: ${describeIssues(parsed.error, "(top)")}.`);
   return parsed.data;
 }
 

@@ -1,8 +1,9 @@
-import { defaultSampling, type ChatDone, type ChatTurn, type ResolvedGenerationOptions } from "../../shared/contract/chat.js";
+import { defaultSampling, type ChatDone, type ChatTurn, type LargerContext, type ResolvedGenerationOptions } from "../../shared/contract/chat.js";
+import { refuseWhileBusy } from "../../shared/busy.js";
 import type { EventSink } from "../kernel/event-bus.js";
 import { AppError } from "../kernel/errors.js";
 import type { JobRegistry } from "../kernel/jobs.js";
-import type { GenerationEngine } from "../engine/generation-engine.js";
+import type { GenerationEngine } from "../generation/generation-engine.js";
 import type { z } from "zod";
 import type { ChatMeasure, ChatMeasureRequest, ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
 import { largerContextFor, type LocalContext } from "./larger-context.js";
@@ -15,17 +16,24 @@ export interface ChatHistorySource {
   rewind(conversationId: string, fromMessageId: string): void | Promise<void>;
 }
 
+/** The stored messages of one response: the question it answers (null when it went on from a stopped one) and itself. */
+export interface StoredIds {
+  userMessageId: string | null;
+  messageId: string;
+}
+
 /**
  * How a response is kept while and after it streams (the conversation store implements it).
- * `onStreamSave` gets each coalesced piece as it arrives — the store buffers and writes them, so a
- * crash loses at most its flush interval; `onDone` gets the final text, stop reason and metrics
- * (stop reason "crashed" or "aborted" marks the message interrupted, with what was streamed kept).
+ * `onStart` stores the question and opens the response, returning their ids; `onStreamSave` gets
+ * each coalesced piece as it arrives — the store buffers and writes them, so a crash loses at most
+ * its flush interval; `onDone` gets the final text, stop reason and metrics (stop reason "crashed"
+ * or "aborted" marks the message interrupted, with what was streamed kept).
  */
 export interface ChatPersistence {
   /** `resumed`: the response goes on from this text (already kept), no new question was asked. */
-  onStart?(info: { jobId: string; conversationId: string | null; turns: ChatTurn[]; resumed?: { thought: string; answer: string } }): void | Promise<void>;
-  onStreamSave?(partial: { jobId: string; conversationId: string | null; thought: string; answer: string }): void;
-  onDone?(done: ChatDone): void | Promise<void>;
+  onStart(info: { conversationId: string; turns: ChatTurn[]; resumed?: { thought: string; answer: string } }): StoredIds | Promise<StoredIds>;
+  onStreamSave(messageId: string, piece: { thought: string; answer: string }): void;
+  onDone(messageId: string, done: ChatDone): void | Promise<void>;
 }
 
 /** Defaults for omitted options (the settings, where the app is composed). */
@@ -91,7 +99,7 @@ export class ChatService {
    */
   async send(request: ParsedSend): Promise<string> {
     const engine = this.deps.engine;
-    if (this.active) throw new AppError("busy", "A response is already being generated. Wait for it to finish or stop it first.");
+    refuseWhileBusy("generate", this.active ? "generating" : null);
     if (!engine.loadedModel && engine.status().state !== "restarting") throw new AppError("not-loaded", "No model is loaded. Load a model first.");
     this.active = "starting";
     let turns: ChatTurn[];
@@ -108,47 +116,42 @@ export class ChatService {
     const jobId = this.deps.jobs.start("chat", async (job) => {
       let thought = continuation?.thought ?? "";
       let answer = continuation?.answer ?? "";
+      let ids: StoredIds | undefined;
+      const answeredBy = engine.answeredBy;
+      const close = (end: Omit<ChatDone, "jobId" | "conversationId" | "userMessageId" | "messageId" | "answeredBy">): ChatDone => ({
+        jobId: job.id,
+        conversationId,
+        userMessageId: ids?.userMessageId ?? null,
+        messageId: ids?.messageId ?? null,
+        answeredBy,
+        ...end,
+      });
       let done: ChatDone | undefined;
       try {
-        if (resume) await this.reloadLarger(job.id, resume.contextSize, job.signal);
-        await this.deps.persistence?.onStart?.({ jobId: job.id, conversationId, turns, resumed: continuation });
+        if (resume) await this.reloadLarger(job.id, resume, job.signal);
+        const persistence = this.deps.persistence;
+        if (persistence && conversationId) ids = await persistence.onStart({ conversationId, turns, resumed: continuation });
         for await (const event of engine.generate({ conversationId, turns, options, continuation }, job.signal)) {
           if (event.type === "delta") {
             thought += event.thought;
             answer += event.answer;
             this.deps.emit("chat.delta", { jobId: job.id, thought: event.thought, answer: event.answer });
-            this.deps.persistence?.onStreamSave?.({ jobId: job.id, conversationId, thought: event.thought, answer: event.answer });
+            if (ids) persistence?.onStreamSave(ids.messageId, { thought: event.thought, answer: event.answer });
           } else if (event.type === "notice") {
             this.deps.emit("chat.notice", { jobId: job.id, message: event.message });
           } else {
-            done = {
-              jobId: job.id,
-              conversationId,
-              stopReason: event.stopReason,
-              thought: event.thought,
-              answer: event.answer,
-              metrics: event.metrics,
-              message: event.message,
-            };
+            done = close({ stopReason: event.stopReason, thought: event.thought, answer: event.answer, metrics: event.metrics, message: event.message });
           }
         }
       } catch (err) {
-        done = {
-          jobId: job.id,
-          conversationId,
-          stopReason: "error",
-          thought,
-          answer,
-          metrics: null,
-          message: err instanceof Error ? err.message : String(err),
-        };
+        done = close({ stopReason: "error", thought, answer, metrics: null, message: err instanceof Error ? err.message : String(err) });
       } finally {
         this.active = undefined;
       }
-      done ??= { jobId: job.id, conversationId, stopReason: "error", thought, answer, metrics: null, message: "The response ended without a result." };
+      done ??= close({ stopReason: "error", thought, answer, metrics: null, message: "The response ended without a result." });
       done.largerContext = await largerContextFor(done, this.deps.localContext);
       try {
-        await this.deps.persistence?.onDone?.(done);
+        if (ids) await this.deps.persistence?.onDone(ids.messageId, done);
       } finally {
         this.deps.emit("chat.done", done);
       }
@@ -158,15 +161,13 @@ export class ChatService {
   }
 
   /** Going on in a larger context: the local model is loaded again with it (the engine reuses nothing across a reload). */
-  private async reloadLarger(jobId: string, contextSize: number, signal: AbortSignal): Promise<void> {
+  private async reloadLarger(jobId: string, larger: LargerContext, signal: AbortSignal): Promise<void> {
     const local = this.deps.localContext;
     const model = local?.model();
     if (!local || !model) throw new AppError("bad-request", "Only a model running on this computer can go on in a larger context.");
-    if (model.contextSize >= contextSize) return;
-    this.deps.emit("chat.notice", { jobId, message: `Loading ${model.name} again with a context of ${contextSize} tokens to go on with the response…` });
-    // The cache type the estimate for this context assumed (q4_0 where q8_0 would not fit); else the settings'.
-    const planned = await local.largest(model).catch(() => null);
-    const loaded = await local.reload(model, contextSize, planned?.contextSize === contextSize ? planned.kvCacheType : undefined, signal);
+    if (model.contextSize >= larger.contextSize) return;
+    this.deps.emit("chat.notice", { jobId, message: `Loading ${model.name} again with a context of ${larger.contextSize} tokens to go on with the response…` });
+    const loaded = await local.reload(model, { contextSize: larger.contextSize, kvCacheType: larger.kvCacheType }, signal);
     this.deps.emit("engine.loaded", { jobId, model: loaded });
   }
 }

@@ -1,4 +1,4 @@
-import type { GenerationEngine } from "../engine/generation-engine.js";
+import type { GenerationEngine } from "../generation/generation-engine.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { generationDefaults } from "../settings/generation-defaults.js";
 import type { SettingsService } from "../settings/settings-service.js";

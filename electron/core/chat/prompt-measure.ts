@@ -1,6 +1,6 @@
 import { attachmentBlock, userTurnText } from "../../shared/attachment-prompt.js";
 import type { ChatMeasure, ChatMeasureRequest, ChatTurn } from "../../shared/contract/chat.js";
-import type { GenerationEngine } from "../engine/generation-engine.js";
+import type { GenerationEngine } from "../generation/generation-engine.js";
 import { AppError } from "../kernel/errors.js";
 import type { z } from "zod";
 

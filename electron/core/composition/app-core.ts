@@ -1,4 +1,4 @@
-import { NodeEngineLauncher, type EngineLauncher } from "../engine/launcher.js";
+import { NodeEngineLauncher, type EngineLauncher } from "../local-engine/launcher.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
 import { Dispatcher } from "../kernel/dispatcher.js";
 import type { CoreEndpoint } from "../kernel/endpoint.js";

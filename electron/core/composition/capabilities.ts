@@ -3,10 +3,10 @@ import { createAppModule } from "../app/app-module.js";
 import { createCatalogModule } from "../catalog/module.js";
 import { createChatModule } from "../chat/module.js";
 import { createDownloadsModule } from "../downloads/module.js";
-import { gpusFromEngineStatus } from "../engine/engine-gpus.js";
-import type { ContextPlanner, DraftCandidates } from "../engine/engine-service.js";
-import type { EngineLauncher } from "../engine/launcher.js";
-import { createEngineModule } from "../engine/module.js";
+import { gpusFromEngineStatus } from "../local-engine/engine-gpus.js";
+import type { ContextPlanner, DraftCandidates } from "../local-engine/engine-service.js";
+import type { EngineLauncher } from "../local-engine/launcher.js";
+import { createEngineModule } from "../local-engine/module.js";
 import { createFitModule } from "../fit/module.js";
 import { createHardwareModule } from "../hardware/module.js";
 import type { CoreContext, CoreModule } from "../kernel/context.js";
@@ -14,7 +14,7 @@ import type { EventBus } from "../kernel/event-bus.js";
 import { createLibraryModule } from "../library/module.js";
 import { createRemoteModule } from "../remote/module.js";
 import { createSettingsModule } from "../settings/module.js";
-import { createStateCacheModule } from "../state-cache/module.js";
+import { createSavedContextModule } from "../saved-context/module.js";
 import { createStoreModule } from "../store/module.js";
 import { createUpdatesModule } from "../updates/module.js";
 import type { Updater } from "../updates/updater.js";
@@ -22,7 +22,7 @@ import { chatStoreLink } from "./chat-store-link.js";
 import { selectedEngine } from "./engine-selection.js";
 import { localContextLink } from "./larger-context-link.js";
 import { linkModelUsage } from "./model-usage-link.js";
-import { linkConversationStateCleanup } from "./state-cache-link.js";
+import { linkSavedContextCleanup } from "./saved-context-link.js";
 
 /**
  * The one place the capabilities are built and wired, in dependency order: each gets the
@@ -40,13 +40,19 @@ export async function composeCapabilities(
     const settings = add(createSettingsModule(ctx));
     const store = add(createStoreModule(ctx));
     const modelsDir = () => settings.service.get().modelsDir;
-    const stateCache = add(createStateCacheModule(ctx));
+    const savedContexts = add(createSavedContextModule(ctx));
     // "auto" contexts are planned by the fit estimator, built below; the planner only runs at load time.
     const planContext: ContextPlanner = (modelPath, kvCacheType, reservedBytes) => fit.service.largestContextFor(modelPath, { kvCacheType, reservedBytes });
     // Drafts for speculative decoding come from the library, built below; looked up only at load time.
     const draftCandidates: DraftCandidates = async () => (await library.service.list()).filter((m) => !m.missing && m.files.length === 1);
     const engine = add(
-      createEngineModule(ctx, { settings: settings.service, launcher: wiring.engineLauncher, planContext, stateCache: stateCache.service, draftCandidates }),
+      createEngineModule(ctx, {
+        settings: settings.service,
+        launcher: wiring.engineLauncher,
+        planContext,
+        savedContexts: savedContexts.service,
+        draftCandidates,
+      }),
     );
     const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
     const library = add(await createLibraryModule(ctx, { modelsDir }));
@@ -68,12 +74,12 @@ export async function composeCapabilities(
     add(createAppModule(ctx, { hardware: hardware.service }));
     add(createUpdatesModule(ctx, { settings: settings.service, updater: wiring.updater }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);
-    const stopStateCleanup = linkConversationStateCleanup(wiring.bus, stateCache.service);
+    const stopSavedContextCleanup = linkSavedContextCleanup(wiring.bus, savedContexts.service);
     add({
       handlers: {},
       close: async () => {
         stopUsage();
-        stopStateCleanup();
+        stopSavedContextCleanup();
       },
     });
     return modules;

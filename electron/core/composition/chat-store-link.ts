@@ -1,5 +1,5 @@
 import type { ChatHistorySource, ChatPersistence } from "../chat/chat-service.js";
-import type { GenerationEngine } from "../engine/generation-engine.js";
+import type { GenerationEngine } from "../generation/generation-engine.js";
 import type { ConversationsService } from "../store/conversation-store.js";
 
 /**
@@ -17,25 +17,17 @@ export function chatStoreLink(
       store.history(conversationId).map((turn) => ({ role: turn.role, content: turn.text, ...(turn.attachments ? { attachments: turn.attachments } : {}) })),
     rewind: (conversationId, fromMessageId) => store.rewind(conversationId, fromMessageId),
   };
-  const messageIds = new Map<string, string>();
   const persistence: ChatPersistence = {
-    onStart: ({ jobId, conversationId, turns, resumed }) => {
-      if (!conversationId) return;
+    onStart: ({ conversationId, turns, resumed }) => {
       const question = turns.at(-1);
       // Going on with a stopped response: the question is there already; the text kept so far opens the new message.
-      if (question?.role === "user" && !resumed) store.appendUserMessage(conversationId, question.content, question.attachments);
+      const asked = question?.role === "user" && !resumed ? store.appendUserMessage(conversationId, question.content, question.attachments) : null;
       const messageId = store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null });
-      messageIds.set(jobId, messageId);
       if (resumed) store.appendStream(messageId, resumed);
+      return { userMessageId: asked?.id ?? null, messageId };
     },
-    onStreamSave: ({ jobId, thought, answer }) => {
-      const messageId = messageIds.get(jobId);
-      if (messageId) store.appendStream(messageId, { thought, answer });
-    },
-    onDone: (done) => {
-      const messageId = messageIds.get(done.jobId);
-      if (!messageId) return;
-      messageIds.delete(done.jobId);
+    onStreamSave: (messageId, piece) => store.appendStream(messageId, piece),
+    onDone: (messageId, done) => {
       const interrupted = done.stopReason === "aborted" || done.stopReason === "crashed" || done.stopReason === "error";
       store.finishMessage(messageId, { stopReason: done.stopReason, metrics: done.metrics ?? null, interrupted });
     },

@@ -1,6 +1,6 @@
-import type { EngineService } from "../engine/engine-service.js";
+import type { EngineService } from "../local-engine/engine-service.js";
 import { AppError } from "../kernel/errors.js";
-import type { GenerationEngine } from "../engine/generation-engine.js";
+import type { GenerationEngine } from "../generation/generation-engine.js";
 import type { RemoteService } from "../remote/module.js";
 
 /**
@@ -10,6 +10,9 @@ import type { RemoteService } from "../remote/module.js";
  */
 export function selectedEngine(local: EngineService, remote: RemoteService): GenerationEngine {
   return {
+    get answeredBy() {
+      return (remote.active() ?? local).answeredBy;
+    },
     get loadedModel() {
       return remote.active()?.loadedModel ?? local.loadedModel;
     },

@@ -1,10 +1,8 @@
+import { runsHere } from "../../shared/contract/catalog.js";
 import type { LocalContext } from "../chat/larger-context.js";
-import type { EngineService } from "../engine/engine-service.js";
+import type { EngineService } from "../local-engine/engine-service.js";
 import type { FitEstimatorService } from "../fit/module.js";
 import type { RemoteService } from "../remote/module.js";
-
-/** Verdicts of a plan that runs on this machine (the estimator answers the smallest context with its reason otherwise). */
-const RUNS = new Set(["gpu-full", "gpu-partial", "cpu-only"]);
 
 /**
  * Chat's "go on in a larger context": the local engine's model (not while a remote server
@@ -19,8 +17,9 @@ export function localContextLink(
     model: () => (remote.active() ? null : local.loadedModel),
     largest: async (model) => {
       const { contextSize, kvCacheType, plan } = await fit.largestContextFor(model.path);
-      return RUNS.has(plan.verdict) ? { contextSize, kvCacheType } : null;
+      return runsHere(plan.verdict) ? { contextSize, kvCacheType } : null;
     },
-    reload: (model, contextSize, kvCacheType, signal) => local.load({ path: model.path, contextSize, kvCacheType, family: model.family }, { signal }),
+    reload: (model, { contextSize, kvCacheType }, signal) =>
+      local.load({ path: model.path, contextSize, kvCacheType, family: model.family, ...(model.variantId ? { variantId: model.variantId } : {}) }, { signal }),
   };
 }

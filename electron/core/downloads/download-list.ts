@@ -1,6 +1,7 @@
 import { downloadError } from "./errors.js";
 import type { DownloadProgressReporter } from "./progress.js";
-import type { DownloadRecord, DownloadState, DownloadStateFile } from "./state-file.js";
+import type { DownloadState } from "../../shared/contract/downloads.js";
+import type { DownloadRecord, DownloadStateFile } from "./state-file.js";
 
 /** States a download stays in until someone acts; the others are on their way somewhere. */
 const SETTLED: DownloadState[] = ["done", "failed", "cancelled", "paused"];

@@ -7,16 +7,17 @@ import { DownloadRunner } from "./download-run.js";
 import { downloadError } from "./errors.js";
 import { freeSpaceOnDisk } from "./free-space.js";
 import { finalPathOf, partPathOf } from "./part-files.js";
-import { DownloadProgressReporter, type DownloadProgress, type ProgressListener } from "./progress.js";
+import type { DownloadProgress, DownloadState } from "../../shared/contract/downloads.js";
+import { DownloadProgressReporter, type ProgressListener } from "./progress.js";
 import { DEFAULT_RETRY, RetryPolicy, type RetrySettings } from "./retry.js";
 import { RunningHashes } from "./running-hashes.js";
 import type { HubConfig } from "../hub/hub-config.js";
 import { assertSafeFileName, isInside, pathInside, safeSubfolder, unsafeNameReason } from "../kernel/safe-path.js";
 import type { DownloadPlan } from "./sources.js";
-import { DownloadStateFile, type DownloadRecord, type DownloadState } from "./state-file.js";
+import { DownloadStateFile, type DownloadRecord } from "./state-file.js";
 import { PartTransfer } from "./transfer.js";
 
-export type { DownloadProgress, DownloadRecord, DownloadState };
+export type { DownloadRecord };
 
 export interface DownloadManagerOptions {
   /** The persisted list of downloads (JSON). */

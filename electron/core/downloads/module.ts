@@ -1,12 +1,12 @@
 import { join } from "node:path";
-import type { DownloadProgress as DownloadProgressEvent, DownloadSource } from "../../shared/contract/downloads.js";
+import type { DownloadSource } from "../../shared/contract/downloads.js";
 import type { CatalogService } from "../catalog/module.js";
 import { hubFromSettings } from "../hub/hub-config.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import type { ModelLibrary } from "../library/library.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import { planFromCatalog } from "./catalog-source.js";
-import { DownloadManager, type DownloadManagerOptions, type DownloadProgress } from "./manager.js";
+import { DownloadManager, type DownloadManagerOptions } from "./manager.js";
 import { planFromSource } from "./sources.js";
 
 export interface DownloadsDeps {
@@ -40,36 +40,28 @@ export async function createDownloadsModule(ctx: CoreContext, deps: DownloadsDep
       });
     },
   });
-  const toEvent = (p: DownloadProgress): DownloadProgressEvent => {
-    const record = manager.record(p.id);
-    return { ...p, jobId: p.id, modelId: record?.modelId, variantId: record?.variantId };
-  };
-  manager.subscribe((p) => ctx.emit("downloads.progress", toEvent(p)));
+  manager.subscribe((p) => ctx.emit("downloads.progress", p));
   deps.settings.onChange((s) => manager.setConcurrency(s.downloads.concurrency));
   await manager.init();
 
   const plan = async (source: DownloadSource) =>
     typeof source === "string" ? planFromSource(source, hub()) : planFromCatalog(deps.catalog, source.modelId, source.variantId, hub());
-  const progressOf = (id: string) => {
-    const p = manager.get(id);
-    return p && toEvent(p);
-  };
 
   return {
     service: manager,
     handlers: {
       "downloads.start": async ({ source }) => {
         const record = await manager.add(await plan(source));
-        return { jobId: record.id, download: progressOf(record.id)! };
+        return { jobId: record.id, download: manager.get(record.id)! };
       },
-      "downloads.list": () => ({ downloads: manager.list().map(toEvent) }),
+      "downloads.list": () => ({ downloads: manager.list() }),
       "downloads.pause": async ({ id }) => {
         await manager.pause(id);
-        return { download: progressOf(id) };
+        return { download: manager.get(id) };
       },
       "downloads.resume": async ({ id }) => {
         await manager.resume(id);
-        return { download: progressOf(id) };
+        return { download: manager.get(id) };
       },
       "downloads.cancel": async ({ id }) => {
         await manager.cancel(id);

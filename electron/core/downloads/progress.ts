@@ -1,25 +1,6 @@
 import { finalPathOf } from "./part-files.js";
-import type { DownloadRecord, DownloadState } from "./state-file.js";
-
-export interface DownloadProgress {
-  id: string;
-  name: string;
-  state: DownloadState;
-  bytesDone: number;
-  bytesTotal?: number;
-  /** Smoothed (exponential moving average), bytes per second. */
-  speedBytesPerSecond: number;
-  etaSeconds?: number;
-  /** While verifying: bytes hashed so far of the file being checked. */
-  verifiedBytes?: number;
-  fileIndex: number;
-  fileCount: number;
-  attempt?: number;
-  reason?: string;
-  notes: string[];
-  /** Final paths once done. */
-  paths?: string[];
-}
+import type { DownloadProgress } from "../../shared/contract/downloads.js";
+import type { DownloadRecord } from "./state-file.js";
 
 export type ProgressListener = (progress: DownloadProgress) => void;
 
@@ -76,6 +57,7 @@ export class DownloadProgressReporter {
     const remaining = total !== undefined ? total - bytesDone : undefined;
     return {
       id: record.id,
+      jobId: record.id,
       name: record.name,
       state: record.state,
       bytesDone,
@@ -89,6 +71,8 @@ export class DownloadProgressReporter {
       reason: record.reason,
       notes: [...record.notes],
       paths: record.state === "done" ? record.files.map((f) => finalPathOf(record, f)) : undefined,
+      modelId: record.modelId,
+      variantId: record.variantId,
     };
   }
 

@@ -1,8 +1,6 @@
 import { z } from "zod";
+import { DownloadState } from "../../shared/contract/downloads.js";
 import { JsonStateFile } from "../kernel/state-file.js";
-
-export const DOWNLOAD_STATES = ["queued", "downloading", "paused", "retrying", "verifying", "done", "failed", "cancelled"] as const;
-export type DownloadState = (typeof DOWNLOAD_STATES)[number];
 
 const DownloadFileRecord = z.object({
   url: z.string(),
@@ -19,7 +17,7 @@ export const DownloadRecord = z.object({
   id: z.string(),
   name: z.string(),
   source: z.string(),
-  state: z.enum(DOWNLOAD_STATES),
+  state: DownloadState,
   reason: z.string().optional(),
   notes: z.array(z.string()),
   destinationDir: z.string(),

@@ -1,3 +1,4 @@
+import { runsHere, verdictRank } from "../../shared/contract/catalog.js";
 import type { KvCacheType } from "../../shared/kv-cache.js";
 import type { ModelStructure } from "./model-structure.js";
 import { planFit, type FitPlan, type PlanInput } from "./plan.js";
@@ -17,7 +18,6 @@ export const CONTEXT_STEPS = [65_536, 32_768, 16_384, 8_192] as const;
  */
 const AUTO_KV_TYPES_GPU: readonly KvCacheType[] = ["q8_0", "q4_0"];
 const AUTO_KV_TYPES_CPU: readonly KvCacheType[] = ["f16", "q8_0", "q4_0"];
-const PLACEMENT_RANK: Record<string, number> = { "gpu-full": 3, "gpu-partial": 2, "cpu-only": 1 };
 
 /** A larger context may cost at most this share of the estimated speed (layers moved off the GPU). */
 const SPEED_KEPT = 0.9;
@@ -40,8 +40,6 @@ export interface ContextChoiceOptions {
   /** Contexts to consider, largest first (CONTEXT_STEPS unless given). */
   steps?: readonly number[];
 }
-
-const RUNS = new Set(["gpu-full", "gpu-partial", "cpu-only"]);
 
 /** The contexts worth trying for a model: the steps within its trained context, and never nothing. */
 export function contextStepsFor(s: ModelStructure, steps: readonly number[] = CONTEXT_STEPS): number[] {
@@ -71,9 +69,9 @@ export function chooseContext(s: ModelStructure, input: Omit<PlanInput, "context
   };
   // The placement to keep: the best any cache type gets at the smallest context.
   const smallest = types.map((t) => choice(steps.at(-1)!, t));
-  const rank = (c: ContextChoice) => (PLACEMENT_RANK[c.plan.verdict] ?? 0) * 1e9 + c.plan.speed.tokensPerSecond;
+  const rank = (c: ContextChoice) => (runsHere(c.plan.verdict) ? 10 - verdictRank(c.plan.verdict) : 0) * 1e9 + c.plan.speed.tokensPerSecond;
   const baseline = smallest.reduce((best, c) => (rank(c) > rank(best) ? c : best));
-  if (!RUNS.has(baseline.plan.verdict)) return baseline;
+  if (!runsHere(baseline.plan.verdict)) return baseline;
   const keepsPlacement = (c: ContextChoice) =>
     c.plan.verdict === baseline.plan.verdict && c.plan.speed.tokensPerSecond >= SPEED_KEPT * baseline.plan.speed.tokensPerSecond;
   for (const contextSize of steps) {

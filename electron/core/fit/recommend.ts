@@ -1,4 +1,4 @@
-import type { UseCase, VariantFit } from "../../shared/contract/catalog.js";
+import { runsHere, type UseCase, type VariantFit } from "../../shared/contract/catalog.js";
 import { BENCHMARK_LABELS } from "../../shared/benchmarks.js";
 import type { LoadedModel } from "../catalog/load-catalog.js";
 
@@ -51,8 +51,6 @@ const USE: Record<UseCase, { label: string; minTokensPerSecond: number; score: (
   fastest: { label: "speed", minTokensPerSecond: 0, score: () => 1, metric: () => "" },
 };
 
-const RUNNABLE = new Set(["gpu-full", "gpu-partial", "cpu-only"]);
-
 export interface Recommendation {
   variantId: string | null;
   modelId: string | null;
@@ -66,7 +64,7 @@ export function recommend(use: UseCase, models: readonly LoadedModel[], fits: re
   const rule = USE[use];
   const modelOf = new Map(models.flatMap((m) => m.variants.map((v) => [v.id, { model: m, quant: v.quant }] as const)));
   const candidates = fits
-    .filter((f) => RUNNABLE.has(f.verdict))
+    .filter((f) => runsHere(f.verdict))
     .map((f) => {
       const entry = modelOf.get(f.variantId)!;
       const quality = QUANT_QUALITY[entry.quant] ?? 0.9;

@@ -1,3 +1,4 @@
+import { describeIssues } from "./zod-issues.js";
 import type { z } from "zod";
 import { calls, callNames, isCallName, type CallName, type CallResponse } from "../../shared/contract/index.js";
 import { toCallError, type CallOutcome } from "./errors.js";
@@ -39,12 +40,4 @@ export class Dispatcher {
       return { ok: false, error: toCallError(err) };
     }
   }
-}
-
-/** A zod error as one readable line: the first few problems with their paths. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(payload)"}: ${issue.message}`)
-    .join("; ");
 }

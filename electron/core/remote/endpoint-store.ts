@@ -51,7 +51,7 @@ export class EndpointStore {
 
   target(id: string): RemoteTarget {
     const endpoint = this.#find(id);
-    return { name: endpoint.name, baseUrl: endpoint.baseUrl, model: endpoint.model, family: endpoint.family, apiKey: endpoint.apiKey };
+    return { endpointId: endpoint.id, name: endpoint.name, baseUrl: endpoint.baseUrl, model: endpoint.model, family: endpoint.family, apiKey: endpoint.apiKey };
   }
 
   async save(input: z.output<typeof RemoteEndpointInput>): Promise<RemoteEndpointView> {

@@ -1,8 +1,8 @@
 import { Agent, fetch, type Response } from "undici";
 import type { GenerationMetrics, StopReason } from "../../shared/contract/chat.js";
 import type { ModelFamily } from "../../shared/contract/engine.js";
-import type { GenerateEvent, GenerateRequest } from "../engine/engine-client.js";
-import type { AnsweringModel, GenerationEngine } from "../engine/generation-engine.js";
+import type { AnsweredBy } from "../../shared/contract/chat.js";
+import type { AnsweringModel, GenerateEvent, GenerateRequest, GenerationEngine } from "../generation/generation-engine.js";
 import { AppError } from "../kernel/errors.js";
 import { chatCompletionBody, toOpenAiMessages } from "./openai-request.js";
 import { connectionError, httpError, retryAfterSeconds } from "./remote-errors.js";
@@ -12,6 +12,8 @@ import type { Usage } from "./wire-schemas.js";
 
 /** One endpoint as the engine uses it (the key stays inside the core). */
 export interface RemoteTarget {
+  /** The endpoint's id in the list (what `chat.done` names as who answered). */
+  endpointId: string;
   name: string;
   /** e.g. http://10.0.0.5:8000/v1 (no trailing slash needed). */
   baseUrl: string;
@@ -86,6 +88,10 @@ export class RemoteEngine implements GenerationEngine {
     private readonly timeouts: RemoteTimeouts = DEFAULT_TIMEOUTS,
   ) {}
 
+  get answeredBy(): AnsweredBy {
+    return { kind: "remote", endpointId: this.target.endpointId };
+  }
+
   get where(): string {
     return `${this.target.name} (${new URL(this.target.baseUrl).host})`;
   }
@@ -150,7 +156,7 @@ export class RemoteEngine implements GenerationEngine {
       response = await this.post(chatCompletionBody(this.target.model, messages, options), signal, (message) => queued.push(message));
     } catch (err) {
       if (!signal?.aborted) throw err;
-      yield { type: "done", stopReason: "aborted", thought: "", answer: "", metrics: emptyMetrics(performance.now() - started), message: null, crash: null };
+      yield { type: "done", stopReason: "aborted", thought: "", answer: "", metrics: emptyMetrics(performance.now() - started), message: null };
       return;
     }
     for (const message of queued) yield { type: "notice", message };
@@ -210,9 +216,9 @@ export class RemoteEngine implements GenerationEngine {
     if (failure) {
       // Nothing arrived: the caller gets the error itself (the local API answers with its status).
       if (!thought && !answer) throw failure;
-      yield { type: "done", stopReason: "error", thought, answer, metrics: null, message: failure.message, crash: null };
+      yield { type: "done", stopReason: "error", thought, answer, metrics: null, message: failure.message };
       return;
     }
-    yield { type: "done", stopReason, thought, answer, metrics, message: null, crash: null };
+    yield { type: "done", stopReason, thought, answer, metrics, message: null };
   }
 }

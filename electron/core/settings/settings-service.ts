@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { Settings, SettingsPatch } from "../../shared/contract/settings.js";
 import { datedBackupName, removeStaleTempFiles } from "../kernel/atomic-file.js";
-import { describeIssues } from "../kernel/dispatcher.js";
+import { describeIssues } from "../kernel/zod-issues.js";
 import { AppError } from "../kernel/errors.js";
 import { JsonStateFile } from "../kernel/state-file.js";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ConversationArchive, type Conversation } from "../../shared/contract/conversations.js";
-import { describeIssues } from "../kernel/dispatcher.js";
+import { describeIssues } from "../kernel/zod-issues.js";
 import { AppError } from "../kernel/errors.js";
 
 /** The JSON export: every field of every message, so an import gives back the same conversations. */

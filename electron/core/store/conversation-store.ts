@@ -14,7 +14,7 @@ import type {
 import { AppError } from "../kernel/errors.js";
 import { ConversationLog } from "./conversation-log.js";
 import type { ConversationsService } from "./conversations-service.js";
-import { ConversationState, summarize, type ConversationHeader, type StoredConversation } from "./conversation-state.js";
+import { ConversationState, summarize, type ConversationHeader, type StoredConversation } from "./conversation-index.js";
 import { replayLog, type OpenReport } from "./log-replay.js";
 import { promptHistory, type PromptTurn } from "./prompt-history.js";
 import type { LogRecord } from "./records.js";
@@ -36,7 +36,7 @@ export interface ConversationStoreOptions {
 export type ChangeKind = "created" | "updated" | "message" | "deleted" | "restored" | "imported";
 
 /**
- * Conversations in memory (conversation-state.ts), kept in an append-only log on disk
+ * Conversations in memory (conversation-index.ts), kept in an append-only log on disk
  * (conversation-log.ts). Reads are served from memory; every change is one appended line. Opening
  * replays the log (log-replay.ts), repairing damage, and compacts when the log has grown stale.
  */

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { ConversationLog } from "./conversation-log.js";
-import type { ConversationState } from "./conversation-state.js";
+import type { ConversationState } from "./conversation-index.js";
 import type { LogRecord } from "./records.js";
 
 export interface OpenReport {

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from "node:path";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { WireCall, type WireEvent, type WireResult } from "../../shared/contract/wire.js";
-import { describeIssues } from "../kernel/dispatcher.js";
+import { describeIssues } from "../kernel/zod-issues.js";
 import type { CoreEndpoint } from "../kernel/endpoint.js";
 import { checkRequest, checkUpgrade, isLoopback, WS_PROTOCOL, type GuardConfig } from "./serve-guard.js";
 import { servePageCsp } from "./csp.js";

@@ -112,6 +112,19 @@ export type MachineProfile = z.infer<typeof MachineProfile>;
 export const Verdict = z.enum(["gpu-full", "gpu-partial", "cpu-only", "tight", "wont-fit", "no-disk"]);
 export type Verdict = z.infer<typeof Verdict>;
 
+/** Verdicts from the best way to run to the worst: a model that lacks only disk space beats one that cannot run at all. */
+const VERDICTS_BEST_FIRST: readonly Verdict[] = ["gpu-full", "gpu-partial", "cpu-only", "tight", "no-disk", "wont-fit"];
+
+/** Where a verdict stands among all of them: 0 is the best (all on the GPU), larger is worse. */
+export function verdictRank(verdict: Verdict): number {
+  return VERDICTS_BEST_FIRST.indexOf(verdict);
+}
+
+/** Whether a plan with this verdict runs on this machine as it is (fully or partly on the GPU, or on the CPU). */
+export function runsHere(verdict: Verdict): boolean {
+  return verdictRank(verdict) <= verdictRank("cpu-only");
+}
+
 export const DeviceMemory = z.object({
   device: z.string(),
   weightsBytes: z.number(),

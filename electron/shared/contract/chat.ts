@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { call, JobId, JobStarted } from "./define.js";
-import { BackendKind } from "./engine.js";
+import { BackendKind, KvCacheType } from "./engine.js";
 
 /** The most text one attached file may carry (about a megabyte of code). */
 export const ATTACHMENT_MAX_CHARS = 1_000_000;
@@ -119,6 +119,17 @@ export const GenerationMetrics = z.object({
 });
 export type GenerationMetrics = z.infer<typeof GenerationMetrics>;
 
+/** Who answered a response: the local engine process, or the remote server with this endpoint id. */
+export const AnsweredBy = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("local") }),
+  z.object({ kind: z.literal("remote"), endpointId: z.string() }),
+]);
+export type AnsweredBy = z.infer<typeof AnsweredBy>;
+
+/** A context to go on in: its size and the KV cache type the estimate that offered it assumed. */
+export const LargerContext = z.object({ contextSize: z.number().int().min(256).max(1_048_576), kvCacheType: KvCacheType }).strict();
+export type LargerContext = z.infer<typeof LargerContext>;
+
 export const ChatSendRequest = z
   .object({
     conversationId: z.string().min(1).max(200).optional(),
@@ -136,12 +147,12 @@ export const ChatSendRequest = z
     options: GenerationOptions.prefault({}),
     /**
      * Go on with a response that stopped at the context (the action `largerContext` offers): the
-     * model is loaded again with `contextSize`, the prompt evaluated again, and the response goes on
+     * model is loaded again with `contextSize` and `kvCacheType`, the prompt evaluated again, and the response goes on
      * from `thought` and `answer`. In a conversation, `rewindFrom` names the stopped message, which
      * the continued one replaces; no `prompt` is asked.
      */
     resume: z
-      .object({ thought: z.string().max(2_000_000), answer: z.string().max(2_000_000), contextSize: z.number().int().min(256).max(1_048_576) })
+      .object({ thought: z.string().max(2_000_000), answer: z.string().max(2_000_000), ...LargerContext.shape })
       .strict()
       .optional(),
   })
@@ -152,6 +163,11 @@ export type ChatSendRequest = z.input<typeof ChatSendRequest>;
 export const ChatDone = z.object({
   jobId: JobId,
   conversationId: z.string().nullable(),
+  /** The stored question this response answers; null outside a conversation or when it went on from a stopped one. */
+  userMessageId: z.string().nullable(),
+  /** The stored response; null outside a conversation. */
+  messageId: z.string().nullable(),
+  answeredBy: AnsweredBy,
   stopReason: StopReason,
   thought: z.string(),
   answer: z.string(),
@@ -162,7 +178,7 @@ export const ChatDone = z.object({
    * When it stopped at the context (context-full, prompt-too-long): a larger context this machine's
    * memory allows, to go on in (chat.send with `resume`); null when none does.
    */
-  largerContext: z.number().int().nullable().optional(),
+  largerContext: LargerContext.nullable().optional(),
 });
 export type ChatDone = z.infer<typeof ChatDone>;
 

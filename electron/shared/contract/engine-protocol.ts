@@ -54,7 +54,7 @@ export const EngineMethods = {
       /** What an earlier, stopped run of this same response wrote: generation goes on from there. */
       continuation: z.object({ thought: z.string(), answer: z.string() }).optional(),
       /**
-       * The conversation's saved context (core/state-cache): `load` is tried when the engine does not
+       * The conversation's saved context (core/saved-context): `load` is tried when the engine does not
        * hold that conversation already; after the response the context is saved to `save`.
        */
       state: z.object({ load: z.string().nullable(), save: z.string().nullable() }).optional(),

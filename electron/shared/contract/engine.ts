@@ -82,6 +82,8 @@ export const LoadedModel = z.object({
   draft: z.object({ path: z.string(), name: z.string(), sizeBytes: z.number() }).nullable().optional(),
   /** Present when the load measured whether the draft pays off here. */
   draftMeasurement: DraftMeasurement.nullable().optional(),
+  /** The catalog variant this file is, when the load named one (the core keeps it; the engine process never sees it). */
+  variantId: z.string().nullable().optional(),
 });
 export type LoadedModel = z.infer<typeof LoadedModel>;
 
@@ -134,6 +136,8 @@ export const LoadRequest = z
      * model's). Omitted: one from the library when the setting is on; null: none.
      */
     draftPath: z.string().min(1).max(4096).nullable().optional(),
+    /** The catalog variant the file is (the Models page knows it): its measured speed is recorded for that variant. */
+    variantId: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type LoadRequest = z.input<typeof LoadRequest>;

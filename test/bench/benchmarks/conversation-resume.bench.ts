@@ -1,6 +1,6 @@
 // Returning to a long conversation (about 3.8K tokens of history, bench-q8_0, 4K context) after
 // another one took the engine's context: time to first token with the conversation's saved state
-// loaded from disk (core/state-cache, checked by size and SHA-256) against evaluating its history
+// loaded from disk (core/saved-context, checked by size and SHA-256) against evaluating its history
 // again, both through the app's engine service, same run. Target ≤ 0.2.
 import type { ChatTurn } from "../../../electron/shared/contract/chat.js";
 import { ensureFixture } from "../../fixtures/models.js";
@@ -46,7 +46,7 @@ export default defineBenchmark<State>({
   warmup: 1,
   repetitions: 7,
   async setup() {
-    const harness = await CoreHarness.start({ stateCache: { maxBytes: 2 ** 32 } });
+    const harness = await CoreHarness.start({ savedContexts: { maxBytes: 2 ** 32 } });
     await harness.load({ path: await ensureFixture("bench-q8_0"), contextSize: CONTEXT_SIZE, family: "other" });
     const question = "The keeper opens the shutters and writes the date on a slate by the door. ".repeat(HISTORY_CHARACTERS / 75);
     const first = await runGeneration(harness.engine, {

@@ -3,18 +3,18 @@ import os from "node:os";
 import path from "node:path";
 import { createAppModule } from "../../../electron/core/app/app-module.js";
 import { createChatModule } from "../../../electron/core/chat/module.js";
-import { gpusFromEngineStatus } from "../../../electron/core/engine/engine-gpus.js";
-import type { DraftCandidates, ModelFileCheck } from "../../../electron/core/engine/engine-service.js";
-import { NodeEngineLauncher } from "../../../electron/core/engine/launcher.js";
-import { createEngineModule } from "../../../electron/core/engine/module.js";
+import { gpusFromEngineStatus } from "../../../electron/core/local-engine/engine-gpus.js";
+import type { DraftCandidates, ModelFileCheck } from "../../../electron/core/local-engine/engine-service.js";
+import { NodeEngineLauncher } from "../../../electron/core/local-engine/launcher.js";
+import { createEngineModule } from "../../../electron/core/local-engine/module.js";
 import { createHardwareModule } from "../../../electron/core/hardware/module.js";
 import type { CoreContext, CoreModule } from "../../../electron/core/kernel/context.js";
 import { Dispatcher, type Handlers } from "../../../electron/core/kernel/dispatcher.js";
 import { JobRegistry } from "../../../electron/core/kernel/jobs.js";
 import { createSettingsModule } from "../../../electron/core/settings/module.js";
-import { ConversationStateCache } from "../../../electron/core/state-cache/state-cache.js";
-import type { EngineService } from "../../../electron/core/engine/engine-service.js";
-import type { GenerateEvent, GenerateRequest } from "../../../electron/core/engine/engine-client.js";
+import { SavedContextCache } from "../../../electron/core/saved-context/saved-context-cache.js";
+import type { EngineService } from "../../../electron/core/local-engine/engine-service.js";
+import type { LocalGenerateEvent as GenerateEvent, LocalGenerateRequest as GenerateRequest } from "../../../electron/core/local-engine/generate-stream.js";
 import type { EventName, EventPayload } from "../../../electron/shared/contract/index.js";
 
 /** One thread: steadier than two on a shared 2-core machine (llama.cpp threads spin-wait). */
@@ -41,11 +41,13 @@ export class CoreHarness {
 
   private constructor(readonly dataDir: string) {}
 
-  /** Present when started with `stateCache`: conversations' saved contexts in the data folder. */
-  stateCache: ConversationStateCache | undefined;
+  /** Present when started with `savedContexts`: conversations' saved contexts in the data folder. */
+  savedContexts: SavedContextCache | undefined;
 
   /** `draftCandidates`: the model files a library would offer as drafts for speculative decoding. */
-  static async start(options: { checkFile?: ModelFileCheck; stateCache?: { maxBytes: number }; draftCandidates?: DraftCandidates } = {}): Promise<CoreHarness> {
+  static async start(
+    options: { checkFile?: ModelFileCheck; savedContexts?: { maxBytes: number }; draftCandidates?: DraftCandidates } = {},
+  ): Promise<CoreHarness> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "r1-engine-test-"));
     const harness = new CoreHarness(dataDir);
     const ctx: CoreContext = {
@@ -64,12 +66,12 @@ export class CoreHarness {
     const settings = createSettingsModule(ctx);
     // The engine's context default before settings existed here; tests that care pass their own.
     await settings.service.update({ contextSize: 4096 });
-    harness.stateCache = options.stateCache ? new ConversationStateCache(dataDir, options.stateCache) : undefined;
+    harness.savedContexts = options.savedContexts ? new SavedContextCache(dataDir, options.savedContexts) : undefined;
     const engine = createEngineModule(ctx, {
       settings: settings.service,
       launcher: new NodeEngineLauncher(),
       checkFile: options.checkFile,
-      stateCache: harness.stateCache,
+      savedContexts: harness.savedContexts,
       draftCandidates: options.draftCandidates,
     });
     const hardware = createHardwareModule({ modelsDir: () => dataDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) });

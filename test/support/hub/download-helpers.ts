@@ -3,7 +3,8 @@ import { createReadStream } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DownloadManager, type DownloadManagerOptions, type DownloadProgress } from "../../../electron/core/downloads/manager.js";
+import { DownloadManager, type DownloadManagerOptions } from "../../../electron/core/downloads/manager.js";
+import type { DownloadProgress } from "../../../electron/shared/contract/downloads.js";
 import type { Hub } from "./server.js";
 
 /** A manager over a data dir, pointed at a local hub, with retries fast enough for tests. */

@@ -1,11 +1,15 @@
 import { stat } from "node:fs/promises";
+import { refuseWhileBusy, type BusyActivity } from "../../shared/busy.js";
 import path from "node:path";
 import type { BackendChoice, BackendInfo, EngineStatus, KvCacheChoice, KvCacheType, LoadedModel, LoadRequest } from "../../shared/contract/engine.js";
 import { AppError } from "../kernel/errors.js";
 import { checkDraft, chooseDraft, type DraftCandidate } from "./draft-choice.js";
-import { EngineClient, type GenerateEvent, type GenerateRequest } from "./engine-client.js";
+import type { AnsweredBy } from "../../shared/contract/chat.js";
+import type { GenerationEngine } from "../generation/generation-engine.js";
+import { EngineClient } from "./engine-client.js";
+import type { LocalGenerateEvent, LocalGenerateRequest } from "./generate-stream.js";
 import type { EngineLauncher } from "./launcher.js";
-import type { ConversationStateCache } from "../state-cache/state-cache.js";
+import type { SavedContextCache } from "../saved-context/saved-context-cache.js";
 import type { ThreadChoices } from "./thread-choices.js";
 
 /** Where load defaults come from (the settings service, when the app has one). */
@@ -44,8 +48,9 @@ export type ModelFileCheck = (filePath: string) => Promise<void>;
  * What other modules (chat, the API server, the UI integration) use of the engine. One model at a
  * time, one generation at a time; the engine process restarts itself after a crash.
  */
-export class EngineService {
+export class EngineService implements GenerationEngine {
   readonly client: EngineClient;
+  readonly answeredBy: AnsweredBy = { kind: "local" };
 
   constructor(
     launcher: EngineLauncher,
@@ -54,7 +59,7 @@ export class EngineService {
     onCrash: ConstructorParameters<typeof EngineClient>[0]["onCrash"],
     private readonly planContext?: ContextPlanner,
     private readonly threadChoices?: ThreadChoices,
-    private readonly stateCache?: Pick<ConversationStateCache, "plan" | "recordSaved">,
+    private readonly savedContexts?: Pick<SavedContextCache, "plan" | "recordSaved">,
     private readonly draftCandidates?: DraftCandidates,
   ) {
     this.client = new EngineClient({ launcher, onCrash });
@@ -85,14 +90,18 @@ export class EngineService {
     Required<Pick<LoadRequest, "path" | "contextSize" | "kvCacheType" | "gpuLayers">> & LoadRequest & { draftPath: string | null; draftNamed: boolean }
   > {
     if (!path.isAbsolute(request.path)) throw new AppError("bad-request", "The model path must be absolute.");
-    const state = this.client.status().state;
-    if (state === "loading") throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
-    if (state === "generating") throw new AppError("busy", "A response is being generated; stop it before loading another model.");
+    refuseWhileBusy("load", this.busyWith());
     await this.checkFile(request.path);
     const draftPath = await this.draftFor(request);
     const draftNamed = Boolean(request.draftPath);
     const draftBytes = draftPath ? ((await stat(draftPath).catch(() => undefined))?.size ?? 0) * DRAFT_OVERHEAD : 0;
     return { ...request, ...(await this.cacheFor(request, draftBytes)), gpuLayers: request.gpuLayers ?? "auto", draftPath, draftNamed };
+  }
+
+  /** What runs now, for the busy refusals. */
+  private busyWith(): BusyActivity | null {
+    const state = this.client.status().state;
+    return state === "loading" || state === "generating" ? state : null;
   }
 
   /** The draft model: the one asked for (refused with the reason unless it fits), else the library's best when the setting is on. */
@@ -154,6 +163,7 @@ export class EngineService {
         // A draft the library offered is kept only where it measures faster; one the request named is the user's choice.
         draft: request.draftPath ? { path: request.draftPath, measure: !request.draftNamed } : undefined,
         promptLookup: this.defaults.speculativeDecoding(),
+        variantId: request.variantId ?? null,
       },
       options,
     );
@@ -162,7 +172,7 @@ export class EngineService {
   }
 
   async unload(): Promise<{ unloaded: boolean; path: string | null }> {
-    if (this.client.status().state === "generating") throw new AppError("busy", "A response is being generated; stop it before unloading the model.");
+    refuseWhileBusy("unload", this.busyWith());
     return this.client.unload();
   }
 
@@ -170,12 +180,12 @@ export class EngineService {
    * See EngineClient.generate: deltas, notices, then one `done` (also after a crash). A
    * conversation's saved context is offered to the engine and the new one recorded after it.
    */
-  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined> {
+  async *generate(request: LocalGenerateRequest, signal?: AbortSignal): AsyncGenerator<LocalGenerateEvent, void, undefined> {
     const conversationId = request.conversationId;
-    const plan = conversationId && this.stateCache ? await this.stateCache.plan(conversationId) : undefined;
+    const plan = conversationId && this.savedContexts ? await this.savedContexts.plan(conversationId) : undefined;
     for await (const event of this.client.generate(plan ? { ...request, state: plan } : request, signal)) {
       if (event.type === "done" && plan && conversationId && event.stopReason !== "error" && event.stopReason !== "crashed") {
-        void this.stateCache!.recordSaved(conversationId, plan.save).catch(() => undefined);
+        void this.savedContexts!.recordSaved(conversationId, plan.save).catch(() => undefined);
       }
       yield event;
     }

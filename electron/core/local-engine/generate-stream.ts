@@ -1,21 +1,20 @@
-import type { ChatTurn, ResolvedGenerationOptions } from "../../shared/contract/chat.js";
 import type { CrashReport } from "../../shared/contract/engine.js";
 import type { EngineResult } from "../../shared/contract/engine-protocol.js";
+import type { GenerateDone, GenerateEvent, GenerateRequest } from "../generation/generation-engine.js";
 import { crashReportOf } from "./crash-report.js";
 import type { OperationMessage } from "./engine-channel.js";
 
-export type GenerateEvent =
-  | { type: "delta"; thought: string; answer: string }
-  | { type: "notice"; message: string }
-  | ({ type: "done"; crash: CrashReport | null } & EngineResult<"generate">)
-  | { type: "done"; stopReason: "crashed" | "error"; thought: string; answer: string; metrics: null; message: string; crash: CrashReport | null };
+/** A response's end as the local engine reports it: the generation interface's, with what only a local process has. */
+export type LocalGenerateDone = GenerateDone & {
+  /** The engine process died during the response (stop reason "crashed"). */
+  crash: CrashReport | null;
+  /** Tokens that came from the conversation's saved context instead of being evaluated again. */
+  restoredStateTokens?: number | null;
+};
 
-export interface GenerateRequest {
-  conversationId?: string | null;
-  turns: ChatTurn[];
-  options: ResolvedGenerationOptions;
-  /** What a stopped run of this response wrote; generation goes on from there. */
-  continuation?: { thought: string; answer: string };
+export type LocalGenerateEvent = Exclude<GenerateEvent, GenerateDone> | LocalGenerateDone;
+
+export interface LocalGenerateRequest extends GenerateRequest {
   /** Where the conversation's saved context is read from and written to (see EngineService). */
   state?: { load: string | null; save: string | null };
 }
@@ -26,7 +25,7 @@ export interface GenerateRequest {
  * when the call failed or the engine crashed.
  */
 export class GenerateStream {
-  private readonly queue: GenerateEvent[] = [];
+  private readonly queue: LocalGenerateEvent[] = [];
   private wake: (() => void) | undefined;
   private thought = "";
   private answer = "";
@@ -61,7 +60,7 @@ export class GenerateStream {
   }
 
   /** Yields the events as they come, up to and including `done`. */
-  async *events(): AsyncGenerator<GenerateEvent, void, undefined> {
+  async *events(): AsyncGenerator<LocalGenerateEvent, void, undefined> {
     while (true) {
       if (this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
@@ -72,7 +71,7 @@ export class GenerateStream {
     }
   }
 
-  private push(event: GenerateEvent): void {
+  private push(event: LocalGenerateEvent): void {
     const last = this.queue.at(-1);
     if (event.type === "delta" && last?.type === "delta") {
       last.thought += event.thought;

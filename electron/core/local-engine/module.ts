@@ -1,5 +1,5 @@
 import type { SettingsService } from "../settings/settings-service.js";
-import type { ConversationStateCache } from "../state-cache/state-cache.js";
+import type { SavedContextCache } from "../saved-context/saved-context-cache.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { EngineService, type ContextPlanner, type DraftCandidates, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
 import type { EngineLauncher } from "./launcher.js";
@@ -15,7 +15,7 @@ export interface EngineDeps {
   /** Plans "auto" contexts (room to reason) from the fit estimator; without it "auto" is 8K. */
   planContext?: ContextPlanner;
   /** Conversations' saved contexts; without it every return to a conversation evaluates it again. */
-  stateCache?: ConversationStateCache;
+  savedContexts?: SavedContextCache;
   /** The library's model files, where speculative decoding finds a draft; without it only a draft the load names is used. */
   draftCandidates?: DraftCandidates;
 }
@@ -40,7 +40,7 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     (report) => ctx.emit("engine.crashed", report),
     deps.planContext,
     new ThreadChoices(ctx.dataDir),
-    deps.stateCache,
+    deps.savedContexts,
     deps.draftCandidates,
   );
 

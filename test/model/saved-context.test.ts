@@ -45,7 +45,7 @@ const restoredTokens = (done: object) => ("restoredStateTokens" in done ? done.r
 
 beforeAll(async () => {
   benchModel = await ensureFixture("bench-q8_0");
-  harness = await CoreHarness.start({ stateCache: { maxBytes: 2 ** 30 } });
+  harness = await CoreHarness.start({ savedContexts: { maxBytes: 2 ** 30 } });
   await harness.load({ path: benchModel, contextSize: 2048, family: "other" });
 });
 afterAll(() => harness.close());
@@ -99,7 +99,7 @@ describe("conversation state on disk", () => {
 
   it("deletes a conversation's state with the conversation", async () => {
     const file = await savedFile("a");
-    await harness.stateCache!.forget("a");
+    await harness.savedContexts!.forget("a");
     const names = await readdir(stateDir());
     expect(names).not.toContain(path.basename(file));
     expect(names).not.toContain(`${path.basename(file)}.json`);

@@ -20,7 +20,7 @@ export interface StatePlan {
  * current file per conversation, the least recently used deleted while the total is over its
  * bound, and a conversation's file deleted with the conversation.
  */
-export class ConversationStateCache {
+export class SavedContextCache {
   readonly #dir: string;
   readonly #index: JsonStateFile<Index>;
   readonly #maxBytes: number;

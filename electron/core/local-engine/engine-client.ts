@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { refuseWhileBusy, type BusyActivity } from "../../shared/busy.js";
 import type { BackendChoice, BackendInfo, EngineState, EngineStatus, KvCacheType, LoadedModel } from "../../shared/contract/engine.js";
 import type { EngineMethod, EngineParams, EngineResult } from "../../shared/contract/engine-protocol.js";
 import { AppError } from "../kernel/errors.js";
 import type { EngineChannel } from "./engine-channel.js";
 import { EngineSupervisor, type EngineSupervisorOptions } from "./engine-supervisor.js";
-import { GenerateStream, type GenerateEvent, type GenerateRequest } from "./generate-stream.js";
-
-export type { GenerateEvent, GenerateRequest } from "./generate-stream.js";
+import { GenerateStream, type LocalGenerateEvent, type LocalGenerateRequest } from "./generate-stream.js";
 
 export interface LoadParams {
   path: string;
@@ -21,6 +20,8 @@ export interface LoadParams {
   /** A draft model the core checked (same tokenizer): speculative decoding. */
   draft?: EngineParams<"load">["draft"];
   promptLookup?: boolean;
+  /** The catalog variant this file is, when the load named one; kept on the loaded model. */
+  variantId?: string | null;
 }
 
 export type EngineClientOptions = EngineSupervisorOptions;
@@ -91,8 +92,7 @@ export class EngineClient {
 
   async load(params: LoadParams, options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {}): Promise<LoadedModel> {
     const channel = await this.supervisor.start();
-    if (this.activity === "load") throw new AppError("busy", "A model is already being loaded; wait for it or cancel it first.");
-    if (this.activity === "generate") throw new AppError("busy", "A response is being generated; stop it before loading another model.");
+    refuseWhileBusy("load", this.busyWith());
     return this.loadOn(channel, params, options.signal, options.onProgress ?? (() => undefined));
   }
 
@@ -126,11 +126,10 @@ export class EngineClient {
    * consumer falls behind), `notice`s, then exactly one `done` — also when the engine crashes, with
    * the text streamed so far and stop reason "crashed".
    */
-  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent, void, undefined> {
+  async *generate(request: LocalGenerateRequest, signal?: AbortSignal): AsyncGenerator<LocalGenerateEvent, void, undefined> {
     const channel = await this.supervisor.start();
     if (!this.model) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
-    if (this.activity === "generate") throw new AppError("busy", "A response is already being generated. Wait for it or stop it first.");
-    if (this.activity === "load") throw new AppError("busy", "A model is being loaded; wait for it to finish.");
+    refuseWhileBusy("generate", this.busyWith());
 
     const opId = `gen-${randomUUID()}`;
     const stream = new GenerateStream();
@@ -176,6 +175,11 @@ export class EngineClient {
     return phase;
   }
 
+  /** What runs now, for the busy refusals. */
+  private busyWith(): BusyActivity | null {
+    return this.activity === "load" ? "loading" : this.activity === "generate" ? "generating" : null;
+  }
+
   /** A call after making sure the engine runs (waiting out a restart in progress). */
   private async callStarted<M extends EngineMethod>(method: M, params: EngineParams<M>): Promise<EngineResult<M>> {
     const channel = await this.supervisor.start();
@@ -201,7 +205,8 @@ export class EngineClient {
     try {
       // The engine unloads the previous model first, so both never sit in memory together.
       this.model = null;
-      const model = await channel.call("load", { ...params, backend, threads: params.threads ?? this.threads, opId });
+      const { variantId = null, ...engineParams } = params;
+      const model = { ...(await channel.call("load", { ...engineParams, backend, threads: params.threads ?? this.threads, opId })), variantId };
       this.model = model;
       // A reload after a crash keeps the measured thread count rather than measuring again.
       this.lastLoad = { ...params, backend, ...(model.threadsMeasurement ? { threads: model.threads, measureThreads: false } : {}) };
