@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Architecture, QuantRecipeName } from "../../../electron/core/catalog/catalog-schema.js";
 import { ggmlTypeName } from "../../../electron/core/gguf/ggml-types.js";
 import { planTensors } from "../../../electron/core/fit/tensor-plan.js";
-import { encodeGgufHeader, gguf, type GgufMetadata, type GgufTensorInfo } from "../../../electron/core/gguf/header-writer.js";
+import { encodeGgufHeader, gguf, type GgufMetadata, type GgufTensorInfo } from "../gguf/header-writer.js";
 
 /**
  * Header-only GGUF files for a catalog architecture and quantization recipe: the metadata keys and

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { MlaMoeArchitecture } from "../../../electron/core/catalog/catalog-schema.js";
-import { gguf, type GgufMetadata } from "../../../electron/core/gguf/header-writer.js";
+import { gguf, type GgufMetadata } from "../gguf/header-writer.js";
 import { writeGgufFile, type GgufTensor } from "../gguf/tensor-writer.js";
 import { R1_DISTILL_QWEN_TEMPLATE } from "../../fixtures/chat-templates.js";
 import { modelMetadata } from "../../fixtures/model-metadata.js";
