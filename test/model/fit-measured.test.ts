@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Architecture } from "../../electron/core/catalog/catalog-schema.js";
 import { deviceTotal, estimateMemory } from "../../electron/core/fit/estimate.js";
 import { readModelStructure } from "../../electron/core/fit/fit-service.js";
-import { ensureMetadataOnlyGguf } from "../../electron/core/fit/metadata-gguf.js";
+import type { ModelStructure } from "../../electron/core/fit/model-structure.js";
+import { structureFromRecipe } from "../../electron/core/fit/recipe-structure.js";
 import type { KvCacheLayout, KvCacheType } from "../../electron/shared/kv-cache.js";
 import { ensureFixture } from "../fixtures/models.js";
 import { TINY_MLA, TINY_PER_HEAD, writeTinyMlaModel } from "../support/catalog/tiny-mla-model.js";
@@ -66,15 +67,15 @@ async function insightsV2(file: string, contextSize: number): Promise<number> {
   return m.cpuRam + c.cpuRam;
 }
 
-const CASES: { name: string; file: () => Promise<string>; structureFrom?: () => Promise<string>; contexts: number[]; kvCacheType?: KvCacheType }[] = [
+const CASES: { name: string; file: () => Promise<string>; fromCatalog?: () => ModelStructure; contexts: number[]; kvCacheType?: KvCacheType }[] = [
   { name: "scripted-r1", file: () => ensureFixture("scripted-r1"), contexts: [2048, 8192] },
   { name: "bench-q8_0", file: () => ensureFixture("bench-q8_0"), contexts: [512, 4096] },
   { name: "bench-f16", file: () => ensureFixture("bench-f16"), contexts: [4096] },
   {
-    // The catalog path: the estimate from a metadata-only file generated from the shape alone.
+    // The catalog path: the estimate from the shape and quantization recipe alone.
     name: "bench-q8_0 (from catalog numbers)",
     file: () => ensureFixture("bench-q8_0"),
-    structureFrom: () => ensureMetadataOnlyGguf(dir, "bench", BENCH_ARCH, "bench", "Q8_0"),
+    fromCatalog: () => structureFromRecipe(BENCH_ARCH, "Q8_0"),
     contexts: [4096],
   },
   // Quantized caches with flash attention, as room to reason loads them.
@@ -99,7 +100,7 @@ const CASES: { name: string; file: () => Promise<string>; structureFrom?: () => 
   {
     name: "tiny deepseek2 (from catalog numbers)",
     file: () => writeTinyMlaModel(path.join(dir, "mla")),
-    structureFrom: () => ensureMetadataOnlyGguf(dir, "tiny-mla", TINY_MLA, "tiny-mla", "F16"),
+    fromCatalog: () => structureFromRecipe(TINY_MLA, "F16"),
     contexts: [4096],
   },
 ];
@@ -109,7 +110,7 @@ describe("memory estimate against llama.cpp after loading", () => {
     for (const contextSize of c.contexts) {
       it(`${c.name} at context ${contextSize}: within 15 %`, async (test) => {
         const file = await c.file();
-        const structure = await readModelStructure(c.structureFrom ? await c.structureFrom() : file);
+        const structure = c.fromCatalog ? c.fromCatalog() : await readModelStructure(file);
         const estimated = estimateMemory(structure, { contextSize, gpuLayers: 0, kvCacheType: c.kvCacheType });
         const estimate = deviceTotal(estimated.cpu);
         const measurement = measure(file, contextSize, c.kvCacheType ? estimated.kvCache : undefined);

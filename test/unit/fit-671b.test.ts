@@ -1,12 +1,15 @@
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readGgufHeader } from "../../electron/core/gguf/reader.js";
-import { ensureMetadataOnlyGguf } from "../../electron/core/fit/metadata-gguf.js";
 import { profileFromCustom } from "../../electron/core/hardware/presets.js";
 import { catalogAndFit, fitOne, GiB, preset } from "../support/catalog/fit-helpers.js";
+import { writeRecipeHeader } from "../support/catalog/recipe-header.js";
 
-const { catalog, fit, cacheDir } = catalogAndFit();
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const { catalog, fit } = catalogAndFit();
+const headerDir = mkdtempSync(path.join(os.tmpdir(), "r1-fit-671b-"));
+afterAll(() => rmSync(headerDir, { recursive: true, force: true }));
 
 const MiB = 1024 ** 2;
 /** 1 × H100 80 GB + 192 GB RAM, typed into the planner (80 GiB and 192 GiB, as sold). */
@@ -18,7 +21,8 @@ const h100Workstation = profileFromCustom({
 
 async function headerOf(modelId: string, quant: string) {
   const model = catalog.models.find((m) => m.id === modelId)!;
-  const file = await ensureMetadataOnlyGguf(cacheDir, model.id, model.architecture, model.name, model.variants.find((v) => v.quant === quant)!.quant);
+  // The header a real file of this recipe carries (the estimate itself is built from the recipe).
+  const file = await writeRecipeHeader(headerDir, model.architecture, model.id, model.variants.find((v) => v.quant === quant)!.quant);
   const { metadata, tensors } = await readGgufHeader(file);
   return { key: (name: string) => metadata.get(`deepseek2.${name}`)?.value, tensors: tensors.map((t) => t.name) };
 }

@@ -1,10 +1,8 @@
-import { rmSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chooseContext } from "../../electron/core/fit/context-choice.js";
 import { catalogAndFit, fitOne, GiB, preset } from "../support/catalog/fit-helpers.js";
 
-const { catalog, fit, cacheDir } = catalogAndFit();
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const { catalog, fit } = catalogAndFit();
 
 const structureOf = async (variantId: string) => {
   const model = catalog.models.find((m) => m.variants.some((v) => v.id === variantId))!;

@@ -45,14 +45,14 @@ describe("refining the estimate from the real file", () => {
     const file = await ensureFixture("scripted-r1");
     const noDisk = profileFromCustom({ ramGB: 8, diskFreeGB: 1 });
 
-    const before = new FitService({ cacheDir: dir });
+    const before = new FitService();
     const [guess] = await before.evaluate([guessed], 2048, noDisk);
     expect(guess!.structureFrom).toBe("catalog");
     expect(guess!.verdict).toBe("no-disk");
     expect(guess!.plan.totalLayers).toBe(3);
 
     let local: string | null = null;
-    const service = new FitService({ cacheDir: dir, localFileOf: async () => local });
+    const service = new FitService({ localFileOf: async () => local });
     await service.evaluate([guessed], 2048, noDisk);
     local = file;
     service.forget("scripted-r1.q8_0");
@@ -64,7 +64,7 @@ describe("refining the estimate from the real file", () => {
   });
 
   it("replaces the speed estimate once a model has run on this machine", async () => {
-    const service = new FitService({ cacheDir: dir, measuredSpeedFile: path.join(dir, "speeds.json") });
+    const service = new FitService({ measuredSpeedFile: path.join(dir, "speeds.json") });
     const here = profileFromHardware(await probeHardware({ modelsDir: dir }));
     const [estimated] = await service.evaluate([guessed], 2048, here);
     expect(estimated!.speed.basis).toBe("estimate");
@@ -73,7 +73,7 @@ describe("refining the estimate from the real file", () => {
     const [measured] = await service.evaluate([guessed], 2048, here);
     expect(measured!.speed).toEqual({ tokensPerSecond: 812.3, basis: "measured", note: "Measured on this computer." });
     // Persisted: a new service (next app start) still knows it, but a planner preset keeps estimating.
-    const later = new FitService({ cacheDir: dir, measuredSpeedFile: path.join(dir, "speeds.json") });
+    const later = new FitService({ measuredSpeedFile: path.join(dir, "speeds.json") });
     expect((await later.evaluate([guessed], 2048, here))[0]!.speed.basis).toBe("measured");
     expect((await later.evaluate([guessed], 2048, profileFromCustom({ ramGB: 8 })))[0]!.speed.basis).toBe("estimate");
   });
@@ -91,7 +91,7 @@ describe("an extra catalog entry for a generated model", () => {
     const { models, problems } = loadCatalog({ extraPaths: [catalogPath] });
     expect(problems).toEqual([]);
     const model = models.find((m) => m.id === "scripted-r1")!;
-    const service = new FitService({ cacheDir: dir });
+    const service = new FitService();
     const [fromCatalog] = await service.evaluate([model], 4096, profileFromCustom({ ramGB: 8 }));
     const fromFile = (await readModelStructure(modelFile)).totalBytes;
     // Within the qwen2 attention biases the catalog shape adds (3 × 64 floats).

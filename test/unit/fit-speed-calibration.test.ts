@@ -1,12 +1,10 @@
-import { rmSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { estimateMemory } from "../../electron/core/fit/estimate.js";
 import { estimateSpeed } from "../../electron/core/fit/plan.js";
 import { profileFromCustom } from "../../electron/core/hardware/presets.js";
 import { catalogAndFit } from "../support/catalog/fit-helpers.js";
 
-const { catalog, fit, cacheDir } = catalogAndFit();
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const { catalog, fit } = catalogAndFit();
 
 /** An H100 80 GB (80 GiB, as sold) typed into the planner: SXM, 3,350 GB/s. */
 const h100 = { vramGB: 80 * 1.073741824, name: "NVIDIA H100 80GB HBM3" };

@@ -1,10 +1,8 @@
-import { rmSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { profileFromCustom } from "../../electron/core/hardware/presets.js";
 import { catalogAndFit, fitOne, gbFigure, GiB, preset } from "../support/catalog/fit-helpers.js";
 
-const { catalog, fit, cacheDir } = catalogAndFit();
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const { catalog, fit } = catalogAndFit();
 
 type Case = {
   variant: string;

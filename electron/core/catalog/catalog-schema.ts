@@ -3,7 +3,7 @@ import { Benchmarks as ContractBenchmarks } from "../../shared/contract/catalog.
 
 /**
  * The catalog file's shape (resources/catalog/catalog.json and any extra catalog file).
- * Architecture numbers are what the fit estimator builds its metadata-only GGUF files from.
+ * Architecture numbers are what the fit estimator builds a model's structure from until its file is here.
  */
 export const DenseArchitecture = z
   .object({
@@ -60,7 +60,7 @@ export type Architecture = z.infer<typeof Architecture>;
 export type DenseArchitecture = z.infer<typeof DenseArchitecture>;
 export type MlaMoeArchitecture = z.infer<typeof MlaMoeArchitecture>;
 
-/** Quantization recipes the metadata-only file generator knows (see electron/core/fit/quant-recipes.ts). */
+/** Quantization recipes the fit estimator knows (see electron/core/fit/quant-recipes.ts). */
 export const QuantRecipeName = z.enum(["F32", "F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "UD-IQ1_S", "UD-IQ1_M", "UD-IQ2_XXS", "UD-Q2_K_XL"]);
 export type QuantRecipeName = z.infer<typeof QuantRecipeName>;
 

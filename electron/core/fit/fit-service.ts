@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { MachineProfile, VariantFit } from "../../shared/contract/catalog.js";
@@ -7,10 +6,9 @@ import type { CatalogVariant } from "../catalog/catalog-schema.js";
 import type { LoadedModel } from "../catalog/load-catalog.js";
 import { readGgufHeaderOffThread } from "../gguf/read-off-thread.js";
 import { parseSplitFileName } from "../gguf/split-names.js";
-import { writeFileAtomic } from "../kernel/atomic-file.js";
 import { JsonStateFile } from "../kernel/state-file.js";
-import { ensureMetadataOnlyGguf } from "./metadata-gguf.js";
 import { matchFileSize, structureFromGguf, type ModelStructure } from "./model-structure.js";
+import { structureFromRecipe } from "./recipe-structure.js";
 import { chooseContext, type ContextChoice } from "./context-choice.js";
 import { planFit } from "./plan.js";
 
@@ -22,32 +20,10 @@ export async function readModelStructure(file: string): Promise<ModelStructure> 
   return structureFromGguf({ metadata: headers[0]!.metadata, tensors: headers.flatMap((header) => header.tensors) });
 }
 
-/**
- * The structure of a generated metadata-only file, kept as JSON beside it: parsing a 671B header
- * takes tens of milliseconds, reading its summary well under one. The file name already changes
- * with its content, so the summary never goes stale.
- */
-async function readCachedStructure(file: string): Promise<ModelStructure> {
-  const summary = `${file}.structure.json`;
-  try {
-    const cached = JSON.parse(await readFile(summary, "utf8")) as ModelStructure & { version?: number };
-    if (cached.version === STRUCTURE_VERSION) return cached;
-  } catch {
-    // Not summarised yet.
-  }
-  const structure = await readModelStructure(file);
-  await writeFileAtomic(summary, JSON.stringify({ ...structure, version: STRUCTURE_VERSION }), 0o644);
-  return structure;
-}
 /** Tokens per second per catalog variant, as generations on this machine measured them. */
 const MeasuredSpeeds = z.record(z.string(), z.number().positive());
 
-/** Bump when ModelStructure changes shape. */
-const STRUCTURE_VERSION = 2;
-
 export interface FitServiceOptions {
-  /** Where metadata-only files are cached (under the data dir). */
-  cacheDir: string;
   /** Persisted measured speeds (tokens/s per variant on this machine). */
   measuredSpeedFile?: string;
   /** The downloaded file of a variant, when there is one. */
@@ -56,15 +32,15 @@ export interface FitServiceOptions {
 
 /**
  * Evaluates catalog variants against a machine. Each variant's structure comes from its real
- * file's header once downloaded, else from a metadata-only file generated from the catalog; both
- * are parsed once and kept, so moving the context slider only re-runs arithmetic.
+ * file's header once downloaded, else from the catalog's architecture and quantization recipe; it
+ * is built once and kept, so moving the context slider only re-runs arithmetic.
  */
 export class FitService {
   private readonly structures = new Map<string, Promise<{ structure: ModelStructure; from: "file" | "catalog" }>>();
   private measured: Record<string, number> | undefined;
   readonly #measuredFile: JsonStateFile<Record<string, number>> | undefined;
 
-  constructor(private readonly options: FitServiceOptions) {
+  constructor(private readonly options: FitServiceOptions = {}) {
     this.#measuredFile = options.measuredSpeedFile ? new JsonStateFile(options.measuredSpeedFile, MeasuredSpeeds, { indent: 2 }) : undefined;
   }
 
@@ -86,9 +62,8 @@ export class FitService {
             // A partial or damaged download: fall back to the catalog's description.
           }
         }
-        const file = await ensureMetadataOnlyGguf(this.options.cacheDir, model.id, model.architecture, model.name, variant.quant);
         const published = variant.files.reduce((a, f) => a + f.sizeBytes, 0);
-        return { structure: matchFileSize(await readCachedStructure(file), published), from: "catalog" as const };
+        return { structure: matchFileSize(structureFromRecipe(model.architecture, variant.quant), published), from: "catalog" as const };
       })();
       cached.catch(() => this.structures.delete(variant.id));
       this.structures.set(variant.id, cached);

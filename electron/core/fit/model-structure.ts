@@ -2,8 +2,8 @@ import type { GgufReadValue } from "../gguf/reader.js";
 import { tensorBytes } from "./ggml-types.js";
 
 /**
- * What the estimator needs to know about a model, read from a GGUF header (a real file's or a
- * metadata-only one generated from the catalog): per-block weight bytes and the attention shape.
+ * What the estimator needs to know about a model, read from a real file's GGUF header or built from
+ * a catalog recipe (recipe-structure.ts): per-block weight bytes and the attention shape.
  */
 export interface ModelStructure {
   arch: string;
@@ -39,38 +39,33 @@ export interface ModelStructure {
   activeParameters: number;
 }
 
-const num = (v: unknown): number | undefined => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined);
+/** What a tensor table decides: weight bytes per block and in total, and the parameter counts. */
+type TensorFigures = "blockBytes" | "blockActiveBytes" | "inputBytes" | "outputBytes" | "totalBytes" | "parameters" | "activeParameters";
 
-/** The parts of a GGUF header the estimator reads: metadata and the tensor table (all parts of a split model). */
-export interface GgufLayout {
-  metadata: ReadonlyMap<string, GgufReadValue>;
-  tensors: readonly { name: string; dims: readonly number[]; typeId: number }[];
+/** The layer and attention shape: stated by a header's metadata, or by a catalog architecture. */
+export type ModelShape = Omit<ModelStructure, TensorFigures>;
+
+/** One entry of a tensor table: a header's, or the catalog's tensor plan (ggml dimension order). */
+export interface TensorEntry {
+  name: string;
+  dims: readonly number[];
+  typeId: number;
 }
 
-export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStructure {
-  const arch = String(metadata.get("general.architecture")?.value ?? "unknown");
-  const key = (name: string) => num(metadata.get(`${arch}.${name}`)?.value);
-  const heads = key("attention.head_count") ?? 0;
-  const embedding = key("embedding_length") ?? 0;
-  const kvHeads = key("attention.head_count_kv") ?? heads;
-  const headDim = heads > 0 ? embedding / heads : 0;
-  const mla = key("attention.key_length_mla") !== undefined && key("attention.value_length_mla") !== undefined;
-  const experts = key("expert_count") ?? 0;
-  const activeExperts = key("expert_used_count") ?? 0;
-  const tokens = metadata.get("tokenizer.ggml.tokens")?.value;
-  const keyLength = key("attention.key_length") ?? headDim;
-  const valueLength = key("attention.value_length") ?? headDim;
-
-  let blocks = key("block_count") ?? 0;
+/**
+ * Adds the tensor table's weights to a shape. `blocks` grows to the highest block a tensor names
+ * (a header's block_count is trusted only as a floor).
+ */
+export function weighTensors(shape: ModelShape, tensors: readonly TensorEntry[]): ModelStructure {
+  let blocks = shape.blocks;
   const blockBytes: number[] = [];
   const blockActiveBytes: number[] = [];
   let inputBytes = 0;
   let outputBytes = 0;
   let hasOutput = false;
-  let embeddingRows: number | undefined;
   let parameters = 0;
   let activeParameters = 0;
-  const expertShare = experts > 0 ? activeExperts / experts : 1;
+  const expertShare = shape.experts > 0 ? shape.activeExperts / shape.experts : 1;
   for (const t of tensors) {
     const bytes = tensorBytes(t.typeId, t.dims);
     const elements = t.dims.reduce((p, d) => p * d, 1);
@@ -85,7 +80,6 @@ export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStruc
       blockActiveBytes[i] = (blockActiveBytes[i] ?? 0) + (isExperts ? bytes * expertShare : bytes);
     } else if (t.name.startsWith("token_embd")) {
       inputBytes += bytes;
-      if (t.name === "token_embd.weight") embeddingRows = t.dims[1] ?? 0;
     } else {
       if (t.name === "output.weight") hasOutput = true;
       outputBytes += bytes;
@@ -98,29 +92,43 @@ export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStruc
     blockActiveBytes[i] ??= 0;
   }
   const totalBytes = inputBytes + outputBytes + blockBytes.reduce((a, b) => a + b, 0) - (hasOutput ? 0 : inputBytes);
-  return {
+  return { ...shape, blocks, blockBytes, blockActiveBytes, inputBytes, outputBytes, totalBytes, parameters, activeParameters };
+}
+
+const num = (v: unknown): number | undefined => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined);
+
+/** The parts of a GGUF header the estimator reads: metadata and the tensor table (all parts of a split model). */
+export interface GgufLayout {
+  metadata: ReadonlyMap<string, GgufReadValue>;
+  tensors: readonly TensorEntry[];
+}
+
+/** A real file's structure, from its header. */
+export function structureFromGguf({ metadata, tensors }: GgufLayout): ModelStructure {
+  const arch = String(metadata.get("general.architecture")?.value ?? "unknown");
+  const key = (name: string) => num(metadata.get(`${arch}.${name}`)?.value);
+  const heads = key("attention.head_count") ?? 0;
+  const embedding = key("embedding_length") ?? 0;
+  const headDim = heads > 0 ? embedding / heads : 0;
+  const tokens = metadata.get("tokenizer.ggml.tokens")?.value;
+  const embeddingRows = tensors.find((t) => t.name === "token_embd.weight")?.dims[1];
+  const shape: ModelShape = {
     arch,
-    blocks,
+    blocks: key("block_count") ?? 0,
     embedding,
     heads,
-    kvHeads,
-    keyLength,
-    valueLength,
-    mla,
+    kvHeads: key("attention.head_count_kv") ?? heads,
+    keyLength: key("attention.key_length") ?? headDim,
+    valueLength: key("attention.value_length") ?? headDim,
+    mla: key("attention.key_length_mla") !== undefined && key("attention.value_length_mla") !== undefined,
     ffn: key("feed_forward_length") ?? 0,
     expertFfn: key("expert_feed_forward_length") ?? 0,
     vocab: key("vocab_size") ?? (Array.isArray(tokens) ? tokens.length : undefined) ?? embeddingRows ?? 0,
     contextLength: key("context_length") ?? 0,
-    experts,
-    activeExperts,
-    blockBytes,
-    blockActiveBytes,
-    inputBytes,
-    outputBytes,
-    totalBytes,
-    parameters,
-    activeParameters,
+    experts: key("expert_count") ?? 0,
+    activeExperts: key("expert_used_count") ?? 0,
   };
+  return weighTensors(shape, tensors);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { MachineProfile, UseCase } from "../../shared/contract/catalog.js";
 import type { KvCacheChoice } from "../../shared/contract/engine.js";
@@ -32,8 +33,9 @@ export interface FitDeps {
 
 /** The fit estimator: what runs on this machine (or a planned one), how fast, and what to pick. */
 export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModule<FitEstimatorService> {
+  // Older versions kept generated GGUF headers here; estimates now come from the recipe directly.
+  void rm(path.join(ctx.dataDir, "cache", "fit-metadata"), { recursive: true, force: true }).catch(() => undefined);
   const fit = new FitService({
-    cacheDir: path.join(ctx.dataDir, "cache", "fit-metadata"),
     measuredSpeedFile: path.join(ctx.dataDir, "catalog", "measured-speed.json"),
     localFileOf: async (variantId) => {
       const entry = (await deps.library.list()).find((m) => m.variantId === variantId && !m.missing);

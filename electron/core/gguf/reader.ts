@@ -2,8 +2,7 @@
 // every count and length is checked against sane limits and the bytes actually present, and any
 // problem becomes a GgufReadError with a reason a person can read.
 import { open } from "node:fs/promises";
-import { GGUF_DEFAULT_ALIGNMENT, GGUF_VALUE_TYPE } from "./header-writer.js";
-import type { GgufScalar } from "./header-writer.js";
+import { GGUF_DEFAULT_ALIGNMENT, GGUF_VALUE_TYPE, type GgufScalar } from "./gguf-format.js";
 
 export type GgufReadProblem = "unreadable" | "not-gguf" | "unsupported-version" | "truncated" | "corrupt-header";
 

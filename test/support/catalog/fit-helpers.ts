@@ -1,15 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { MachineProfile, VariantFit } from "../../../electron/shared/contract/catalog.js";
 import { loadCatalog, type LoadedCatalog } from "../../../electron/core/catalog/load-catalog.js";
 import { FitService } from "../../../electron/core/fit/fit-service.js";
 import { presetById } from "../../../electron/core/hardware/presets.js";
 
-/** The built-in catalog and a fit service caching its metadata-only files in a temp folder. */
-export function catalogAndFit(): { catalog: LoadedCatalog; fit: FitService; cacheDir: string } {
-  const cacheDir = mkdtempSync(path.join(os.tmpdir(), "r1-fit-"));
-  return { catalog: loadCatalog({}), fit: new FitService({ cacheDir }), cacheDir };
+/** The built-in catalog and a fit service estimating from it. */
+export function catalogAndFit(): { catalog: LoadedCatalog; fit: FitService } {
+  return { catalog: loadCatalog({}), fit: new FitService() };
 }
 
 export function preset(id: string): MachineProfile {

@@ -1,18 +1,18 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { MlaMoeArchitecture } from "../../../electron/core/catalog/catalog-schema.js";
-import { gguf, type GgufMetadata } from "../../../electron/core/gguf/header-writer.js";
+import { gguf, type GgufMetadata } from "../gguf/header-writer.js";
 import { writeGgufFile, type GgufTensor } from "../gguf/tensor-writer.js";
 import { R1_DISTILL_QWEN_TEMPLATE } from "../../fixtures/chat-templates.js";
 import { modelMetadata } from "../../fixtures/model-metadata.js";
 import { buildVocabulary } from "../../fixtures/vocabulary.js";
-import { metadataOnlyGguf } from "../../../electron/core/fit/metadata-gguf.js";
+import { recipeHeader } from "./recipe-header.js";
 import { readGgufFileInfo } from "node-llama-cpp";
 
 /**
  * A tiny DeepSeek-V3-shaped model (deepseek2 architecture: MLA attention, one dense block then a
  * mixture of experts), in F16, to check the estimator's MLA cache against what llama.cpp allocates.
- * Its tensors and metadata are those the metadata-only generator writes for the 671B, at toy size.
+ * Its tensors and metadata are those a catalog recipe header states for the 671B, at toy size.
  */
 export const TINY_MLA: MlaMoeArchitecture = {
   type: "mla-moe",
@@ -43,7 +43,7 @@ export async function writeTinyMlaModel(dir: string, shape: MlaMoeArchitecture =
   await mkdir(dir, { recursive: true });
   const vocabulary = buildVocabulary([]);
   if (vocabulary.tokens.length !== shape.vocab) throw new Error(`vocabulary has ${vocabulary.tokens.length} tokens`);
-  // The tokenizer keys of the generated fixtures, and the architecture keys the catalog generator writes.
+  // The tokenizer keys of the generated fixtures, and the architecture keys a catalog recipe header states.
   const tokenizer = Object.fromEntries(
     Object.entries(
       modelMetadata({
@@ -94,10 +94,10 @@ export async function writeTinyMlaModel(dir: string, shape: MlaMoeArchitecture =
   return file;
 }
 
-/** The metadata-only file the catalog path generates for this shape (F16 recipe). */
+/** The header a catalog entry of this shape describes (F16 recipe). */
 async function writeHeader(dir: string, shape: MlaMoeArchitecture): Promise<string> {
   const { writeFile } = await import("node:fs/promises");
   const file = path.join(dir, `tiny-mla.${shape.attentionCache}.header.gguf`);
-  await writeFile(file, metadataOnlyGguf(shape, "tiny-mla", "F16"));
+  await writeFile(file, recipeHeader(shape, "tiny-mla", "F16"));
   return file;
 }

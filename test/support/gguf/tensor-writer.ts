@@ -1,4 +1,4 @@
-// Whole GGUF v3 files for tests and fixtures: the product's header encoder followed by tensor data
+// Whole GGUF v3 files for tests and fixtures: the header encoder (header-writer.ts) followed by tensor data
 // in F32 / F16 / Q8_0, streamed to disk, with knobs for writing deliberately broken files.
 import {
   GGUF_MAGIC,
@@ -9,7 +9,7 @@ import {
   placeTensors,
   type GgufMetadata,
   type GgufTensorInfo,
-} from "../../../electron/core/gguf/header-writer.js";
+} from "./header-writer.js";
 import { writeThroughSink, type FileSink } from "./file-sink.js";
 import { tensorEncoderFor, type GgufWritableTensorType } from "./quant-encoders.js";
 
@@ -86,7 +86,7 @@ export async function writeGgufFile(
   });
 }
 
-/** Writes a metadata-only GGUF file (see encodeGgufHeader in the product). */
+/** Writes a metadata-only GGUF file (see encodeGgufHeader in header-writer.ts). */
 export async function writeGgufHeaderOnlyFile(
   path: string,
   contents: { readonly metadata: GgufMetadata; readonly tensors: readonly GgufTensorInfo[] },

@@ -1,17 +1,15 @@
-import { createHash } from "node:crypto";
-import { stat } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Architecture, QuantRecipeName } from "../catalog/catalog-schema.js";
-import { ggmlTypeName } from "../gguf/ggml-types.js";
+import type { Architecture, QuantRecipeName } from "../../../electron/core/catalog/catalog-schema.js";
+import { ggmlTypeName } from "../../../electron/core/gguf/ggml-types.js";
+import { planTensors } from "../../../electron/core/fit/tensor-plan.js";
 import { encodeGgufHeader, gguf, type GgufMetadata, type GgufTensorInfo } from "../gguf/header-writer.js";
-import { writeFileAtomic } from "../kernel/atomic-file.js";
-import { planTensors } from "./tensor-plan.js";
 
 /**
- * Metadata-only GGUF files: the header and tensor table a real model file of this architecture and
- * quantization would carry, with no weights (written with the project's GGUF writer). The estimator
- * reads them like any GGUF header, so one code path serves a downloaded model and a model known
- * only from the catalog.
+ * Header-only GGUF files for a catalog architecture and quantization recipe: the metadata keys and
+ * tensor table a real model file of that shape carries, with no weights. The product builds its
+ * estimate from the recipe directly (electron/core/fit/recipe-structure.ts); tests read these
+ * through the product's GGUF reader, or node-llama-cpp's, to check the two agree.
  */
 
 function architectureMetadata(a: Architecture, name: string, recipe: QuantRecipeName): GgufMetadata {
@@ -71,34 +69,15 @@ function architectureMetadata(a: Architecture, name: string, recipe: QuantRecipe
   };
 }
 
-/** Bump when the generator's output changes, so cached files are rebuilt. */
-const GENERATOR_VERSION = 4;
-
-/** The metadata-only GGUF bytes for a catalog architecture and quantization recipe. */
-export function metadataOnlyGguf(architecture: Architecture, name: string, recipe: QuantRecipeName): Buffer {
-  const tensors: GgufTensorInfo[] = planTensors(architecture, recipe).map((t) => ({
-    name: t.name,
-    dims: t.dimensions,
-    type: ggmlTypeName(t.typeId)!,
-  }));
+/** The header bytes for a catalog architecture and quantization recipe. */
+export function recipeHeader(architecture: Architecture, name: string, recipe: QuantRecipeName): Buffer {
+  const tensors: GgufTensorInfo[] = planTensors(architecture, recipe).map((t) => ({ name: t.name, dims: t.dims, type: ggmlTypeName(t.typeId)! }));
   return encodeGgufHeader(architectureMetadata(architecture, name, recipe), tensors);
 }
 
-/**
- * Writes (once) and returns the path of the metadata-only file under `cacheDir`. The name carries a
- * hash of everything the content depends on, so a changed catalog entry gets a new file.
- */
-export async function ensureMetadataOnlyGguf(
-  cacheDir: string,
-  modelId: string,
-  architecture: Architecture,
-  name: string,
-  recipe: QuantRecipeName,
-): Promise<string> {
-  const key = createHash("sha256").update(JSON.stringify({ GENERATOR_VERSION, architecture, recipe, name })).digest("hex").slice(0, 12);
-  const file = path.join(cacheDir, `${modelId}.${recipe}.${key}.gguf`);
-  const existing = await stat(file).catch(() => undefined);
-  if (existing?.isFile()) return file;
-  await writeFileAtomic(file, metadataOnlyGguf(architecture, name, recipe), 0o644);
+/** Writes the header to `<dir>/<name>.<recipe>.gguf` and returns that path. */
+export async function writeRecipeHeader(dir: string, architecture: Architecture, name: string, recipe: QuantRecipeName): Promise<string> {
+  const file = path.join(dir, `${name}.${recipe}.gguf`);
+  await writeFile(file, recipeHeader(architecture, name, recipe));
   return file;
 }

@@ -1,36 +1,18 @@
 // Encodes a GGUF v3 header: typed metadata and the tensor-info table, padded to the alignment.
-// The product writes header-only files for the fit estimator; tests build whole files on top of it
-// (test/support/gguf/tensor-writer.ts). Format: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
-import { ggmlTypeId, tensorByteSize } from "./ggml-types.js";
-import type { GgmlTypeName } from "./ggml-types.js";
+// Tests build whole files on top of it (tensor-writer.ts) and header-only files from catalog
+// recipes (../catalog/recipe-header.ts). Format: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
+import { ggmlTypeId, tensorByteSize } from "../../../electron/core/gguf/ggml-types.js";
+import type { GgmlTypeName } from "../../../electron/core/gguf/ggml-types.js";
+import { GGUF_DEFAULT_ALIGNMENT, GGUF_VALUE_TYPE, type GgufScalar } from "../../../electron/core/gguf/gguf-format.js";
 
 export const GGUF_MAGIC = "GGUF";
 export const GGUF_VERSION = 3;
-export const GGUF_DEFAULT_ALIGNMENT = 32;
 
 // ---------------------------------------------------------------- metadata values
-
-/** GGUF metadata value type ids, as the format numbers them. */
-export const GGUF_VALUE_TYPE = {
-  u8: 0,
-  i8: 1,
-  u16: 2,
-  i16: 3,
-  u32: 4,
-  i32: 5,
-  f32: 6,
-  bool: 7,
-  string: 8,
-  array: 9,
-  u64: 10,
-  i64: 11,
-  f64: 12,
-} as const;
 
 export type GgufNumberType = "u8" | "i8" | "u16" | "i16" | "u32" | "i32" | "f32" | "f64";
 export type GgufBigIntType = "u64" | "i64";
 export type GgufScalarType = GgufNumberType | GgufBigIntType | "bool" | "string";
-export type GgufScalar = number | bigint | boolean | string;
 
 export type GgufMetadataValue =
   | { readonly type: GgufNumberType; readonly value: number }
