@@ -41,6 +41,36 @@ export const CORE_TIERS = {
   },
 };
 
+/**
+ * Imports no declaration may allow: chat, the local API and the remote engine generate through the
+ * generation interface (core/generation), never through the local engine behind it.
+ */
+export const CORE_NEVER = {
+  chat: ["local-engine"],
+  api: ["local-engine"],
+  remote: ["local-engine"],
+};
+
+/** A chain of declared capability dependencies that comes back to where it started (["a", "b", "a"]), or null. */
+export function findTierCycle(capabilities = CORE_TIERS.capabilities) {
+  const done = new Set();
+  const visit = (name, trail) => {
+    if (trail.includes(name)) return [...trail.slice(trail.indexOf(name)), name];
+    if (done.has(name)) return null;
+    for (const next of capabilities[name] ?? []) {
+      const cycle = visit(next, [...trail, name]);
+      if (cycle) return cycle;
+    }
+    done.add(name);
+    return null;
+  };
+  for (const name of Object.keys(capabilities)) {
+    const cycle = visit(name, []);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
 /** The core folder a path is in ("kernel", "catalog", …), "" for a file at the core's root. */
 function coreFolderOf(file, layerRoot) {
   const rel = path.relative(path.join(layerRoot, "electron/core"), file).split(path.sep);
@@ -72,6 +102,7 @@ export function checkCoreImport(fromFile, target, layerRoot = root) {
       : `the core's bottom tier (${from}) may not import ${toTier === "composition" ? "the composition tier" : `the ${to} capability`}`;
   if (toTier === "bottom") return undefined;
   if (toTier === "composition") return `the ${from} capability may not import the composition tier`;
+  if (CORE_NEVER[from]?.includes(to)) return `the ${from} capability may never import ${to}: it generates through the interface in core/generation`;
   const declared = CORE_TIERS.capabilities[from];
   return declared.includes(to) ? undefined : `the ${from} capability may not import ${to} (its declared dependencies: ${declared.join(", ") || "none"})`;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadCatalog, type LoadedModel } from "../../electron/core/catalog/load-catalog.js";
+import { loadCatalog, type CatalogEntry } from "../../electron/core/catalog/load-catalog.js";
 import { FitService, readModelStructure } from "../../electron/core/fit/fit-service.js";
 import { probeHardware } from "../../electron/core/hardware/probe.js";
 import { profileFromCustom, profileFromHardware } from "../../electron/core/hardware/presets.js";
@@ -13,7 +13,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "r1-fit-refine-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A catalog entry for the scripted fixture whose numbers are only a guess (two blocks, not one). */
-const guessed: LoadedModel = {
+const guessed: CatalogEntry = {
   id: "scripted-r1",
   name: "Scripted R1",
   description: "",

@@ -2,7 +2,7 @@ import path from "node:path";
 import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 import { describe, expect, it } from "vitest";
-import layering from "../../build/lint/layering.js";
+import layering, { CORE_NEVER, CORE_TIERS, checkCoreImport, findTierCycle } from "../../build/lint/layering.js";
 
 // The fixture tree mirrors the app's layout under test/fixtures/lint, outside the app tree.
 const fixtureRoot = path.resolve(import.meta.dirname, "../fixtures/lint");
@@ -45,6 +45,7 @@ describe("the layering rule", () => {
     ["electron/core/catalog/imports-composition.ts", /the catalog capability may not import the composition tier/],
     ["electron/core/catalog/imports-undeclared.ts", /the catalog capability may not import fit \(its declared dependencies: settings, hub\)/],
     ["electron/core/loose-file.ts", /files at the root of electron\/core belong in a tier folder/],
+    ["electron/core/chat/imports-local-engine.ts", /the chat capability may never import local-engine: it generates through the interface in core\/generation/],
   ])("fails lint on the import across the core's tiers in %s", async (file, message) => {
     const messages = await lint(file);
     expect(messages).toHaveLength(1);
@@ -53,7 +54,23 @@ describe("the layering rule", () => {
 
   it("accepts an allowed import", async () => {
     expect(await lint("electron/core/fit/allowed.ts")).toEqual([]);
+    expect(await lint("electron/core/chat/allowed.ts")).toEqual([]);
     expect(await lint("renderer/allowed.ts")).toEqual([]);
     expect(await lint("electron/shared/contract/index.ts")).toEqual([]);
+  });
+
+  it("keeps the core's declared dependencies free of cycles, and finds one where there is", () => {
+    expect(findTierCycle(CORE_TIERS.capabilities)).toBeNull();
+    expect(findTierCycle({ a: ["b"], b: ["c"], c: ["a"], d: [] })).toEqual(["a", "b", "c", "a"]);
+  });
+
+  it("never lets chat, the API or remote reach the local engine, even if one declared it", () => {
+    for (const [from, never] of Object.entries(CORE_NEVER)) {
+      for (const to of never) {
+        expect(CORE_TIERS.capabilities[from]).not.toContain(to);
+        const problem = checkCoreImport(path.resolve(`electron/core/${from}/x.ts`), path.resolve(`electron/core/${to}/y.ts`), path.resolve("."));
+        expect(problem).toMatch(/may never import local-engine/);
+      }
+    }
   });
 });

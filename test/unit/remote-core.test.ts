@@ -84,6 +84,10 @@ describe("chat answers from the selected server", () => {
     const stored = await callOk(core, "conversations.get", { id: conversation.id });
     const reply = stored.messages.at(-1);
     expect(reply).toMatchObject({ role: "assistant", thought: WIRE_THOUGHT, answer: WIRE_ANSWER, interrupted: false, model: WIRE_MODEL });
+    // chat.done says who answered and names the stored question and answer.
+    expect(done.answeredBy).toEqual({ kind: "remote", endpointId: saved.id });
+    expect(done.messageId).toBe(reply!.id);
+    expect(done.userMessageId).toBe(stored.messages.at(-2)!.id);
 
     // A follow-up sends the earlier answer only.
     const before = wire.requests.length;

@@ -1,12 +1,12 @@
 import type { HubConfig } from "../hub/hub-config.js";
 import { lfsSha256, listHubFolder, type TreeEntry } from "../hub/tree-api.js";
-import type { LoadedModel, HubFacts } from "./load-catalog.js";
+import type { CatalogEntry, HubFacts } from "./load-catalog.js";
 
 /**
  * Reads each variant's file sizes and LFS sha256 from the hub's tree API
  * (`/api/models/{owner}/{repo}/tree/main[/folder]`). Returns the facts found and what failed.
  */
-export async function refreshFromHub(models: readonly LoadedModel[], hub: HubConfig): Promise<{ facts: HubFacts; failures: string[] }> {
+export async function refreshFromHub(models: readonly CatalogEntry[], hub: HubConfig): Promise<{ facts: HubFacts; failures: string[] }> {
   const facts: HubFacts = {};
   const failures: string[] = [];
   const listings = new Map<string, Promise<Map<string, TreeEntry>>>();

@@ -5,13 +5,14 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { CatalogDocument, CatalogFile, type CatalogModel } from "./catalog-schema.js";
 
-export interface LoadedModel extends CatalogModel {
+/** A model of the catalog as the app holds it: the built-in or an extra file's entry, with where it came from. */
+export interface CatalogEntry extends CatalogModel {
   /** "builtin" or the extra catalog file's path. */
   source: string;
 }
 
 export interface LoadedCatalog {
-  models: LoadedModel[];
+  models: CatalogEntry[];
   /** Extra catalog files that could not be used, and why (the built-in catalog still loads). */
   problems: string[];
 }
@@ -52,7 +53,7 @@ function readDocument(file: string): CatalogDocument {
  */
 export function loadCatalog(options: { builtinPath?: string; extraPaths?: string[]; hubFacts?: HubFacts }): LoadedCatalog {
   const builtin = readDocument(options.builtinPath ?? findBuiltinCatalog());
-  const models: LoadedModel[] = builtin.models.map((m) => ({ ...m, source: "builtin" }));
+  const models: CatalogEntry[] = builtin.models.map((m) => ({ ...m, source: "builtin" }));
   const problems: string[] = [];
   const modelIds = new Set(models.map((m) => m.id));
   const variantIds = new Set(models.flatMap((m) => m.variants.map((v) => v.id)));

@@ -6,11 +6,11 @@ import { JsonStateFile } from "../kernel/state-file.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import type { CatalogVariant } from "./catalog-schema.js";
 import { refreshFromHub } from "./hub-refresh.js";
-import { extraCatalogPathsFromEnv, HubFacts, loadCatalog, type LoadedCatalog, type LoadedModel } from "./load-catalog.js";
+import { extraCatalogPathsFromEnv, HubFacts, loadCatalog, type LoadedCatalog, type CatalogEntry } from "./load-catalog.js";
 
 export interface CatalogService {
-  models(): readonly LoadedModel[];
-  variant(variantId: string): { model: LoadedModel; variant: CatalogVariant } | undefined;
+  models(): readonly CatalogEntry[];
+  variant(variantId: string): { model: CatalogEntry; variant: CatalogVariant } | undefined;
   /** Called when the catalog's content changed (another extra catalog, a hub refresh). */
   onChange(listener: () => void): () => void;
 }
@@ -80,7 +80,7 @@ export function createCatalogModule(ctx: CoreContext, deps: CatalogDeps): Capabi
   };
 }
 
-function summarize(model: LoadedModel): ModelSummary {
+function summarize(model: CatalogEntry): ModelSummary {
   const a = model.architecture;
   return {
     id: model.id,

@@ -1,4 +1,5 @@
 import { runsHere, verdictRank } from "../../shared/contract/catalog.js";
+import { DEFAULT_CONTEXT_SIZE } from "../../shared/contract/engine.js";
 import type { KvCacheType } from "../../shared/kv-cache.js";
 import type { ModelStructure } from "./model-structure.js";
 import { planFit, type FitPlan, type PlanInput } from "./plan.js";
@@ -8,7 +9,7 @@ import { planFit, type FitPlan, type PlanInput } from "./plan.js";
  * 23K), and DeepSeek evaluates with 32K and 64K generation lengths. So a model gets the largest of
  * these contexts that runs here as it would at 8K, instead of a fixed 8K.
  */
-export const CONTEXT_STEPS = [65_536, 32_768, 16_384, 8_192] as const;
+export const CONTEXT_STEPS = [65_536, 32_768, 16_384, DEFAULT_CONTEXT_SIZE] as const;
 
 /**
  * The caches "auto" tries, in order. On a GPU: q8_0 (half the cache to read per token, next to no

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { MachineProfile, VariantFit } from "../../shared/contract/catalog.js";
 import type { KvCacheChoice } from "../../shared/contract/engine.js";
 import type { CatalogVariant } from "../catalog/catalog-schema.js";
-import type { LoadedModel } from "../catalog/load-catalog.js";
+import type { CatalogEntry } from "../catalog/load-catalog.js";
 import { readGgufHeaderOffThread } from "../gguf/read-off-thread.js";
 import { parseSplitFileName } from "../gguf/split-names.js";
 import { JsonStateFile } from "../kernel/state-file.js";
@@ -50,7 +50,7 @@ export class FitService {
     else this.structures.delete(variantId);
   }
 
-  structureOf(model: LoadedModel, variant: CatalogVariant): Promise<{ structure: ModelStructure; from: "file" | "catalog" }> {
+  structureOf(model: CatalogEntry, variant: CatalogVariant): Promise<{ structure: ModelStructure; from: "file" | "catalog" }> {
     let cached = this.structures.get(variant.id);
     if (!cached) {
       cached = (async () => {
@@ -82,7 +82,7 @@ export class FitService {
   }
 
   async evaluate(
-    models: readonly LoadedModel[],
+    models: readonly CatalogEntry[],
     contextSize: number,
     machine: MachineProfile,
     variantIds?: readonly string[],

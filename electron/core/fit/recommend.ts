@@ -1,6 +1,6 @@
 import { runsHere, type UseCase, type VariantFit } from "../../shared/contract/catalog.js";
 import { BENCHMARK_LABELS } from "../../shared/benchmarks.js";
-import type { LoadedModel } from "../catalog/load-catalog.js";
+import type { CatalogEntry } from "../catalog/load-catalog.js";
 
 /** How much of the full-precision quality a quantization keeps (rough, from published perplexity gaps). */
 const QUANT_QUALITY: Record<string, number> = {
@@ -17,39 +17,40 @@ const QUANT_QUALITY: Record<string, number> = {
 };
 
 /** LiveCodeBench in the window the model was published with, later window first when both are known. */
-function liveCodeBenchOf(m: LoadedModel): ["liveCodeBench" | "liveCodeBench2505", number] | undefined {
+function liveCodeBenchOf(m: CatalogEntry): ["liveCodeBench" | "liveCodeBench2505", number] | undefined {
   if (m.benchmarks.liveCodeBench2505 !== undefined) return ["liveCodeBench2505", m.benchmarks.liveCodeBench2505];
   if (m.benchmarks.liveCodeBench !== undefined) return ["liveCodeBench", m.benchmarks.liveCodeBench];
   return undefined;
 }
 
 /** The benchmark that speaks for each use, and the speed below which the use gets tiresome. */
-const USE: Record<UseCase, { label: string; minTokensPerSecond: number; score: (m: LoadedModel) => number | undefined; metric: (m: LoadedModel) => string }> = {
-  coding: {
-    label: "coding",
-    minTokensPerSecond: 5,
-    // LiveCodeBench in either window (R1 scores 65.9 on the earlier, 63.5 on the later: close enough to rank by).
-    score: (m) => liveCodeBenchOf(m)?.[1] ?? (m.benchmarks.codeforces !== undefined ? m.benchmarks.codeforces / 35 : undefined),
-    metric: (m) => {
-      const lcb = liveCodeBenchOf(m);
-      return lcb ? `${BENCHMARK_LABELS[lcb[0]]} ${lcb[1]}` : `${BENCHMARK_LABELS.codeforces} ${m.benchmarks.codeforces}`;
+const USE: Record<UseCase, { label: string; minTokensPerSecond: number; score: (m: CatalogEntry) => number | undefined; metric: (m: CatalogEntry) => string }> =
+  {
+    coding: {
+      label: "coding",
+      minTokensPerSecond: 5,
+      // LiveCodeBench in either window (R1 scores 65.9 on the earlier, 63.5 on the later: close enough to rank by).
+      score: (m) => liveCodeBenchOf(m)?.[1] ?? (m.benchmarks.codeforces !== undefined ? m.benchmarks.codeforces / 35 : undefined),
+      metric: (m) => {
+        const lcb = liveCodeBenchOf(m);
+        return lcb ? `${BENCHMARK_LABELS[lcb[0]]} ${lcb[1]}` : `${BENCHMARK_LABELS.codeforces} ${m.benchmarks.codeforces}`;
+      },
     },
-  },
-  math: {
-    label: "maths",
-    minTokensPerSecond: 4,
-    score: (m) => m.benchmarks.aime2024 ?? (m.benchmarks.math500 !== undefined ? m.benchmarks.math500 - 25 : undefined),
-    metric: (m) =>
-      m.benchmarks.aime2024 !== undefined ? `${BENCHMARK_LABELS.aime2024} ${m.benchmarks.aime2024}` : `${BENCHMARK_LABELS.math500} ${m.benchmarks.math500}`,
-  },
-  chat: {
-    label: "general chat",
-    minTokensPerSecond: 8,
-    score: (m) => m.benchmarks.gpqaDiamond,
-    metric: (m) => `${BENCHMARK_LABELS.gpqaDiamond} ${m.benchmarks.gpqaDiamond}`,
-  },
-  fastest: { label: "speed", minTokensPerSecond: 0, score: () => 1, metric: () => "" },
-};
+    math: {
+      label: "maths",
+      minTokensPerSecond: 4,
+      score: (m) => m.benchmarks.aime2024 ?? (m.benchmarks.math500 !== undefined ? m.benchmarks.math500 - 25 : undefined),
+      metric: (m) =>
+        m.benchmarks.aime2024 !== undefined ? `${BENCHMARK_LABELS.aime2024} ${m.benchmarks.aime2024}` : `${BENCHMARK_LABELS.math500} ${m.benchmarks.math500}`,
+    },
+    chat: {
+      label: "general chat",
+      minTokensPerSecond: 8,
+      score: (m) => m.benchmarks.gpqaDiamond,
+      metric: (m) => `${BENCHMARK_LABELS.gpqaDiamond} ${m.benchmarks.gpqaDiamond}`,
+    },
+    fastest: { label: "speed", minTokensPerSecond: 0, score: () => 1, metric: () => "" },
+  };
 
 export interface Recommendation {
   variantId: string | null;
@@ -60,7 +61,7 @@ export interface Recommendation {
 }
 
 /** The best variant for a use among those that run comfortably here, and why. */
-export function recommend(use: UseCase, models: readonly LoadedModel[], fits: readonly VariantFit[]): Recommendation {
+export function recommend(use: UseCase, models: readonly CatalogEntry[], fits: readonly VariantFit[]): Recommendation {
   const rule = USE[use];
   const modelOf = new Map(models.flatMap((m) => m.variants.map((v) => [v.id, { model: m, quant: v.quant }] as const)));
   const candidates = fits

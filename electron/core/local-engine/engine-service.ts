@@ -1,7 +1,16 @@
 import { stat } from "node:fs/promises";
 import { refuseWhileBusy, type BusyActivity } from "../../shared/busy.js";
 import path from "node:path";
-import type { BackendChoice, BackendInfo, EngineStatus, KvCacheChoice, KvCacheType, LoadedModel, LoadRequest } from "../../shared/contract/engine.js";
+import {
+  DEFAULT_CONTEXT_SIZE,
+  type BackendChoice,
+  type BackendInfo,
+  type EngineStatus,
+  type KvCacheChoice,
+  type KvCacheType,
+  type LoadedModel,
+  type LoadRequest,
+} from "../../shared/contract/engine.js";
 import { AppError } from "../kernel/errors.js";
 import { checkDraft, chooseDraft, type DraftCandidate } from "./draft-choice.js";
 import type { AnsweredBy } from "../../shared/contract/chat.js";
@@ -37,9 +46,6 @@ export type ContextPlanner = (
  * KV cache and scratch (a small draft's cache is small next to its weights).
  */
 const DRAFT_OVERHEAD = 1.25;
-
-/** Without a planner (or when it fails), "auto" falls back to what every supported machine can hold. */
-const FALLBACK_CONTEXT = 8192;
 
 /** Checks a model file before llama.cpp sees it; throws a clear error for a bad one. */
 export type ModelFileCheck = (filePath: string) => Promise<void>;
@@ -132,7 +138,7 @@ export class EngineService implements GenerationEngine {
     const kvCacheType = kvChoice === "auto" ? "q8_0" : kvChoice;
     if (contextSize !== "auto") return { contextSize, kvCacheType };
     const planned = await this.planContext?.(request.path, kvChoice, reservedBytes).catch(() => undefined);
-    return planned ? { contextSize: planned.contextSize, kvCacheType: planned.kvCacheType } : { contextSize: FALLBACK_CONTEXT, kvCacheType };
+    return planned ? { contextSize: planned.contextSize, kvCacheType: planned.kvCacheType } : { contextSize: DEFAULT_CONTEXT_SIZE, kvCacheType };
   }
 
   async load(request: LoadRequest, options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {}): Promise<LoadedModel> {

@@ -1,3 +1,4 @@
+import { DEFAULT_CONTEXT_SIZE } from "../../shared/contract/engine.js";
 import { SERVER_SCALE_PARAMS, type ServerRecipe } from "../../shared/contract/remote.js";
 
 /** What the planner needs of a catalog model. */
@@ -30,8 +31,8 @@ const FP8_BYTES_PER_PARAM = 1.026;
 /** What stays on the GPU when the experts live in RAM: attention, shared experts, embeddings (≈17B weights, quantized). */
 const NON_EXPERT_SHARE = 0.06;
 const CONTEXT = 32768;
-/** llama-server's recipes run an 8K context: the older GGUF layout's cache is 38 GiB at that size already. */
-const GGUF_CONTEXT = 8192;
+/** llama-server's recipes run the default context: the older GGUF layout's cache is 38 GiB at 8K already. */
+const GGUF_CONTEXT = DEFAULT_CONTEXT_SIZE;
 
 const GB = 1e9;
 const gb = (bytes: number) => `${Math.round(bytes / GB)} GB`;

@@ -50,7 +50,6 @@ export function createStoreModule(ctx: CoreContext): CapabilityModule<Conversati
         const { conversations, notices } = fromJsonArchive(content, { conversation: (id) => store.hasConversation(id), message: (id) => store.hasMessage(id) });
         return { imported: store.insert(conversations), notices };
       },
-      "conversations.health": () => ({ notices: report.notices, backupFile: report.backup, interruptedMessages: report.interruptedMessages }),
     },
     close: async () => store.close(),
   };

@@ -158,11 +158,6 @@ export const conversationsCalls = {
     z.object({ content: z.string().max(512 * 1024 * 1024) }).strict(),
     z.object({ imported: z.array(ConversationSummary), notices: z.array(z.string()) }),
   ),
-  /** What opening the store found and did (damage repaired, backup written); events sent at start can be missed. */
-  "conversations.health": call(
-    z.object({}).strict(),
-    z.object({ notices: z.array(z.string()), backupFile: z.string().nullable(), interruptedMessages: z.number().int() }),
-  ),
 } satisfies Record<string, ReturnType<typeof call>>;
 
 export const conversationsEvents = {

@@ -9,6 +9,13 @@ export type KvCacheType = z.infer<typeof KvCacheType>;
 export const KvCacheChoice = z.union([z.literal("auto"), KvCacheType]);
 export type KvCacheChoice = z.infer<typeof KvCacheChoice>;
 
+/**
+ * The one default context: what a load gets when "auto" cannot be planned, the smallest step of
+ * room to reason, what the picker evaluates before settings say otherwise, and what server recipes
+ * assume. Every supported machine holds it for every distill.
+ */
+export const DEFAULT_CONTEXT_SIZE = 8192;
+
 /** What the user may ask for; "auto" tries CUDA → Vulkan → CPU (Metal on macOS). */
 export const BackendChoice = z.enum(["auto", "cuda", "vulkan", "metal", "cpu"]);
 export type BackendChoice = z.infer<typeof BackendChoice>;
