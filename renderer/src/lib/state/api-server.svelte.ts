@@ -1,4 +1,4 @@
-import type { ApiServerStatus, ApiTestResult } from "../../../../electron/shared/contract/api.js";
+import type { ApiServerStatus, ApiTestResult } from "$shared/contract/api.js";
 import { api } from "../api/client.js";
 import type { SettingsState } from "./settings.svelte.js";
 import { messageOf } from "../attempt.js";

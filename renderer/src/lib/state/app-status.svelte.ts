@@ -1,4 +1,4 @@
-import type { AppInfo, HardwareSummary } from "../../../../electron/shared/contract/app.js";
+import type { AppInfo, HardwareSummary } from "$shared/contract/app.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 

@@ -1,4 +1,4 @@
-import type { EventPayload } from "../../../../electron/shared/contract/index.js";
+import type { EventPayload } from "$shared/contract/index.js";
 import { api } from "../api/client.js";
 import { CatalogState, type CatalogGateway } from "./catalog.svelte.js";
 import { ChatSession, type ChatGateway } from "./chat-session.svelte.js";

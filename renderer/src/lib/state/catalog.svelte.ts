@@ -7,7 +7,7 @@ import type {
   UseCase,
   VariantFit,
   VariantSummary,
-} from "../../../../electron/shared/contract/catalog.js";
+} from "$shared/contract/catalog.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 

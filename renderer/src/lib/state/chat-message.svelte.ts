@@ -2,8 +2,8 @@ import { formatCount, formatDuration } from "../format.js";
 import { ReasoningPanel } from "./reasoning-panel.svelte.js";
 import { StreamingMarkdown, type FrameScheduler } from "./streaming-markdown.svelte.js";
 
-import { StopReason as StopReasonSchema, type Attachment, type GenerationMetrics, type StopReason } from "../../../../electron/shared/contract/chat.js";
-import type { Message, MessageMetrics } from "../../../../electron/shared/contract/conversations.js";
+import { StopReason as StopReasonSchema, type Attachment, type GenerationMetrics, type StopReason } from "$shared/contract/chat.js";
+import type { Message, MessageMetrics } from "$shared/contract/conversations.js";
 
 export type { GenerationMetrics, StopReason };
 

@@ -1,6 +1,6 @@
 import { api } from "../api/client.js";
-import type { Attachment, ChatDone, ChatMeasure } from "../../../../electron/shared/contract/chat.js";
-import type { Message } from "../../../../electron/shared/contract/conversations.js";
+import type { Attachment, ChatDone, ChatMeasure } from "$shared/contract/chat.js";
+import type { Message } from "$shared/contract/conversations.js";
 import { ChatMessage } from "./chat-message.svelte.js";
 import type { FrameScheduler } from "./streaming-markdown.svelte.js";
 import { messageOf } from "../attempt.js";

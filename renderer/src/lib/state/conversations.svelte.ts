@@ -1,4 +1,4 @@
-import type { ConversationSummary } from "../../../../electron/shared/contract/conversations.js";
+import type { ConversationSummary } from "$shared/contract/conversations.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
 

@@ -1,4 +1,4 @@
-import type { DownloadProgress, DownloadState, LibraryModel } from "../../../../electron/shared/contract/downloads.js";
+import type { DownloadProgress, DownloadState, LibraryModel } from "$shared/contract/downloads.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
 

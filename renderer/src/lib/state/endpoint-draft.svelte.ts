@@ -1,5 +1,5 @@
-import type { ModelFamily } from "../../../../electron/shared/contract/engine.js";
-import { REMOTE_PRESETS, type RemoteEndpointInput, type RemoteEndpointView, type RemotePreset } from "../../../../electron/shared/contract/remote.js";
+import type { ModelFamily } from "$shared/contract/engine.js";
+import { REMOTE_PRESETS, type RemoteEndpointInput, type RemoteEndpointView, type RemotePreset } from "$shared/contract/remote.js";
 
 /** The add/edit form of one remote endpoint. The key field starts empty: blank keeps the saved key. */
 export class EndpointDraft {

@@ -1,4 +1,4 @@
-import type { EngineStatus, LoadedModel, LoadRequest } from "../../../../electron/shared/contract/engine.js";
+import type { EngineStatus, LoadedModel, LoadRequest } from "$shared/contract/engine.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 

@@ -1,4 +1,4 @@
-import type { ClientSettings as Settings, SettingsPatch, SettingsView, Theme } from "../../../../electron/shared/contract/settings.js";
+import type { ClientSettings as Settings, SettingsPatch, SettingsView, Theme } from "$shared/contract/settings.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 

@@ -1,4 +1,4 @@
-import type { ConversationSummary, TrainingExportRequest } from "../../../../electron/shared/contract/conversations.js";
+import type { ConversationSummary, TrainingExportRequest } from "$shared/contract/conversations.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 import { saveTextFile } from "../save-file.js";

@@ -1,4 +1,4 @@
-import type { UpdateStatus } from "../../../../electron/shared/contract/updates.js";
+import type { UpdateStatus } from "$shared/contract/updates.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
 
