@@ -51,9 +51,9 @@ export class UpdatesState {
     this.#stop = undefined;
   }
 
-  check = () => this.#run(() => this.gateway.check());
-  download = () => this.#run(() => this.gateway.download());
-  install = () =>
+  readonly check = () => this.#run(() => this.gateway.check());
+  readonly download = () => this.#run(() => this.gateway.download());
+  readonly install = () =>
     attempt(
       () => this.gateway.install(),
       (message) => (this.#error = message),
