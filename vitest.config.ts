@@ -1,5 +1,6 @@
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig } from "vitest/config";
+import { rendererAlias } from "./build/renderer-alias.js";
 
 // Three projects, as node-llama-cpp separates its tests: plain logic (unit), real llama.cpp on
 // generated models (model), and real Chromium over serve mode (e2e).
@@ -16,6 +17,8 @@ export default defineConfig({
       },
       {
         plugins: [svelte()],
+        // Tests here import renderer state classes directly, so they resolve the renderer's aliases.
+        resolve: { alias: rendererAlias() },
         test: {
           name: "ui",
           include: ["test/ui/**/*.test.ts"],

@@ -1,5 +1,6 @@
 // ESLint rule: imports must follow the design's layering table (ARCHITECTURE.md, "Folders").
 import path from "node:path";
+import { RENDERER_ALIASES } from "../renderer-alias.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -113,12 +114,20 @@ export function layerOf(file, layerRoot = root) {
   return Object.keys(LAYERS).find((layer) => rel === layer || rel.startsWith(layer + "/"));
 }
 
+/** The renderer alias a specifier starts with ("$shared" for "$shared/contract/chat.js"), if any. */
+function aliasOf(specifier) {
+  return Object.keys(RENDERER_ALIASES).find((alias) => specifier === alias || specifier.startsWith(alias + "/"));
+}
+
 export function checkImport(fromFile, specifier, layerRoot = root) {
   const layer = layerOf(fromFile, layerRoot);
   if (!layer) return undefined;
   const rules = LAYERS[layer];
-  if (specifier.startsWith(".") || specifier.startsWith("/")) {
-    const target = path.resolve(path.dirname(fromFile), specifier);
+  // An alias is judged by the folder it resolves to, like a relative path; only the renderer's build knows it.
+  const alias = aliasOf(specifier);
+  if (alias && layer !== "renderer") return `${layer} may not use the renderer's ${alias} alias`;
+  if (alias || specifier.startsWith(".") || specifier.startsWith("/")) {
+    const target = alias ? path.join(layerRoot, RENDERER_ALIASES[alias], specifier.slice(alias.length)) : path.resolve(path.dirname(fromFile), specifier);
     const targetLayer = layerOf(target, layerRoot);
     if (!targetLayer) return `${layer} may not import ${specifier} (outside the app's layers)`;
     if (!rules.folders.includes(targetLayer)) return `${layer} may not import from ${targetLayer}`;

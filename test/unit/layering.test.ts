@@ -73,4 +73,18 @@ describe("the layering rule", () => {
       }
     }
   });
+
+  // The renderer's $shared alias is judged by where it resolves, so it cannot slip past the table.
+  it("accepts the renderer's $shared alias for electron/shared", async () => {
+    expect(await lint("renderer/allowed-alias.ts")).toEqual([]);
+  });
+
+  it.each([
+    ["renderer/imports-core-through-alias.ts", /renderer may not import from electron\/core/],
+    ["electron/core/store/imports-renderer-alias.ts", /electron\/core may not use the renderer's \$shared alias/],
+  ])("fails lint on the aliased import in %s", async (file, message) => {
+    const messages = await lint(file);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(message);
+  });
 });

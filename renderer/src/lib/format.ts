@@ -1,4 +1,4 @@
-export { formatBytes } from "../../../electron/shared/format.js";
+export { formatBytes } from "$shared/format.js";
 
 /** "12.4 s", "2 min 5 s". */
 export function formatDuration(ms: number): string {

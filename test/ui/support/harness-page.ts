@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
+import { rendererAlias } from "../../../build/renderer-alias.js";
 import { launchGuardedChromium, type GuardedBrowser } from "../../support/browser/chromium.js";
 
 const harnessRoot = path.resolve(import.meta.dirname, "../harness");
@@ -39,6 +40,7 @@ export async function startHarness(options: { viewport?: { width: number; height
     logLevel: "warn",
     configFile: false,
     plugins: [svelte()],
+    resolve: { alias: rendererAlias() },
     build: { outDir, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4000, minify: true },
   });
   const server: PreviewServer = await preview({

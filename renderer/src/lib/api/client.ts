@@ -1,5 +1,5 @@
-import type { CallName, CallRequest, CallResponse, EventName, EventPayload } from "../../../../electron/shared/contract/index.js";
-import type { ErrorCode } from "../../../../electron/shared/errors.js";
+import type { CallName, CallRequest, CallResponse, EventName, EventPayload } from "$shared/contract/index.js";
+import type { ErrorCode } from "$shared/errors.js";
 import { IpcTransport, WebSocketTransport, type Transport } from "./transport.js";
 
 /** A call the core refused or failed, with the core's code (the one error type's, see shared/errors.ts). */

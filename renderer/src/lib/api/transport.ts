@@ -1,4 +1,4 @@
-import type { WireResult } from "../../../../electron/shared/contract/wire.js";
+import type { WireResult } from "$shared/contract/wire.js";
 
 export type CallOutcome = Omit<Extract<WireResult, { ok: true }>, "t" | "id"> | Omit<Extract<WireResult, { ok: false }>, "t" | "id">;
 export type EventListener = (name: string, payload: unknown) => void;

@@ -1,4 +1,4 @@
-import type { ApiServerStatus, ApiTestResult } from "../../../../electron/shared/contract/api.js";
+import type { ApiServerStatus, ApiTestResult } from "$shared/contract/api.js";
 import { api } from "../api/client.js";
 import type { SettingsState } from "./settings.svelte.js";
 import { messageOf } from "../attempt.js";
@@ -20,22 +20,39 @@ export const coreApiServerGateway: ApiServerGateway = {
 
 /** The local OpenAI-compatible API: on/off and port live in settings; address and key come from the core. */
 export class ApiServerState {
-  status = $state<ApiServerStatus | undefined>();
-  error = $state<string | undefined>();
-  /** The editor panel's last "Test" and whether one is running. */
-  testResult = $state<ApiTestResult | undefined>();
-  testing = $state(false);
+  #status = $state<ApiServerStatus | undefined>();
+  #error = $state<string | undefined>();
+  #testResult = $state<ApiTestResult | undefined>();
+  #testing = $state(false);
 
   constructor(
     private readonly settings: () => SettingsState,
     private readonly gateway: ApiServerGateway = coreApiServerGateway,
   ) {}
 
+  get status(): ApiServerStatus | undefined {
+    return this.#status;
+  }
+
+  get error(): string | undefined {
+    return this.#error;
+  }
+
+  /** The editor panel's last "Test". */
+  get testResult(): ApiTestResult | undefined {
+    return this.#testResult;
+  }
+
+  /** Whether a "Test" is running. */
+  get testing(): boolean {
+    return this.#testing;
+  }
+
   async refresh(): Promise<void> {
     try {
-      this.status = await this.gateway.status();
+      this.#status = await this.gateway.status();
     } catch (err) {
-      this.error = messageOf(err);
+      this.#error = messageOf(err);
     }
   }
 
@@ -48,20 +65,20 @@ export class ApiServerState {
   }
 
   async rotateKey(): Promise<void> {
-    this.status = await this.gateway.rotateKey();
+    this.#status = await this.gateway.rotateKey();
   }
 
   /** Sends one request through the API, as an editor would; a refusal becomes a failed result in words. */
   async test(): Promise<void> {
-    this.testing = true;
-    this.testResult = undefined;
+    this.#testing = true;
+    this.#testResult = undefined;
     try {
-      this.testResult = await this.gateway.test();
+      this.#testResult = await this.gateway.test();
     } catch (err) {
       const message = messageOf(err);
-      this.testResult = { ok: false, status: null, model: null, reply: "", reasoning: "", finishReason: null, completionTokens: null, message };
+      this.#testResult = { ok: false, status: null, model: null, reply: "", reasoning: "", finishReason: null, completionTokens: null, message };
     } finally {
-      this.testing = false;
+      this.#testing = false;
     }
     // The model may have changed since the panel opened; the settings shown must name the one that answered.
     await this.refresh();

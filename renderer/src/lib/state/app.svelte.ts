@@ -1,15 +1,17 @@
-import type { EventPayload } from "../../../../electron/shared/contract/index.js";
+import type { EventPayload } from "$shared/contract/index.js";
 import { api } from "../api/client.js";
+import { appStatus, type AppStatus } from "./app-status.svelte.js";
 import { CatalogState, type CatalogGateway } from "./catalog.svelte.js";
 import { ChatSession, type ChatGateway } from "./chat-session.svelte.js";
 import { Conversations, type ConversationsGateway } from "./conversations.svelte.js";
-import { DownloadsState, type DownloadsGateway } from "./downloads.svelte.js";
+import { DownloadsState, type DownloadProgress, type DownloadsGateway } from "./downloads.svelte.js";
 import { EngineState, type EngineGateway } from "./engine.svelte.js";
+import { layout, type Layout } from "./layout.svelte.js";
 import { ModelActions } from "./model-actions.svelte.js";
-import { navigation, type View } from "./navigation.svelte.js";
+import { navigation, type Navigation, type View } from "./navigation.svelte.js";
 import { Notices, type NoticesGateway } from "./notices.svelte.js";
 import { RemoteEndpointsState, type RemoteGateway } from "./remote-endpoints.svelte.js";
-import { SettingsState, type SettingsGateway } from "./settings.svelte.js";
+import { SettingsState, type Settings, type SettingsGateway } from "./settings.svelte.js";
 
 /** Where each area reaches the core; all default to the real API client. */
 export interface Gateways {
@@ -33,7 +35,17 @@ export const coreCommandsGateway: CommandsGateway = {
   onCommand: (listener) => api.on("app.command", listener),
 };
 
-/** The renderer's state, one small object per contract area, wired together once. */
+/** The page around the areas: the window's layout, the main view, and the status line's data. */
+export interface Shell {
+  layout: Layout;
+  navigation: Navigation;
+  status: AppStatus;
+}
+
+/**
+ * The renderer's state, one small object per contract area, built and linked to each other here
+ * and nowhere else (as the core's composition does): a component only renders and calls methods.
+ */
 export class AppState {
   readonly settings: SettingsState;
   readonly conversations: Conversations;
@@ -44,29 +56,59 @@ export class AppState {
   readonly actions: ModelActions;
   readonly notices: Notices;
   readonly remote: RemoteEndpointsState;
+  readonly layout: Layout;
+  readonly navigation: Navigation;
+  readonly status: AppStatus;
   readonly #commands: CommandsGateway;
-  started = $state(false);
+  /** True once the first load is done. */
+  #started = $state(false);
 
-  constructor(gateways: Partial<Gateways> = {}) {
-    this.settings = new SettingsState(gateways.settings);
-    this.conversations = new Conversations(gateways.conversations);
-    this.session = new ChatSession(gateways.chat);
+  constructor(gateways: Partial<Gateways> = {}, shell: Shell = { layout, navigation, status: appStatus }) {
+    this.layout = shell.layout;
+    this.navigation = shell.navigation;
+    this.status = shell.status;
+    this.#commands = gateways.commands ?? coreCommandsGateway;
+    this.settings = new SettingsState(gateways.settings, (settings) => this.#settingsAccepted(settings));
+    this.conversations = new Conversations(gateways.conversations, (id) => this.#conversationSelected(id));
+    this.session = new ChatSession(gateways.chat, undefined, () => this.#startConversation());
     this.engine = new EngineState(gateways.engine);
     this.catalog = new CatalogState(gateways.catalog);
     this.notices = new Notices(gateways.notices);
     this.remote = new RemoteEndpointsState(gateways.remote);
-    this.downloads = new DownloadsState(gateways.downloads, (outcome, item) =>
-      outcome === "done"
-        ? this.notices.add("success", `Downloaded ${item.name}. It is in your library, ready to load.`)
-        : this.notices.add("error", `The download of ${item.name} failed${item.reason ? `: ${item.reason}` : "."} Retry it from Downloads.`),
-    );
+    this.downloads = new DownloadsState(gateways.downloads, {
+      outcome: (outcome, item) => this.#downloadEnded(outcome, item),
+      libraryChanged: () => this.actions.libraryChanged(),
+    });
     this.actions = new ModelActions(this.catalog, this.downloads, this.engine);
-    this.#commands = gateways.commands ?? coreCommandsGateway;
+  }
+
+  // The links between areas, one method each.
+
+  /** The open conversation follows the sidebar's selection; in a narrow window choosing one closes the sidebar over the page. */
+  #conversationSelected(id: string | undefined): void {
+    this.layout.closeSidebar();
+    if (id !== this.session.conversationId) void this.session.open(id);
+  }
+
+  /** The default thinking budget follows Settings; the control next to the composer overrides it per question. */
+  #settingsAccepted(settings: Settings): void {
+    this.session.setThinkingBudget(settings.thinkingBudget === "off" ? undefined : settings.thinkingBudget);
+  }
+
+  /** A question asked with no conversation open starts one, as "New chat" does. */
+  async #startConversation(): Promise<string | undefined> {
+    return (await this.conversations.create())?.id;
+  }
+
+  /** How a download ended, as a toast. (A variant downloaded "to load" loads on `libraryChanged`.) */
+  #downloadEnded(outcome: "done" | "failed", item: DownloadProgress): void {
+    if (outcome === "done") this.notices.add("success", `Downloaded ${item.name}. It is in your library, ready to load.`);
+    else this.notices.add("error", `The download of ${item.name} failed${item.reason ? `: ${item.reason}` : "."} Retry it from Downloads.`);
   }
 
   /** No model loaded, none on disk and none coming: the first-run card leads the way. */
   get firstRun(): boolean {
-    return this.started && !this.remote.selected && !this.engine.loaded && !this.engine.loadingJobId && this.downloads.library.length === 0;
+    return this.#started && !this.remote.selected && !this.engine.loaded && !this.engine.loadingJobId && this.downloads.library.length === 0;
   }
 
   /** Why chat cannot answer now; undefined when it can (a remote server answers without a local model). */
@@ -75,13 +117,20 @@ export class AppState {
   }
 
   navigate(view: View): void {
-    navigation.show(view);
+    this.navigation.show(view);
   }
 
   /** Starts a new chat exactly as the sidebar's "New chat" button does, and shows the chat. */
   async newChat(): Promise<void> {
-    navigation.show("chat");
+    this.navigation.show("chat");
     await this.conversations.create();
+  }
+
+  /** Called once the page shows: starts the status line and the app; returns the stop for the window watching. */
+  mount(): () => void {
+    void this.status.load();
+    void this.start();
+    return this.layout.watch();
   }
 
   async start(): Promise<void> {
@@ -91,18 +140,15 @@ export class AppState {
       if (e.command === "new-chat") void this.newChat();
     });
     for (const area of [this.settings, this.conversations, this.session, this.engine, this.catalog, this.downloads, this.remote]) area.connect();
-    this.session.createConversation = async () => (await this.conversations.create())?.id;
+    // Loading the settings also sets the thinking budget (#settingsAccepted).
     await this.settings.load();
     const settings = this.settings.current;
-    if (settings) {
-      // "auto" leaves the planner at its own default; each variant shows its room to reason beside it.
-      if (settings.contextSize !== "auto") this.catalog.contextSize = settings.contextSize;
-      this.session.thinkingBudget = settings.thinkingBudget === "off" ? undefined : settings.thinkingBudget;
-    }
+    // "auto" leaves the planner at its own default; each variant shows its room to reason beside it.
+    if (settings && settings.contextSize !== "auto") this.catalog.startWithContextSize(settings.contextSize);
     await Promise.all([this.conversations.load(), this.engine.refresh(), this.downloads.load(), this.catalog.load()]);
     // Remote servers are optional: their list never holds up the start.
     void this.remote.load();
-    this.started = true;
+    this.#started = true;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Attachment, ChatMeasure } from "../../../../electron/shared/contract/chat.js";
+import type { Attachment, ChatMeasure } from "$shared/contract/chat.js";
 import { formatCount } from "../format.js";
 import { selectFolderFiles, type FolderFile } from "../attachments/folder.js";
 import { readTextFile } from "../attachments/read-file.js";

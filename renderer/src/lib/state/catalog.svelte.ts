@@ -7,7 +7,7 @@ import type {
   UseCase,
   VariantFit,
   VariantSummary,
-} from "../../../../electron/shared/contract/catalog.js";
+} from "$shared/contract/catalog.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 
@@ -46,35 +46,91 @@ export type PlannerMode = "this" | "preset" | "custom";
  * for every variant at the chosen context size (re-evaluated live as it changes).
  */
 export class CatalogState {
-  models = $state.raw<ModelSummary[]>([]);
-  problems = $state<string[]>([]);
-  hardware = $state<HardwareInfo | undefined>();
-  presets = $state.raw<MachinePreset[]>([]);
-  contextSize = $state(4096);
-  use = $state<UseCase>("chat");
-  plannerMode = $state<PlannerMode>("this");
-  presetId = $state<string | undefined>();
-  custom = $state<{ ramGB: number; vramGB: number }>({ ramGB: 32, vramGB: 12 });
-  fits = $state.raw<Record<string, VariantFit>>({});
-  machine = $state<MachineProfile | undefined>();
-  recommendation = $state<Recommendation | undefined>();
-  evaluating = $state(false);
-  error = $state<string | undefined>();
+  #models = $state.raw<ModelSummary[]>([]);
+  #problems = $state<string[]>([]);
+  #hardware = $state<HardwareInfo | undefined>();
+  #presets = $state.raw<MachinePreset[]>([]);
+  #contextSize = $state(4096);
+  #use = $state<UseCase>("chat");
+  #plannerMode = $state<PlannerMode>("this");
+  #presetId = $state<string | undefined>();
+  #custom = $state<{ ramGB: number; vramGB: number }>({ ramGB: 32, vramGB: 12 });
+  #fits = $state.raw<Record<string, VariantFit>>({});
+  #machine = $state<MachineProfile | undefined>();
+  #recommendation = $state<Recommendation | undefined>();
+  #evaluating = $state(false);
+  #error = $state<string | undefined>();
   private generation = 0;
 
   constructor(private readonly gateway: CatalogGateway = coreCatalogGateway) {}
 
+  get models(): ModelSummary[] {
+    return this.#models;
+  }
+
+  get problems(): string[] {
+    return this.#problems;
+  }
+
+  get hardware(): HardwareInfo | undefined {
+    return this.#hardware;
+  }
+
+  get presets(): MachinePreset[] {
+    return this.#presets;
+  }
+
+  get contextSize(): number {
+    return this.#contextSize;
+  }
+
+  get use(): UseCase {
+    return this.#use;
+  }
+
+  get plannerMode(): PlannerMode {
+    return this.#plannerMode;
+  }
+
+  get presetId(): string | undefined {
+    return this.#presetId;
+  }
+
+  get custom(): { ramGB: number; vramGB: number } {
+    return this.#custom;
+  }
+
+  get fits(): Record<string, VariantFit> {
+    return this.#fits;
+  }
+
+  get machine(): MachineProfile | undefined {
+    return this.#machine;
+  }
+
+  get recommendation(): Recommendation | undefined {
+    return this.#recommendation;
+  }
+
+  get evaluating(): boolean {
+    return this.#evaluating;
+  }
+
+  get error(): string | undefined {
+    return this.#error;
+  }
+
   /** The machine the estimator is asked about: this one, a preset, or typed numbers. */
   get machineChoice(): string | CustomMachine {
-    if (this.plannerMode === "preset" && this.presetId) return this.presetId;
-    if (this.plannerMode === "custom") {
-      return { label: "Custom machine", ramGB: this.custom.ramGB, gpus: this.custom.vramGB > 0 ? [{ vramGB: this.custom.vramGB }] : [] };
+    if (this.#plannerMode === "preset" && this.#presetId) return this.#presetId;
+    if (this.#plannerMode === "custom") {
+      return { label: "Custom machine", ramGB: this.#custom.ramGB, gpus: this.#custom.vramGB > 0 ? [{ vramGB: this.#custom.vramGB }] : [] };
     }
     return "this";
   }
 
   variant(variantId: string): { model: ModelSummary; variant: VariantSummary } | undefined {
-    for (const model of this.models) {
+    for (const model of this.#models) {
       const variant = model.variants.find((v) => v.id === variantId);
       if (variant) return { model, variant };
     }
@@ -88,60 +144,65 @@ export class CatalogState {
   async load(): Promise<void> {
     await this.guard(async () => {
       const [list, hardware, presets] = await Promise.all([this.gateway.list(), this.gateway.hardware(), this.gateway.presets()]);
-      this.models = list.models;
-      this.problems = list.problems;
-      this.hardware = hardware;
-      this.presets = presets;
-      this.presetId ??= presets[0]?.id;
+      this.#models = list.models;
+      this.#problems = list.problems;
+      this.#hardware = hardware;
+      this.#presets = presets;
+      this.#presetId ??= presets[0]?.id;
     });
     await this.evaluate();
   }
 
+  /** The context size to plan for from the start (from Settings), before the first load asks the estimator. */
+  startWithContextSize(size: number): void {
+    this.#contextSize = size;
+  }
+
   setContextSize(size: number): void {
-    this.contextSize = size;
+    this.#contextSize = size;
     void this.evaluate();
   }
 
   setUse(use: UseCase): void {
-    this.use = use;
+    this.#use = use;
     void this.evaluate();
   }
 
   setPlanner(mode: PlannerMode, presetId?: string): void {
-    this.plannerMode = mode;
-    if (presetId) this.presetId = presetId;
+    this.#plannerMode = mode;
+    if (presetId) this.#presetId = presetId;
     void this.evaluate();
   }
 
   setCustom(custom: { ramGB: number; vramGB: number }): void {
-    this.custom = custom;
-    if (this.plannerMode === "custom") void this.evaluate();
+    this.#custom = custom;
+    if (this.#plannerMode === "custom") void this.evaluate();
   }
 
   /** Asks the estimator again; an answer to an older question is dropped. */
   async evaluate(): Promise<void> {
     const asked = ++this.generation;
-    this.evaluating = true;
+    this.#evaluating = true;
     const machine = $state.snapshot(this.machineChoice) as string | CustomMachine;
     await this.guard(async () => {
       const [evaluation, recommendation] = await Promise.all([
-        this.gateway.evaluate(this.contextSize, machine),
-        this.gateway.recommend(this.use, this.contextSize, machine),
+        this.gateway.evaluate(this.#contextSize, machine),
+        this.gateway.recommend(this.#use, this.#contextSize, machine),
       ]);
       if (asked !== this.generation) return;
-      this.machine = evaluation.machine;
-      this.fits = Object.fromEntries(evaluation.results.map((fit) => [fit.variantId, fit]));
-      this.recommendation = recommendation;
+      this.#machine = evaluation.machine;
+      this.#fits = Object.fromEntries(evaluation.results.map((fit) => [fit.variantId, fit]));
+      this.#recommendation = recommendation;
     });
-    if (asked === this.generation) this.evaluating = false;
+    if (asked === this.generation) this.#evaluating = false;
   }
 
   private async guard(work: () => Promise<void>): Promise<void> {
     try {
-      this.error = undefined;
+      this.#error = undefined;
       await work();
     } catch (err) {
-      this.error = messageOf(err);
+      this.#error = messageOf(err);
     }
   }
 }

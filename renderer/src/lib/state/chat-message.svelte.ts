@@ -2,8 +2,8 @@ import { formatCount, formatDuration } from "../format.js";
 import { ReasoningPanel } from "./reasoning-panel.svelte.js";
 import { StreamingMarkdown, type FrameScheduler } from "./streaming-markdown.svelte.js";
 
-import { StopReason as StopReasonSchema, type Attachment, type GenerationMetrics, type StopReason } from "../../../../electron/shared/contract/chat.js";
-import type { Message, MessageMetrics } from "../../../../electron/shared/contract/conversations.js";
+import { StopReason as StopReasonSchema, type Attachment, type GenerationMetrics, type StopReason } from "$shared/contract/chat.js";
+import type { Message, MessageMetrics } from "$shared/contract/conversations.js";
 
 export type { GenerationMetrics, StopReason };
 
@@ -53,20 +53,17 @@ export class ChatMessage {
   /** Local until the store has the message (see ChatSession.adoptStoredIds). */
   id: string;
   readonly role: "user" | "assistant";
-  /** The user's text (assistant text lives in `answer`). */
-  content = $state("");
+  #content = $state("");
   /** Files attached to a question; they go with it again on regenerate and edit. */
   readonly attachments: Attachment[];
-  status = $state<MessageStatus>("done");
-  stopReason = $state<StopReason | undefined>();
-  metrics = $state<GenerationMetrics | undefined>();
-  /** Why it stopped, for people, when that was not the normal end. */
-  notice = $state<string | undefined>();
-  error = $state<string | undefined>();
-  /** It stopped at the context and this larger one fits in memory: the "continue" action uses it. */
-  largerContext = $state<number | undefined>();
-  thoughtMs = $state<number | undefined>();
-  thoughtTokens = $state<number | undefined>();
+  #status = $state<MessageStatus>("done");
+  #stopReason = $state<StopReason | undefined>();
+  #metrics = $state<GenerationMetrics | undefined>();
+  #notice = $state<string | undefined>();
+  #error = $state<string | undefined>();
+  #largerContext = $state<number | undefined>();
+  #thoughtMs = $state<number | undefined>();
+  #thoughtTokens = $state<number | undefined>();
   readonly thought: StreamingMarkdown;
   readonly answer: StreamingMarkdown;
   readonly panel: ReasoningPanel;
@@ -77,28 +74,67 @@ export class ChatMessage {
     this.role = init.role;
     this.thought = new StreamingMarkdown(scheduler);
     this.answer = new StreamingMarkdown(scheduler);
-    if ("text" in init) this.content = init.text;
+    if ("text" in init) this.#content = init.text;
     this.attachments = "attachments" in init ? (init.attachments ?? []) : [];
-    if ("streaming" in init) this.status = "streaming";
+    if ("streaming" in init) this.#status = "streaming";
     if ("answer" in init) {
-      this.stopReason = asStopReason(init.stopReason);
-      this.status = init.interrupted ? "interrupted" : this.stopReason ? statusFor(this.stopReason) : "done";
+      this.#stopReason = asStopReason(init.stopReason);
+      this.#status = init.interrupted ? "interrupted" : this.#stopReason ? statusFor(this.#stopReason) : "done";
       this.applyMetrics(metricsFromStore(init.metrics));
       this.thought.reset(init.thought);
       this.answer.reset(init.answer);
     }
-    this.panel = new ReasoningPanel(this.status === "streaming" ? "thinking" : "done");
+    this.panel = new ReasoningPanel(this.#status === "streaming" ? "thinking" : "done");
+  }
+
+  /** The user's text (assistant text lives in `answer`). */
+  get content(): string {
+    return this.#content;
+  }
+
+  get status(): MessageStatus {
+    return this.#status;
+  }
+
+  get stopReason(): StopReason | undefined {
+    return this.#stopReason;
+  }
+
+  get metrics(): GenerationMetrics | undefined {
+    return this.#metrics;
+  }
+
+  /** Why it stopped, for people, when that was not the normal end. */
+  get notice(): string | undefined {
+    return this.#notice;
+  }
+
+  get error(): string | undefined {
+    return this.#error;
+  }
+
+  /** It stopped at the context and this larger one fits in memory: the "continue" action uses it. */
+  get largerContext(): number | undefined {
+    return this.#largerContext;
+  }
+
+  get thoughtMs(): number | undefined {
+    return this.#thoughtMs;
+  }
+
+  get thoughtTokens(): number | undefined {
+    return this.#thoughtTokens;
   }
 
   get streaming(): boolean {
-    return this.status === "streaming";
+    return this.#status === "streaming";
   }
 
   /** The trace header: "Thinking…", then "Thought for 12.4 s · 843 tokens". */
   get thoughtTitle(): string {
     if (this.panel.phase === "thinking") return "Thinking…";
-    const parts = [this.thoughtMs !== undefined ? `Thought for ${formatDuration(this.thoughtMs)}` : "Thought"];
-    if (this.thoughtTokens) parts.push(`${formatCount(this.thoughtTokens)} tokens`);
+    const parts = [this.#thoughtMs !== undefined ? `Thought for ${formatDuration(this.#thoughtMs)}` : "Thought"];
+    if (this.#thoughtTokens) parts.push(`${formatCount(this.#thoughtTokens)} tokens`);
     return parts.join(" · ");
   }
 
@@ -126,30 +162,30 @@ export class ChatMessage {
   ): void {
     if (this.panel.phase === "thinking") this.endThinking(now);
     this.panel.finished();
-    this.stopReason = stopReason;
-    this.notice = notice ?? undefined;
-    this.largerContext = largerContext ?? undefined;
+    this.#stopReason = stopReason;
+    this.#notice = notice ?? undefined;
+    this.#largerContext = largerContext ?? undefined;
     this.applyMetrics(metrics ?? undefined);
-    this.status = statusFor(stopReason);
+    this.#status = statusFor(stopReason);
   }
 
   private applyMetrics(metrics: GenerationMetrics | undefined): void {
-    this.metrics = metrics;
+    this.#metrics = metrics;
     if (!metrics) return;
-    if (metrics.thoughtTokens > 0) this.thoughtTokens = metrics.thoughtTokens;
+    if (metrics.thoughtTokens > 0) this.#thoughtTokens = metrics.thoughtTokens;
     if (metrics.thoughtStartedAt && metrics.thoughtEndedAt) {
-      this.thoughtMs = Date.parse(metrics.thoughtEndedAt) - Date.parse(metrics.thoughtStartedAt);
+      this.#thoughtMs = Date.parse(metrics.thoughtEndedAt) - Date.parse(metrics.thoughtStartedAt);
     }
   }
 
   fail(message: string): void {
-    this.error = message;
-    this.status = "error";
+    this.#error = message;
+    this.#status = "error";
     this.panel.finished();
   }
 
   private endThinking(now: number): void {
-    if (this.thinkingSince !== undefined) this.thoughtMs = now - this.thinkingSince;
+    if (this.thinkingSince !== undefined) this.#thoughtMs = now - this.thinkingSince;
     this.panel.answerStarted();
   }
 }

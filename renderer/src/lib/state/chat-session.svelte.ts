@@ -1,6 +1,6 @@
 import { api } from "../api/client.js";
-import type { Attachment, ChatDone, ChatMeasure } from "../../../../electron/shared/contract/chat.js";
-import type { Message } from "../../../../electron/shared/contract/conversations.js";
+import type { Attachment, ChatDone, ChatMeasure } from "$shared/contract/chat.js";
+import type { Message } from "$shared/contract/conversations.js";
 import { ChatMessage } from "./chat-message.svelte.js";
 import type { FrameScheduler } from "./streaming-markdown.svelte.js";
 import { messageOf } from "../attempt.js";
@@ -56,24 +56,51 @@ export const coreChatGateway: ChatGateway = {
 
 /** The open conversation: its messages and the one generation that may be running. */
 export class ChatSession {
-  conversationId = $state<string | undefined>();
-  messages = $state.raw<ChatMessage[]>([]);
-  jobId = $state<string | undefined>();
-  error = $state<string | undefined>();
-  thinkingBudget = $state<number | undefined>();
-  /** Makes a conversation when a question is asked with none open; returns its id. */
-  createConversation: (() => Promise<string | undefined>) | undefined;
+  #conversationId = $state<string | undefined>();
+  #messages = $state.raw<ChatMessage[]>([]);
+  #jobId = $state<string | undefined>();
+  #error = $state<string | undefined>();
+  #thinkingBudget = $state<number | undefined>();
   #answering = $state<string | undefined>();
   private streamingMessage: ChatMessage | undefined;
   private readonly unsubscribe: (() => void)[] = [];
 
+  /** `createConversation` makes a conversation when a question is asked with none open, and returns its id. */
   constructor(
     private readonly gateway: ChatGateway = coreChatGateway,
     private readonly scheduler?: FrameScheduler,
+    private readonly createConversation?: () => Promise<string | undefined>,
   ) {}
 
+  get conversationId(): string | undefined {
+    return this.#conversationId;
+  }
+
+  get messages(): ChatMessage[] {
+    return this.#messages;
+  }
+
+  /** The running generation's job ("(starting)" until chat.send answers); undefined when none runs. */
+  get jobId(): string | undefined {
+    return this.#jobId;
+  }
+
+  get error(): string | undefined {
+    return this.#error;
+  }
+
+  /** Sent with each question; undefined: no limit. */
+  get thinkingBudget(): number | undefined {
+    return this.#thinkingBudget;
+  }
+
+  /** The composer's choice for the next questions (Settings sets the default through the app). */
+  setThinkingBudget(budget: number | undefined): void {
+    this.#thinkingBudget = budget;
+  }
+
   get generating(): boolean {
-    return this.jobId !== undefined;
+    return this.#jobId !== undefined;
   }
 
   /** The conversation an answer is being written for, even after another one was opened. */
@@ -102,7 +129,7 @@ export class ChatSession {
       this.streamingMessage?.receive(routed.event.thought, routed.event.answer);
     } else {
       this.streamingMessage?.finish(routed.event.stopReason, routed.event.metrics, routed.event.message, routed.event.largerContext);
-      this.jobId = undefined;
+      this.#jobId = undefined;
       this.streamingMessage = undefined;
       void this.adoptStoredIds();
     }
@@ -113,15 +140,15 @@ export class ChatSession {
   }
 
   async open(conversationId: string | undefined): Promise<void> {
-    this.conversationId = conversationId;
-    this.error = undefined;
+    this.#conversationId = conversationId;
+    this.#error = undefined;
     if (!conversationId) {
-      this.messages = [];
+      this.#messages = [];
       return;
     }
     const stored = await this.gateway.messages(conversationId);
     if (this.conversationId === conversationId && !this.generating) {
-      this.messages = stored.map((m) => new ChatMessage(m, this.scheduler));
+      this.#messages = stored.map((m) => new ChatMessage(m, this.scheduler));
     }
   }
 
@@ -145,7 +172,7 @@ export class ChatSession {
   async send(text: string, attachments: Attachment[] = []): Promise<void> {
     const trimmed = text.trim();
     if ((!trimmed && !attachments.length) || this.generating) return;
-    if (!this.conversationId) this.conversationId = await this.createConversation?.();
+    if (!this.conversationId) this.#conversationId = await this.createConversation?.();
     if (!this.conversationId) return;
     await this.start({ prompt: trimmed, attachments }, [...this.messages, new ChatMessage({ role: "user", text: trimmed, attachments })]);
   }
@@ -192,21 +219,21 @@ export class ChatSession {
   ): Promise<void> {
     const reply = new ChatMessage({ role: "assistant", streaming: true }, this.scheduler);
     if (kept) reply.receive(kept.thought, kept.answer);
-    this.messages = [...before, reply];
+    this.#messages = [...before, reply];
     this.streamingMessage = reply;
-    this.error = undefined;
-    this.jobId = STARTING;
+    this.#error = undefined;
+    this.#jobId = STARTING;
     this.#answering = this.conversationId;
     try {
       const { jobId } = await this.gateway.send({ conversationId: this.conversationId!, thinkingBudget: this.thinkingBudget, ...request });
-      this.jobId = jobId;
+      this.#jobId = jobId;
       this.early.splice(0).forEach((routed) => this.route(routed));
     } catch (err) {
-      this.jobId = undefined;
+      this.#jobId = undefined;
       this.early = [];
       this.streamingMessage = undefined;
       reply.fail(messageOf(err));
-      this.error = reply.error;
+      this.#error = reply.error;
     }
   }
 }

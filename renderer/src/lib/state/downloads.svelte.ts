@@ -1,4 +1,4 @@
-import type { DownloadProgress, DownloadState, LibraryModel } from "../../../../electron/shared/contract/downloads.js";
+import type { DownloadProgress, DownloadState, LibraryModel } from "$shared/contract/downloads.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
 
@@ -31,88 +31,108 @@ export const coreDownloadsGateway: DownloadsGateway = {
   importFile: async (path) => (await api.call("library.import", { path })).model,
 };
 
-/** Tells the person how a download ended (the app shows it as a toast). */
-export type DownloadOutcomeListener = (outcome: "done" | "failed", item: DownloadProgress) => void;
+/** What the app hears from downloads: how one ended (shown as a toast), and each new library list. */
+export interface DownloadsListeners {
+  outcome?(outcome: "done" | "failed", item: DownloadProgress): void;
+  libraryChanged?(library: LibraryModel[]): void;
+}
 
 /** Downloads in progress (one rune object each, so a progress tick updates one row) and the library. */
 export class DownloadsState {
-  items = $state<DownloadProgress[]>([]);
-  library = $state<LibraryModel[]>([]);
-  error = $state<string | undefined>();
+  #items = $state<DownloadProgress[]>([]);
+  #library = $state<LibraryModel[]>([]);
+  #error = $state<string | undefined>();
 
   constructor(
     private readonly gateway: DownloadsGateway = coreDownloadsGateway,
-    private readonly onOutcome: DownloadOutcomeListener = () => {},
+    private readonly listeners: DownloadsListeners = {},
   ) {}
 
+  get items(): DownloadProgress[] {
+    return this.#items;
+  }
+
+  get library(): LibraryModel[] {
+    return this.#library;
+  }
+
+  get error(): string | undefined {
+    return this.#error;
+  }
+
   get active(): DownloadProgress[] {
-    return this.items.filter((d) => d.state !== "done" && d.state !== "cancelled");
+    return this.#items.filter((d) => d.state !== "done" && d.state !== "cancelled");
   }
 
   connect(): void {
     this.gateway.onProgress((update) => {
-      const before = this.items.find((d) => d.id === update.id)?.state;
+      const before = this.#items.find((d) => d.id === update.id)?.state;
       this.upsert(update);
       if (update.state === "done") void this.loadLibrary();
       // Only the step into the end state is news; a repeated event is not told twice.
-      if ((update.state === "done" || update.state === "failed") && before !== update.state) this.onOutcome(update.state, update);
+      if ((update.state === "done" || update.state === "failed") && before !== update.state) this.listeners.outcome?.(update.state, update);
     });
-    this.gateway.onLibraryChanged((models) => (this.library = models));
+    this.gateway.onLibraryChanged((models) => this.#setLibrary(models));
   }
 
   async load(): Promise<void> {
     await this.guard(async () => {
-      this.items = await this.gateway.list();
+      this.#items = await this.gateway.list();
       await this.loadLibrary();
     });
   }
 
   async loadLibrary(): Promise<void> {
-    await this.guard(async () => void (this.library = await this.gateway.library()));
+    await this.guard(async () => this.#setLibrary(await this.gateway.library()));
   }
 
   find(variantId: string): DownloadProgress | undefined {
-    return this.items.find((d) => d.variantId === variantId && d.state !== "cancelled");
+    return this.#items.find((d) => d.variantId === variantId && d.state !== "cancelled");
   }
 
   installed(variantId: string): LibraryModel | undefined {
-    return this.library.find((m) => m.variantId === variantId);
+    return this.#library.find((m) => m.variantId === variantId);
   }
 
   async start(modelId: string, variantId: string): Promise<void> {
     await this.guard(async () => this.upsert(await this.gateway.start(modelId, variantId)));
   }
 
-  pause = (id: string) => this.act(id, "paused", () => this.gateway.pause(id));
-  resume = (id: string) => this.act(id, "downloading", () => this.gateway.resume(id));
-  cancel = (id: string) => this.act(id, "cancelled", () => this.gateway.cancel(id));
+  readonly pause = (id: string) => this.act(id, "paused", () => this.gateway.pause(id));
+  readonly resume = (id: string) => this.act(id, "downloading", () => this.gateway.resume(id));
+  readonly cancel = (id: string) => this.act(id, "cancelled", () => this.gateway.cancel(id));
   /** A failed download starts again from where its verified bytes end. */
-  retry = (id: string) => this.act(id, "downloading", () => this.gateway.resume(id));
+  readonly retry = (id: string) => this.act(id, "downloading", () => this.gateway.resume(id));
 
   async removeModel(id: string): Promise<void> {
     await this.guard(async () => {
       await this.gateway.remove(id);
-      this.library = this.library.filter((m) => m.id !== id);
+      this.#setLibrary(this.#library.filter((m) => m.id !== id));
     });
   }
 
   async importFile(path: string): Promise<boolean> {
     const imported = await this.guard(() => this.gateway.importFile(path.trim()));
-    if (imported) this.library = [...this.library.filter((m) => m.id !== imported.id), imported];
+    if (imported) this.#setLibrary([...this.#library.filter((m) => m.id !== imported.id), imported]);
     return imported !== undefined;
   }
 
+  #setLibrary(models: LibraryModel[]): void {
+    this.#library = models;
+    this.listeners.libraryChanged?.(this.#library);
+  }
+
   private upsert(update: DownloadProgress): void {
-    const existing = this.items.find((d) => d.id === update.id);
+    const existing = this.#items.find((d) => d.id === update.id);
     if (existing) Object.assign(existing, update, { reason: update.reason });
-    else this.items.push(update);
+    else this.#items.push(update);
   }
 
   /** The row shows the new state at once; the core's next progress event has the last word. */
   private async act(id: string, state: DownloadState, work: () => Promise<void>): Promise<void> {
     await this.guard(async () => {
       await work();
-      const item = this.items.find((d) => d.id === id);
+      const item = this.#items.find((d) => d.id === id);
       if (item && item.state !== "done") {
         item.state = state;
         item.reason = undefined;
@@ -121,6 +141,6 @@ export class DownloadsState {
   }
 
   private guard<T>(work: () => Promise<T>): Promise<T | undefined> {
-    return attempt(work, (message) => (this.error = message));
+    return attempt(work, (message) => (this.#error = message));
   }
 }

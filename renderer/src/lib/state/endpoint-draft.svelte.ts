@@ -1,28 +1,84 @@
-import type { ModelFamily } from "../../../../electron/shared/contract/engine.js";
-import { REMOTE_PRESETS, type RemoteEndpointInput, type RemoteEndpointView, type RemotePreset } from "../../../../electron/shared/contract/remote.js";
+import type { ModelFamily } from "$shared/contract/engine.js";
+import { REMOTE_PRESETS, type RemoteEndpointInput, type RemoteEndpointView, type RemotePreset } from "$shared/contract/remote.js";
 
-/** The add/edit form of one remote endpoint. The key field starts empty: blank keeps the saved key. */
+/**
+ * The add/edit form of one remote endpoint. The key field starts empty: blank keeps the saved key.
+ * The form's inputs bind to the fields, so those have setters; the preset changes through
+ * `applyPreset`, as it fills in the others.
+ */
 export class EndpointDraft {
   #id: string | undefined;
-  name = $state("");
-  baseUrl = $state("");
-  model = $state("");
-  preset = $state<RemotePreset>("vllm");
-  family = $state<ModelFamily>("r1-distill");
-  apiKey = $state("");
-  removeKey = $state(false);
+  #name = $state("");
+  #baseUrl = $state("");
+  #model = $state("");
+  #preset = $state<RemotePreset>("vllm");
+  #family = $state<ModelFamily>("r1-distill");
+  #apiKey = $state("");
+  #removeKey = $state(false);
   readonly hadKey: boolean;
 
   constructor(existing?: RemoteEndpointView) {
     this.#id = existing?.id;
     this.hadKey = existing?.hasKey ?? false;
     if (existing) {
-      this.name = existing.name;
-      this.baseUrl = existing.baseUrl;
-      this.model = existing.model;
-      this.preset = existing.preset;
-      this.family = existing.family;
+      this.#name = existing.name;
+      this.#baseUrl = existing.baseUrl;
+      this.#model = existing.model;
+      this.#preset = existing.preset;
+      this.#family = existing.family;
     } else this.applyPreset("vllm");
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+
+  set name(value: string) {
+    this.#name = value;
+  }
+
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
+  set baseUrl(value: string) {
+    this.#baseUrl = value;
+  }
+
+  get model(): string {
+    return this.#model;
+  }
+
+  set model(value: string) {
+    this.#model = value;
+  }
+
+  get preset(): RemotePreset {
+    return this.#preset;
+  }
+
+  get family(): ModelFamily {
+    return this.#family;
+  }
+
+  set family(value: ModelFamily) {
+    this.#family = value;
+  }
+
+  get apiKey(): string {
+    return this.#apiKey;
+  }
+
+  set apiKey(value: string) {
+    this.#apiKey = value;
+  }
+
+  get removeKey(): boolean {
+    return this.#removeKey;
+  }
+
+  set removeKey(value: boolean) {
+    this.#removeKey = value;
   }
 
   get editing(): boolean {
@@ -31,36 +87,36 @@ export class EndpointDraft {
 
   /** How the server must be started so reasoning comes back separately. */
   get reasoningFlag(): string {
-    return REMOTE_PRESETS[this.preset].reasoningFlag;
+    return REMOTE_PRESETS[this.#preset].reasoningFlag;
   }
 
   /** Fills in the preset's address, model and family. */
   applyPreset(preset: RemotePreset): void {
     const info = REMOTE_PRESETS[preset];
-    this.preset = preset;
-    this.baseUrl = info.baseUrl;
-    this.model = info.model;
-    this.family = info.family;
-    if (!this.editing) this.name = info.label;
+    this.#preset = preset;
+    this.#baseUrl = info.baseUrl;
+    this.#model = info.model;
+    this.#family = info.family;
+    if (!this.editing) this.#name = info.label;
   }
 
   /** What to save: the key only when typed (or removed on purpose). */
   toInput(): RemoteEndpointInput {
-    const apiKey = this.removeKey ? null : this.apiKey.trim() ? this.apiKey.trim() : undefined;
+    const apiKey = this.#removeKey ? null : this.#apiKey.trim() ? this.#apiKey.trim() : undefined;
     return {
       ...(this.#id && { id: this.#id }),
-      name: this.name,
-      baseUrl: this.baseUrl,
-      model: this.model,
-      preset: this.preset,
-      family: this.family,
+      name: this.#name,
+      baseUrl: this.#baseUrl,
+      model: this.#model,
+      preset: this.#preset,
+      family: this.#family,
       ...(apiKey !== undefined && { apiKey }),
     };
   }
 
   /** For "test connection" before saving: the typed key, or the saved one (by id) when left blank. */
   toTest(): { id?: string; baseUrl: string; apiKey?: string | null; model: string } {
-    const typed = this.apiKey.trim();
-    return { ...(this.#id && { id: this.#id }), baseUrl: this.baseUrl, model: this.model, ...(typed ? { apiKey: typed } : this.#id ? {} : { apiKey: null }) };
+    const typed = this.#apiKey.trim();
+    return { ...(this.#id && { id: this.#id }), baseUrl: this.#baseUrl, model: this.#model, ...(typed ? { apiKey: typed } : this.#id ? {} : { apiKey: null }) };
   }
 }

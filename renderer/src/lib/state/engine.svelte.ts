@@ -1,4 +1,4 @@
-import type { EngineStatus, LoadedModel, LoadRequest } from "../../../../electron/shared/contract/engine.js";
+import type { EngineStatus, LoadedModel, LoadRequest } from "$shared/contract/engine.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 
@@ -28,68 +28,89 @@ export const coreEngineGateway: EngineGateway = {
 
 /** Which model is loaded, and the load in progress if any. */
 export class EngineState {
-  loaded = $state<LoadedModel | undefined>();
-  loadingJobId = $state<string | undefined>();
-  loadingName = $state<string | undefined>();
-  progress = $state(0);
-  error = $state<string | undefined>();
+  #loaded = $state<LoadedModel | undefined>();
+  #loadingJobId = $state<string | undefined>();
+  #loadingName = $state<string | undefined>();
+  #progress = $state(0);
+  #error = $state<string | undefined>();
 
   constructor(private readonly gateway: EngineGateway = coreEngineGateway) {}
 
+  get loaded(): LoadedModel | undefined {
+    return this.#loaded;
+  }
+
+  /** The load in progress; undefined when none is. */
+  get loadingJobId(): string | undefined {
+    return this.#loadingJobId;
+  }
+
+  get loadingName(): string | undefined {
+    return this.#loadingName;
+  }
+
+  get progress(): number {
+    return this.#progress;
+  }
+
+  get error(): string | undefined {
+    return this.#error;
+  }
+
   /** Why chatting is not possible right now, in words; undefined when it is. */
   get unavailableReason(): string | undefined {
-    if (this.loadingJobId) return `Loading ${this.loadingName ?? "the model"}… ${Math.round(this.progress * 100)}%`;
-    if (!this.loaded) return "No model is loaded. Choose one in Models.";
+    if (this.#loadingJobId) return `Loading ${this.#loadingName ?? "the model"}… ${Math.round(this.#progress * 100)}%`;
+    if (!this.#loaded) return "No model is loaded. Choose one in Models.";
     return undefined;
   }
 
   connect(): void {
     this.gateway.onProgress((e) => {
-      if (e.jobId === this.loadingJobId) this.progress = e.progress;
+      if (e.jobId === this.#loadingJobId) this.#progress = e.progress;
     });
     this.gateway.onLoaded((e) => {
-      if (e.jobId !== this.loadingJobId) return;
-      this.loadingJobId = undefined;
-      this.loaded = e.model;
+      if (e.jobId !== this.#loadingJobId) return;
+      this.#loadingJobId = undefined;
+      this.#loaded = e.model;
     });
     this.gateway.onLoadFailed((e) => {
-      if (e.jobId !== this.loadingJobId) return;
-      this.loadingJobId = undefined;
-      this.error = e.cancelled ? undefined : e.message;
+      if (e.jobId !== this.#loadingJobId) return;
+      this.#loadingJobId = undefined;
+      this.#error = e.cancelled ? undefined : e.message;
     });
     this.gateway.onCrashed((e) => {
-      this.error = e.message;
-      if (!e.restarted) this.loaded = undefined;
+      this.#error = e.message;
+      if (!e.restarted) this.#loaded = undefined;
       void this.refresh();
     });
   }
 
   async refresh(): Promise<void> {
     try {
-      this.loaded = (await this.gateway.status()).model ?? undefined;
+      this.#loaded = (await this.gateway.status()).model ?? undefined;
     } catch (err) {
-      this.error = messageOf(err);
+      this.#error = messageOf(err);
     }
   }
 
   async load(request: LoadRequest, name: string): Promise<void> {
-    this.error = undefined;
-    this.progress = 0;
-    this.loadingName = name;
+    this.#error = undefined;
+    this.#progress = 0;
+    this.#loadingName = name;
     try {
-      this.loadingJobId = (await this.gateway.load(request)).jobId;
+      this.#loadingJobId = (await this.gateway.load(request)).jobId;
     } catch (err) {
-      this.loadingJobId = undefined;
-      this.error = messageOf(err);
+      this.#loadingJobId = undefined;
+      this.#error = messageOf(err);
     }
   }
 
   async cancelLoad(): Promise<void> {
-    if (this.loadingJobId) await this.gateway.cancel(this.loadingJobId);
+    if (this.#loadingJobId) await this.gateway.cancel(this.#loadingJobId);
   }
 
   async unload(): Promise<void> {
     await this.gateway.unload();
-    this.loaded = undefined;
+    this.#loaded = undefined;
   }
 }

@@ -5,10 +5,15 @@ export const NARROW_PX = 900;
 export class Layout {
   #narrow = $state(false);
   #sidebarOpen = $state(false);
-  helpOpen = $state(false);
+  #helpOpen = $state(false);
 
   get narrow(): boolean {
     return this.#narrow;
+  }
+
+  /** Whether the keyboard shortcuts sheet is open. */
+  get helpOpen(): boolean {
+    return this.#helpOpen;
   }
 
   /** Where the sidebar shows: always in a wide window; in a narrow one only when opened. */
@@ -37,6 +42,14 @@ export class Layout {
 
   closeSidebar(): void {
     this.#sidebarOpen = false;
+  }
+
+  openHelp(): void {
+    this.#helpOpen = true;
+  }
+
+  closeHelp(): void {
+    this.#helpOpen = false;
   }
 }
 

@@ -7,7 +7,8 @@ import type { EngineState } from "./engine.svelte.js";
  * loaded as soon as its download is done (the first-run path).
  */
 export class ModelActions {
-  loadWhenDone = $state<string | undefined>();
+  /** The variant to load once its download lands in the library. */
+  #loadWhenDone = $state<string | undefined>();
 
   constructor(
     private readonly catalog: CatalogState,
@@ -22,7 +23,7 @@ export class ModelActions {
   }
 
   async download(model: ModelSummary, variant: VariantSummary, thenLoad = false): Promise<void> {
-    if (thenLoad) this.loadWhenDone = variant.id;
+    if (thenLoad) this.#loadWhenDone = variant.id;
     await this.downloads.start(model.id, variant.id);
   }
 
@@ -37,9 +38,9 @@ export class ModelActions {
 
   /** Called when the library changes: loads the variant that was waiting for its download. */
   libraryChanged(): void {
-    const waiting = this.loadWhenDone;
+    const waiting = this.#loadWhenDone;
     if (waiting && this.downloads.installed(waiting)) {
-      this.loadWhenDone = undefined;
+      this.#loadWhenDone = undefined;
       void this.load(waiting);
     }
   }

@@ -1,5 +1,5 @@
 import { SvelteSet } from "svelte/reactivity";
-import type { Verdict } from "../../../../electron/shared/contract/catalog.js";
+import type { Verdict } from "$shared/contract/catalog.js";
 import type { CatalogState, ModelSummary, UseCase, VariantFit, VariantSummary } from "./catalog.svelte.js";
 
 /** The picker's use filters; "all" shows every model. */

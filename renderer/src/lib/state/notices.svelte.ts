@@ -1,4 +1,4 @@
-import type { EventPayload } from "../../../../electron/shared/contract/index.js";
+import type { EventPayload } from "$shared/contract/index.js";
 import { api } from "../api/client.js";
 
 /** The core's levels, and "success" for what the renderer itself reports done (a finished download). */

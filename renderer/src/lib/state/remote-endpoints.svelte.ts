@@ -1,4 +1,4 @@
-import type { RemoteEndpointInput, RemoteEndpointView, RemoteTestResult } from "../../../../electron/shared/contract/remote.js";
+import type { RemoteEndpointInput, RemoteEndpointView, RemoteTestResult } from "$shared/contract/remote.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
 

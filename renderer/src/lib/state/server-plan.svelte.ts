@@ -1,4 +1,4 @@
-import type { ServerRecipe } from "../../../../electron/shared/contract/remote.js";
+import type { ServerRecipe } from "$shared/contract/remote.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
 

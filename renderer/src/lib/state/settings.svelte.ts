@@ -1,4 +1,4 @@
-import type { ClientSettings as Settings, SettingsPatch, SettingsView, Theme } from "../../../../electron/shared/contract/settings.js";
+import type { ClientSettings as Settings, SettingsPatch, SettingsView, Theme } from "$shared/contract/settings.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 
@@ -24,13 +24,37 @@ export function applyTheme(theme: Theme, root: HTMLElement = document.documentEl
 
 /** The settings as the core keeps them; every change is one validated patch. */
 export class SettingsState {
-  current = $state<Settings | undefined>();
-  defaults = $state<Settings | undefined>();
-  notices = $state<string[]>([]);
-  error = $state<string | undefined>();
-  saved = $state(false);
+  #current = $state<Settings | undefined>();
+  #defaults = $state<Settings | undefined>();
+  #notices = $state<string[]>([]);
+  #error = $state<string | undefined>();
+  #saved = $state(false);
 
-  constructor(private readonly gateway: SettingsGateway = coreSettingsGateway) {}
+  /** `onAccepted` hears each settings the core confirms: loaded, saved here, or changed elsewhere. */
+  constructor(
+    private readonly gateway: SettingsGateway = coreSettingsGateway,
+    private readonly onAccepted: (settings: Settings) => void = () => {},
+  ) {}
+
+  get current(): Settings | undefined {
+    return this.#current;
+  }
+
+  get defaults(): Settings | undefined {
+    return this.#defaults;
+  }
+
+  get notices(): string[] {
+    return this.#notices;
+  }
+
+  get error(): string | undefined {
+    return this.#error;
+  }
+
+  get saved(): boolean {
+    return this.#saved;
+  }
 
   connect(): void {
     this.gateway.onChanged((settings) => this.accept(settings));
@@ -39,29 +63,30 @@ export class SettingsState {
   async load(): Promise<void> {
     try {
       const view = await this.gateway.get();
-      this.defaults = view.defaults;
-      this.notices = view.notices;
+      this.#defaults = view.defaults;
+      this.#notices = view.notices;
       this.accept(view.settings);
     } catch (err) {
-      this.error = messageOf(err);
+      this.#error = messageOf(err);
     }
   }
 
   async update(patch: SettingsPatch): Promise<boolean> {
-    this.saved = false;
+    this.#saved = false;
     try {
       this.accept(await this.gateway.update(patch));
-      this.error = undefined;
-      this.saved = true;
+      this.#error = undefined;
+      this.#saved = true;
       return true;
     } catch (err) {
-      this.error = messageOf(err);
+      this.#error = messageOf(err);
       return false;
     }
   }
 
   private accept(settings: Settings): void {
-    this.current = settings;
+    this.#current = settings;
     if (typeof document !== "undefined") applyTheme(settings.theme);
+    this.onAccepted(settings);
   }
 }

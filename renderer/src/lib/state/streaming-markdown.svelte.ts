@@ -22,11 +22,9 @@ const FRAME_BUDGET_MS = 6;
  * re-rendered. A 20,000-token trace is never re-parsed per token.
  */
 export class StreamingMarkdown {
-  /** Finished blocks, append-only; each block's HTML is computed once. */
-  blocks = $state.raw<RenderedBlock[]>([]);
-  tailHtml = $state("");
-  /** Characters received so far (also counts text not yet rendered). */
-  length = $state(0);
+  #blocks = $state.raw<RenderedBlock[]>([]);
+  #tailHtml = $state("");
+  #length = $state(0);
 
   private splitter = new BlockSplitter();
   private waiting: string[] = [];
@@ -40,6 +38,20 @@ export class StreamingMarkdown {
 
   constructor(private readonly schedule: FrameScheduler = defaultScheduler) {}
 
+  /** Finished blocks, append-only; each block's HTML is computed once. */
+  get blocks(): RenderedBlock[] {
+    return this.#blocks;
+  }
+
+  get tailHtml(): string {
+    return this.#tailHtml;
+  }
+
+  /** Characters received so far (also counts text not yet rendered). */
+  get length(): number {
+    return this.#length;
+  }
+
   get text(): string {
     return this.splitter.fullText + this.waiting.join("");
   }
@@ -52,15 +64,15 @@ export class StreamingMarkdown {
   append(chunk: string): void {
     if (!chunk) return;
     this.waiting.push(chunk);
-    this.length += chunk.length;
+    this.#length += chunk.length;
     this.requestFrame();
   }
 
   /** Replaces everything (a stored message); renders in frame-sized slices like a stream. */
   reset(text = ""): void {
-    this.blocks = [];
-    this.tailHtml = "";
-    this.length = 0;
+    this.#blocks = [];
+    this.#tailHtml = "";
+    this.#length = 0;
     this.waiting = [];
     this.unrendered = [];
     this.splitter = new BlockSplitter();
@@ -92,12 +104,12 @@ export class StreamingMarkdown {
     while (this.unrendered.length && performance.now() - started < budgetMs) {
       fresh.push({ id: this.nextId++, html: renderMarkdown(this.unrendered.shift()!) });
     }
-    if (fresh.length) this.blocks = [...this.blocks, ...fresh];
+    if (fresh.length) this.#blocks = [...this.#blocks, ...fresh];
     // The tail is drawn only once the finished blocks before it are; otherwise text would jump.
     const now = performance.now();
     const tailDue = budgetMs === Number.POSITIVE_INFINITY || now - this.tailRenderedAt >= this.tailIntervalMs;
     if (!this.unrendered.length && this.tailDirty && tailDue && now - started < budgetMs) {
-      this.tailHtml = renderMarkdown(this.splitter.tail);
+      this.#tailHtml = renderMarkdown(this.splitter.tail);
       this.tailDirty = false;
       this.tailRenderedAt = performance.now();
       // A tail that costs c ms to render is redrawn about every 4c ms (never slower than 10 times a second).

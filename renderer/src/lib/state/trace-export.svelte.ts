@@ -1,4 +1,4 @@
-import type { ConversationSummary, TrainingExportRequest } from "../../../../electron/shared/contract/conversations.js";
+import type { ConversationSummary, TrainingExportRequest } from "$shared/contract/conversations.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 import { saveTextFile } from "../save-file.js";
@@ -24,20 +24,75 @@ function bound(text: string): number | undefined | null {
   return Number.isInteger(value) && value >= 0 ? value : null;
 }
 
-/** The "Training data" export: which conversations, which format, which answers. */
+/**
+ * The "Training data" export: which conversations, which format, which answers. The form's inputs
+ * bind to the choices, so those have setters; the selection changes through `toggle`.
+ */
 export class TraceExport {
-  scope = $state<"all" | "selected">("all");
-  selected = $state<string[]>([]);
-  style = $state<TraceStyle>("reasoning-field");
-  onlyFinished = $state(true);
-  onlyKept = $state(true);
-  minChars = $state("");
-  maxChars = $state("");
+  #scope = $state<"all" | "selected">("all");
+  #selected = $state<string[]>([]);
+  #style = $state<TraceStyle>("reasoning-field");
+  #onlyFinished = $state(true);
+  #onlyKept = $state(true);
+  #minChars = $state("");
+  #maxChars = $state("");
   #result = $state<string | undefined>();
   #error = $state<string | undefined>();
   #busy = $state(false);
 
   constructor(private readonly gateway: TraceExportGateway = coreTraceExportGateway) {}
+
+  get scope(): "all" | "selected" {
+    return this.#scope;
+  }
+
+  set scope(value: "all" | "selected") {
+    this.#scope = value;
+  }
+
+  get selected(): string[] {
+    return this.#selected;
+  }
+
+  get style(): TraceStyle {
+    return this.#style;
+  }
+
+  set style(value: TraceStyle) {
+    this.#style = value;
+  }
+
+  get onlyFinished(): boolean {
+    return this.#onlyFinished;
+  }
+
+  set onlyFinished(value: boolean) {
+    this.#onlyFinished = value;
+  }
+
+  get onlyKept(): boolean {
+    return this.#onlyKept;
+  }
+
+  set onlyKept(value: boolean) {
+    this.#onlyKept = value;
+  }
+
+  get minChars(): string {
+    return this.#minChars;
+  }
+
+  set minChars(value: string) {
+    this.#minChars = value;
+  }
+
+  get maxChars(): string {
+    return this.#maxChars;
+  }
+
+  set maxChars(value: string) {
+    this.#maxChars = value;
+  }
 
   get result(): string | undefined {
     return this.#result;
@@ -54,17 +109,17 @@ export class TraceExport {
   /** Why the export cannot run yet, in words; undefined when it can. */
   problem(conversations: ConversationSummary[]): string | undefined {
     if (!conversations.length) return "There are no conversations to export yet.";
-    if (this.scope === "selected" && !this.selected.length) return "Choose at least one conversation.";
-    const min = bound(this.minChars);
-    const max = bound(this.maxChars);
+    if (this.#scope === "selected" && !this.#selected.length) return "Choose at least one conversation.";
+    const min = bound(this.#minChars);
+    const max = bound(this.#maxChars);
     if (min === null || max === null) return "Reasoning lengths are whole numbers of characters, or blank for no limit.";
     if (min !== undefined && max !== undefined && min > max) return "The minimum reasoning length is above the maximum.";
     return undefined;
   }
 
   toggle(id: string, on: boolean): void {
-    const others = this.selected.filter((s) => s !== id);
-    this.selected = on ? [...others, id] : others;
+    const others = this.#selected.filter((s) => s !== id);
+    this.#selected = on ? [...others, id] : others;
   }
 
   async run(conversations: ConversationSummary[]): Promise<void> {
@@ -73,12 +128,12 @@ export class TraceExport {
     this.#error = this.#result = undefined;
     try {
       const file = await this.gateway.exportTraining({
-        ids: this.scope === "selected" ? this.selected.filter((id) => conversations.some((c) => c.id === id)) : undefined,
-        style: this.style,
-        onlyFinished: this.onlyFinished,
-        onlyKept: this.onlyKept,
-        minReasoningChars: bound(this.minChars) ?? undefined,
-        maxReasoningChars: bound(this.maxChars) ?? undefined,
+        ids: this.#scope === "selected" ? this.#selected.filter((id) => conversations.some((c) => c.id === id)) : undefined,
+        style: this.#style,
+        onlyFinished: this.#onlyFinished,
+        onlyKept: this.#onlyKept,
+        minReasoningChars: bound(this.#minChars) ?? undefined,
+        maxReasoningChars: bound(this.#maxChars) ?? undefined,
       });
       if (file.examples === 0) {
         this.#result = `No answer passed the filters (${file.skipped} left out); nothing was saved.`;

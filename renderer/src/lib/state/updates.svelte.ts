@@ -1,4 +1,4 @@
-import type { UpdateStatus } from "../../../../electron/shared/contract/updates.js";
+import type { UpdateStatus } from "$shared/contract/updates.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
 
@@ -51,9 +51,9 @@ export class UpdatesState {
     this.#stop = undefined;
   }
 
-  check = () => this.#run(() => this.gateway.check());
-  download = () => this.#run(() => this.gateway.download());
-  install = () =>
+  readonly check = () => this.#run(() => this.gateway.check());
+  readonly download = () => this.#run(() => this.gateway.download());
+  readonly install = () =>
     attempt(
       () => this.gateway.install(),
       (message) => (this.#error = message),
