@@ -2,6 +2,9 @@ import { describe, expect, test } from "vitest";
 import type { ChatDone } from "../../electron/shared/contract/chat.js";
 import { ChatSession, type ChatDelta, type ChatGateway, type SendRequest } from "../../renderer/src/lib/state/chat-session.svelte.js";
 
+/** A chat.done's ids and source when the store's ids do not matter to the test. */
+const LOCAL_ANSWER = { userMessageId: null, messageId: null, answeredBy: { kind: "local" } } as const;
+
 /** A stand-in core that records requests and lets the test play events, even before send() returns. */
 function fakeCore() {
   const sent: SendRequest[] = [];
@@ -9,22 +12,26 @@ function fakeCore() {
   let delta: (d: ChatDelta) => void = () => {};
   let done: (d: ChatDone) => void = () => {};
   let beforeReply: () => void = () => {};
+  let fetched = 0;
   const gateway: ChatGateway = {
-    messages: async () => [
-      { id: "u1", role: "user", text: "2+2?", attachments: [{ name: "sum.py", content: "print(2+2)\n", tokens: 6 }], createdAt: 1 },
-      {
-        id: "a1",
-        role: "assistant",
-        thought: "Add them.",
-        answer: "4",
-        model: null,
-        metrics: { thoughtTokens: 3 },
-        stopReason: "end",
-        interrupted: false,
-        createdAt: 2,
-        finishedAt: 3,
-      },
-    ],
+    messages: async () => (
+      fetched++,
+      [
+        { id: "u1", role: "user", text: "2+2?", attachments: [{ name: "sum.py", content: "print(2+2)\n", tokens: 6 }], createdAt: 1 },
+        {
+          id: "a1",
+          role: "assistant",
+          thought: "Add them.",
+          answer: "4",
+          model: null,
+          metrics: { thoughtTokens: 3 },
+          stopReason: "end",
+          interrupted: false,
+          createdAt: 2,
+          finishedAt: 3,
+        },
+      ]
+    ),
     send: async (request) => {
       sent.push(request);
       beforeReply();
@@ -36,7 +43,7 @@ function fakeCore() {
     onDone: (l) => ((done = l), () => {}),
   };
   const finish = (jobId: string, stopReason: ChatDone["stopReason"] = "end"): void =>
-    done({ jobId, conversationId: "c1", stopReason, thought: "", answer: "", metrics: null, message: null });
+    done({ jobId, conversationId: "c1", ...LOCAL_ANSWER, stopReason, thought: "", answer: "", metrics: null, message: null });
   return {
     gateway,
     sent,
@@ -44,6 +51,7 @@ function fakeCore() {
     delta: (d: ChatDelta) => delta(d),
     done: (d: ChatDone) => done(d),
     finish,
+    fetched: () => fetched,
     setBeforeReply: (f: () => void) => (beforeReply = f),
   };
 }
@@ -127,21 +135,25 @@ describe("chat session state", () => {
     core.done({
       jobId: "job-1",
       conversationId: "c1",
+      userMessageId: "u2",
+      messageId: "a2",
+      answeredBy: { kind: "local" },
       stopReason: "context-full",
       thought: "",
       answer: "",
       metrics: null,
       message: "Full.",
-      largerContext: 32768,
+      largerContext: { contextSize: 32768, kvCacheType: "q4_0" },
     });
     const stopped = session.messages.at(-1)!;
-    expect(stopped.largerContext).toBe(32768);
-    stopped.id = "a2";
+    expect(stopped.largerContext).toEqual({ contextSize: 32768, kvCacheType: "q4_0" });
+    expect(stopped.id).toBe("a2");
     await session.continueInLargerContext();
+    // The context goes back with the cache type its estimate assumed, so the core asks the estimator nothing more.
     expect(core.sent[1]).toEqual({
       conversationId: "c1",
       rewindFrom: "a2",
-      resume: { thought: "Step one, step two", answer: "", contextSize: 32768 },
+      resume: { thought: "Step one, step two", answer: "", contextSize: 32768, kvCacheType: "q4_0" },
       thinkingBudget: undefined,
     });
     expect(session.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
@@ -151,6 +163,32 @@ describe("chat session state", () => {
     expect(continued.thought.text).toBe("Step one, step two, step three");
     expect(continued.answer.text).toBe("Done.");
     expect(continued.largerContext).toBeUndefined();
+  });
+
+  test("a new question and its answer take the store's ids from chat.done, without fetching the conversation again", async () => {
+    const core = fakeCore();
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    await session.send("3+3?");
+    core.delta({ jobId: "job-1", thought: "Add.", answer: "6" });
+    core.done({
+      jobId: "job-1",
+      conversationId: "c1",
+      userMessageId: "u2",
+      messageId: "a2",
+      answeredBy: { kind: "local" },
+      stopReason: "end",
+      thought: "Add.",
+      answer: "6",
+      metrics: null,
+      message: null,
+    });
+    expect(session.messages.map((m) => m.id)).toEqual(["u1", "a1", "u2", "a2"]);
+    expect(core.fetched()).toBe(1);
+    // Regenerate and edit name the stored question at once.
+    await session.regenerate();
+    expect(core.sent[1]).toMatchObject({ prompt: "3+3?", rewindFrom: "u2" });
   });
 
   test("a refused send shows the core's message on the answer", async () => {

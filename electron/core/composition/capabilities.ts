@@ -4,7 +4,7 @@ import { createCatalogModule } from "../catalog/module.js";
 import { createChatModule } from "../chat/module.js";
 import { createDownloadsModule } from "../downloads/module.js";
 import { gpusFromEngineStatus } from "../local-engine/engine-gpus.js";
-import type { ContextPlanner, DraftCandidates } from "../local-engine/engine-service.js";
+import type { ContextPlanner, DraftCandidates, VariantOfFile } from "../local-engine/engine-service.js";
 import type { EngineLauncher } from "../local-engine/launcher.js";
 import { createEngineModule } from "../local-engine/module.js";
 import { createFitModule } from "../fit/module.js";
@@ -45,6 +45,8 @@ export async function composeCapabilities(
     const planContext: ContextPlanner = (modelPath, kvCacheType, reservedBytes) => fit.service.largestContextFor(modelPath, { kvCacheType, reservedBytes });
     // Drafts for speculative decoding come from the library, built below; looked up only at load time.
     const draftCandidates: DraftCandidates = async () => (await library.service.list()).filter((m) => !m.missing && m.files.length === 1);
+    // A load by path alone (the API, a script) still names the catalog variant the library knows the file as.
+    const variantOf: VariantOfFile = async (file) => (await library.service.list()).find((m) => m.path === file || m.files.includes(file))?.variantId;
     const engine = add(
       createEngineModule(ctx, {
         settings: settings.service,
@@ -52,6 +54,7 @@ export async function composeCapabilities(
         planContext,
         savedContexts: savedContexts.service,
         draftCandidates,
+        variantOf,
       }),
     );
     const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));

@@ -33,6 +33,9 @@ export interface EngineDefaults {
 /** The library's model files, where a draft for speculative decoding is looked for. */
 export type DraftCandidates = () => Promise<DraftCandidate[]>;
 
+/** The catalog variant a model file is, when the library knows it as one. */
+export type VariantOfFile = (modelPath: string) => Promise<string | undefined>;
+
 /** Room to reason for a model file: the context and KV cache type the fit estimator chooses (fit's largestContextFor). */
 export type ContextPlanner = (
   modelPath: string,
@@ -67,6 +70,7 @@ export class EngineService implements GenerationEngine {
     private readonly threadChoices?: ThreadChoices,
     private readonly savedContexts?: Pick<SavedContextCache, "plan" | "recordSaved">,
     private readonly draftCandidates?: DraftCandidates,
+    private readonly variantOf?: VariantOfFile,
   ) {
     this.client = new EngineClient({ launcher, onCrash });
   }
@@ -101,7 +105,9 @@ export class EngineService implements GenerationEngine {
     const draftPath = await this.draftFor(request);
     const draftNamed = Boolean(request.draftPath);
     const draftBytes = draftPath ? ((await stat(draftPath).catch(() => undefined))?.size ?? 0) * DRAFT_OVERHEAD : 0;
-    return { ...request, ...(await this.cacheFor(request, draftBytes)), gpuLayers: request.gpuLayers ?? "auto", draftPath, draftNamed };
+    // Named by the caller (the Models page knows it), else looked up once here, never after each answer.
+    const variantId = request.variantId ?? (await this.variantOf?.(request.path).catch(() => undefined));
+    return { ...request, ...(await this.cacheFor(request, draftBytes)), gpuLayers: request.gpuLayers ?? "auto", draftPath, draftNamed, variantId };
   }
 
   /** What runs now, for the busy refusals. */

@@ -1,7 +1,7 @@
 import type { SettingsService } from "../settings/settings-service.js";
 import type { SavedContextCache } from "../saved-context/saved-context-cache.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
-import { EngineService, type ContextPlanner, type DraftCandidates, type EngineDefaults, type ModelFileCheck } from "./engine-service.js";
+import { EngineService, type ContextPlanner, type DraftCandidates, type EngineDefaults, type ModelFileCheck, type VariantOfFile } from "./engine-service.js";
 import type { EngineLauncher } from "./launcher.js";
 import { checkModelFile } from "./model-file-check.js";
 import { ThreadChoices } from "./thread-choices.js";
@@ -18,6 +18,8 @@ export interface EngineDeps {
   savedContexts?: SavedContextCache;
   /** The library's model files, where speculative decoding finds a draft; without it only a draft the load names is used. */
   draftCandidates?: DraftCandidates;
+  /** The catalog variant a file is, for a load that names only its path. */
+  variantOf?: VariantOfFile;
 }
 
 /** The engine capability: one model, one generation at a time, in its own process (started on first use). */
@@ -42,6 +44,7 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     new ThreadChoices(ctx.dataDir),
     deps.savedContexts,
     deps.draftCandidates,
+    deps.variantOf,
   );
 
   return {

@@ -8,6 +8,7 @@ import type {
   VariantFit,
   VariantSummary,
 } from "$shared/contract/catalog.js";
+import { DEFAULT_CONTEXT_SIZE } from "$shared/contract/engine.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 
@@ -50,7 +51,7 @@ export class CatalogState {
   #problems = $state<string[]>([]);
   #hardware = $state<HardwareInfo | undefined>();
   #presets = $state.raw<MachinePreset[]>([]);
-  #contextSize = $state(4096);
+  #contextSize = $state(DEFAULT_CONTEXT_SIZE);
   #use = $state<UseCase>("chat");
   #plannerMode = $state<PlannerMode>("this");
   #presetId = $state<string | undefined>();

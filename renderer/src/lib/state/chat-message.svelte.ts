@@ -2,7 +2,7 @@ import { formatCount, formatDuration } from "../format.js";
 import { ReasoningPanel } from "./reasoning-panel.svelte.js";
 import { StreamingMarkdown, type FrameScheduler } from "./streaming-markdown.svelte.js";
 
-import { StopReason as StopReasonSchema, type Attachment, type GenerationMetrics, type StopReason } from "$shared/contract/chat.js";
+import { StopReason as StopReasonSchema, type Attachment, type GenerationMetrics, type LargerContext, type StopReason } from "$shared/contract/chat.js";
 import type { Message, MessageMetrics } from "$shared/contract/conversations.js";
 
 export type { GenerationMetrics, StopReason };
@@ -50,8 +50,7 @@ function statusFor(stopReason: StopReason): MessageStatus {
 
 /** One message on screen. An assistant message streams its trace and its answer separately. */
 export class ChatMessage {
-  /** Local until the store has the message (see ChatSession.adoptStoredIds). */
-  id: string;
+  #id: string;
   readonly role: "user" | "assistant";
   #content = $state("");
   /** Files attached to a question; they go with it again on regenerate and edit. */
@@ -61,7 +60,7 @@ export class ChatMessage {
   #metrics = $state<GenerationMetrics | undefined>();
   #notice = $state<string | undefined>();
   #error = $state<string | undefined>();
-  #largerContext = $state<number | undefined>();
+  #largerContext = $state<LargerContext | undefined>();
   #thoughtMs = $state<number | undefined>();
   #thoughtTokens = $state<number | undefined>();
   readonly thought: StreamingMarkdown;
@@ -70,7 +69,7 @@ export class ChatMessage {
   private thinkingSince: number | undefined;
 
   constructor(init: MessageInit, scheduler?: FrameScheduler) {
-    this.id = "id" in init ? init.id : `local-${++localIds}`;
+    this.#id = "id" in init ? init.id : `local-${++localIds}`;
     this.role = init.role;
     this.thought = new StreamingMarkdown(scheduler);
     this.answer = new StreamingMarkdown(scheduler);
@@ -114,7 +113,17 @@ export class ChatMessage {
   }
 
   /** It stopped at the context and this larger one fits in memory: the "continue" action uses it. */
-  get largerContext(): number | undefined {
+  /** The store's id; a message made here carries a local one until chat.done names it. */
+  get id(): string {
+    return this.#id;
+  }
+
+  /** The store kept this message under `id` (chat.done says so). */
+  stored(id: string): void {
+    this.#id = id;
+  }
+
+  get largerContext(): LargerContext | undefined {
     return this.#largerContext;
   }
 
@@ -157,7 +166,7 @@ export class ChatMessage {
     stopReason: StopReason,
     metrics: GenerationMetrics | null | undefined,
     notice?: string | null,
-    largerContext?: number | null,
+    largerContext?: LargerContext | null,
     now = performance.now(),
   ): void {
     if (this.panel.phase === "thinking") this.endThinking(now);

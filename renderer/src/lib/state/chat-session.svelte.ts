@@ -1,5 +1,5 @@
 import { api } from "../api/client.js";
-import type { Attachment, ChatDone, ChatMeasure } from "$shared/contract/chat.js";
+import type { Attachment, ChatDone, ChatMeasure, LargerContext } from "$shared/contract/chat.js";
 import type { Message } from "$shared/contract/conversations.js";
 import { ChatMessage } from "./chat-message.svelte.js";
 import type { FrameScheduler } from "./streaming-markdown.svelte.js";
@@ -20,7 +20,7 @@ export interface SendRequest {
   /** Regenerate / edit: this stored message and every later one are dropped before asking. */
   rewindFrom?: string;
   /** Go on with a response that stopped at the context, in a larger one (see ChatMessage.largerContext). */
-  resume?: { thought: string; answer: string; contextSize: number };
+  resume?: { thought: string; answer: string } & LargerContext;
 }
 
 type Routed = { kind: "delta"; event: ChatDelta } | { kind: "done"; event: ChatDone };
@@ -128,10 +128,11 @@ export class ChatSession {
     if (routed.kind === "delta") {
       this.streamingMessage?.receive(routed.event.thought, routed.event.answer);
     } else {
-      this.streamingMessage?.finish(routed.event.stopReason, routed.event.metrics, routed.event.message, routed.event.largerContext);
+      const done = routed.event;
+      this.streamingMessage?.finish(done.stopReason, done.metrics, done.message, done.largerContext);
+      this.takeStoredIds(done);
       this.#jobId = undefined;
       this.streamingMessage = undefined;
-      void this.adoptStoredIds();
     }
   }
 
@@ -152,15 +153,13 @@ export class ChatSession {
     }
   }
 
-  /** Messages made here carry local ids until the store has them; regenerate and edit need the store's. */
-  private async adoptStoredIds(): Promise<void> {
-    const conversationId = this.conversationId;
-    if (!conversationId) return;
-    const stored = await this.gateway.messages(conversationId).catch(() => []);
-    if (conversationId !== this.conversationId || this.generating || stored.length !== this.messages.length) return;
-    stored.forEach((m, i) => {
-      if (this.messages[i]!.role === m.role) this.messages[i]!.id = m.id;
-    });
+  /** Messages made here carry local ids until chat.done names the stored ones; regenerate and edit need the store's. */
+  private takeStoredIds(done: ChatDone): void {
+    const reply = this.streamingMessage;
+    if (!reply) return;
+    if (done.messageId) reply.stored(done.messageId);
+    const question = this.messages[this.messages.indexOf(reply) - 1];
+    if (done.userMessageId && question?.role === "user") question.stored(done.userMessageId);
   }
 
   /** What a question with these files would take in the context (chat.measure). */
@@ -204,7 +203,7 @@ export class ChatSession {
     const stopped = this.messages.at(-1);
     if (!stopped || stopped.role !== "assistant" || !stopped.largerContext || this.generating) return;
     const kept = { thought: stopped.thought.text, answer: stopped.answer.text };
-    await this.start({ rewindFrom: stopped.id, resume: { ...kept, contextSize: stopped.largerContext } }, this.messages.slice(0, -1), kept);
+    await this.start({ rewindFrom: stopped.id, resume: { ...kept, ...stopped.largerContext } }, this.messages.slice(0, -1), kept);
   }
 
   async stop(): Promise<void> {

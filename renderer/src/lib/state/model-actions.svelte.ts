@@ -33,7 +33,7 @@ export class ModelActions {
     const found = this.catalog.variant(variantId);
     const name = found ? `${found.model.name} ${found.variant.label}` : installed.name;
     // The context and KV cache come from the settings: by default room to reason, planned for this model here.
-    await this.engine.load({ path: installed.path }, name);
+    await this.engine.load({ path: installed.path, variantId }, name);
   }
 
   /** Called when the library changes: loads the variant that was waiting for its download. */

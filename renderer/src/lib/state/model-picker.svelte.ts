@@ -1,14 +1,10 @@
 import { SvelteSet } from "svelte/reactivity";
-import type { Verdict } from "$shared/contract/catalog.js";
+import { runsHere, verdictRank } from "$shared/contract/catalog.js";
 import type { CatalogState, ModelSummary, UseCase, VariantFit, VariantSummary } from "./catalog.svelte.js";
 
 /** The picker's use filters; "all" shows every model. */
 export type UseFilter = "all" | "edge" | "coding" | "math" | "chat";
 
-/** Verdicts that run at a usable speed without swapping (the core's recommender uses the same set). */
-const RUNS_HERE = new Set<Verdict>(["gpu-full", "gpu-partial", "cpu-only"]);
-/** Better first: where a variant runs matters more than how many bits it keeps. */
-const VERDICT_RANK: Record<Verdict, number> = { "gpu-full": 0, "gpu-partial": 1, "cpu-only": 2, tight: 3, "no-disk": 4, "wont-fit": 5 };
 /** Below this a reasoning model's long traces get tiresome; the core's "chat" rule uses 8 too. */
 const COMFORTABLE_TOKENS_PER_SECOND = 8;
 /** A use filter also steers the recommendation: edge devices want the fastest model; "all" means general chat. */
@@ -33,10 +29,10 @@ export interface PickerRow {
 export function bestVariant(model: ModelSummary, fits: Record<string, VariantFit>): VariantSummary {
   const rated = model.variants.filter((v) => fits[v.id]);
   if (rated.length === 0) return model.variants.reduce((a, b) => (b.sizeBytes < a.sizeBytes ? b : a));
-  const rank = (v: VariantSummary) => VERDICT_RANK[fits[v.id]!.verdict];
+  const rank = (v: VariantSummary) => verdictRank(fits[v.id]!.verdict);
   const top = Math.min(...rated.map(rank));
   const tier = rated.filter((v) => rank(v) === top);
-  if (top >= VERDICT_RANK["no-disk"]) return tier.reduce((a, b) => (b.sizeBytes < a.sizeBytes ? b : a));
+  if (top >= verdictRank("no-disk")) return tier.reduce((a, b) => (b.sizeBytes < a.sizeBytes ? b : a));
   const comfortable = tier.filter((v) => fits[v.id]!.speed.tokensPerSecond >= COMFORTABLE_TOKENS_PER_SECOND);
   if (comfortable.length) return comfortable.reduce((a, b) => (b.sizeBytes > a.sizeBytes ? b : a));
   return tier.reduce((a, b) => (fits[b.id]!.speed.tokensPerSecond > fits[a.id]!.speed.tokensPerSecond ? b : a));
@@ -76,7 +72,7 @@ export class ModelPicker {
       const best = model.id === recommendedModel ? (this.#recommendedVariant(model) ?? bestVariant(model, fits)) : bestVariant(model, fits);
       const variant = model.variants.find((v) => v.id === this.#picked[model.id]) ?? best;
       const bestFit = fits[best.id];
-      return { model, variant, fit: fits[variant.id], best, recommended: model.id === recommendedModel, runsHere: !!bestFit && RUNS_HERE.has(bestFit.verdict) };
+      return { model, variant, fit: fits[variant.id], best, recommended: model.id === recommendedModel, runsHere: !!bestFit && runsHere(bestFit.verdict) };
     });
     return rows.sort((a, b) => Number(b.recommended) - Number(a.recommended));
   }
