@@ -19,14 +19,16 @@ function useMoreBits(block: number, blocks: number): boolean {
   return block < blocks / 8 || block >= (7 * blocks) / 8 || (block - Math.floor(blocks / 8)) % 3 === 2;
 }
 
-const isExpertTensor = (name: string) => /_exps\.weight$/.test(name);
+const isExpertTensor = (name: string) => name.endsWith("_exps.weight");
 
 /** K-quant "_M" mixes as llama.cpp's `llama_tensor_get_type` builds them (the parts that move size). */
 function kQuantMix(base: GgmlTypeName, role: TensorRole): GgmlTypeName {
   if (role.name === "output.weight") return "Q6_K";
   const moreBits = role.block !== undefined && useMoreBits(role.block, role.blocks);
-  if (/attn_v\.weight$/.test(role.name) && moreBits) return "Q6_K";
-  if (/ffn_down(_exps|_shexp)?\.weight$/.test(role.name) && moreBits) return "Q6_K";
+  if (!moreBits) return base;
+  const name = role.name;
+  if (name.endsWith("attn_v.weight") || name.endsWith("ffn_down.weight") || name.endsWith("ffn_down_exps.weight") || name.endsWith("ffn_down_shexp.weight"))
+    return "Q6_K";
   return base;
 }
 
@@ -44,7 +46,9 @@ function dynamicMix(gateUp: GgmlTypeName, down: GgmlTypeName, downEarly: GgmlTyp
     if (role.name.includes("ffn_down")) return role.block !== undefined && role.block < 6 ? downEarly : down;
     return gateUp;
   }
-  if (/attn_(kv_b|k_b|v_b|output)\.weight$/.test(role.name) || role.name.includes("shexp")) return "Q6_K";
+  const name = role.name;
+  if (["attn_kv_b.weight", "attn_k_b.weight", "attn_v_b.weight", "attn_output.weight"].some((end) => name.endsWith(end)) || name.includes("shexp"))
+    return "Q6_K";
   return "Q4_K";
 }
 

@@ -1,6 +1,6 @@
 import type { Architecture, QuantRecipeName } from "../catalog/catalog-schema.js";
 import { weighTensors, type ModelShape, type ModelStructure } from "./model-structure.js";
-import { planTensors } from "./tensor-plan.js";
+import { planBlockTensors } from "./tensor-plan.js";
 
 /**
  * The attention shape as llama.cpp sees a file of this architecture: the numbers its header would
@@ -31,5 +31,5 @@ function shapeOf(a: Architecture): ModelShape {
 
 /** A catalog variant's structure, from its architecture and the tensors its quantization recipe gives. */
 export function structureFromRecipe(architecture: Architecture, recipe: QuantRecipeName): ModelStructure {
-  return weighTensors(shapeOf(architecture), planTensors(architecture, recipe));
+  return weighTensors(shapeOf(architecture), planBlockTensors(architecture, recipe));
 }
