@@ -1,6 +1,6 @@
-import { DraftSequenceTokenPredictor, type LlamaModel, type Token } from "node-llama-cpp";
+import type { LlamaModel, Token } from "node-llama-cpp";
 import type { DraftMeasurement } from "../shared/contract/engine.js";
-import { DRAFT_TOKENS_PER_STEP } from "./draft-model.js";
+import { AdaptiveDraftPredictor } from "./adaptive-draft.js";
 
 /** A draft must beat generation without it by this much to be kept: drafting costs memory and power. */
 const MIN_SPEEDUP = 1.05;
@@ -39,13 +39,7 @@ async function tokensPerSecond(
     throw err;
   });
   try {
-    const tokenPredictor = draftContext
-      ? new DraftSequenceTokenPredictor(draftContext.getSequence(), {
-          minTokens: DRAFT_TOKENS_PER_STEP,
-          maxTokens: DRAFT_TOKENS_PER_STEP,
-          evaluateOptions: { temperature: 0 },
-        })
-      : undefined;
+    const tokenPredictor = draftContext ? new AdaptiveDraftPredictor(draftContext.getSequence()) : undefined;
     const sequence = context.getSequence({ tokenPredictor });
     const wanted = options.tokens ?? 48;
     let firstAt = 0;

@@ -1,12 +1,13 @@
 import path from "node:path";
-import { DraftSequenceTokenPredictor, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
+import { AdaptiveDraftPredictor } from "./adaptive-draft.js";
 
 /** The draft of speculative decoding: a smaller model with the same tokenizer, in this same process. */
 export interface LoadedDraft {
   model: LlamaModel;
   context: LlamaContext;
   /** Given to the target's sequence (which disposes it with itself). */
-  predictor: DraftSequenceTokenPredictor;
+  predictor: AdaptiveDraftPredictor;
 }
 
 export interface DraftLoadOptions {
@@ -14,16 +15,6 @@ export interface DraftLoadOptions {
   threads: number;
   signal: AbortSignal;
 }
-
-/**
- * One drafted token per step. node-llama-cpp 3.21.1 checks a batch's second and later drafted
- * tokens against an array it never fills (`validatedTokens` in LlamaContext.js's evaluation
- * loop), so it refutes every one of them: longer drafts only cost time. Measured on
- * scripted-r1-long-slow, 1 thread, 96 tokens: no draft 13.5–14.3 tok/s; up to 16 drafted 10.7
- * (45 accepted, 330 refuted); exactly 1 (minTokens 1 makes the target wait for it) 17.1–24.2
- * (48 accepted, 0 refuted).
- */
-export const DRAFT_TOKENS_PER_STEP = 1;
 
 /**
  * Loads the draft model and its context (the target's context size: it follows the same tokens).
@@ -40,11 +31,7 @@ export async function loadDraft(llama: Llama, draftPath: string, options: DraftL
       createSignal: options.signal,
       failedCreationRemedy: false,
     });
-    const predictor = new DraftSequenceTokenPredictor(context.getSequence(), {
-      minTokens: DRAFT_TOKENS_PER_STEP,
-      maxTokens: DRAFT_TOKENS_PER_STEP,
-      evaluateOptions: { temperature: 0 },
-    });
+    const predictor = new AdaptiveDraftPredictor(context.getSequence());
     return { model, context, predictor };
   } catch (err) {
     await model.dispose();

@@ -5,7 +5,7 @@ import type { EngineParsedParams } from "../shared/contract/engine-protocol.js";
 import { kvCacheLayout, type KvCacheLayout, type KvCacheType } from "../shared/kv-cache.js";
 import { backendKindOf } from "./backend.js";
 import { measureDraftSpeedup } from "./draft-calibration.js";
-import { DRAFT_TOKENS_PER_STEP, disposeDraft, draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
+import { disposeDraft, draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
 import { SwitchedLookupPredictor } from "./prompt-lookup.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
 import { measureBestThreads } from "./thread-calibration.js";
@@ -84,7 +84,7 @@ export async function loadChatModel(
     throw err;
   }
   const setup = setUpChat(model, params.family);
-  const lookup = !draft && params.promptLookup ? new SwitchedLookupPredictor({ predictionLength: { max: DRAFT_TOKENS_PER_STEP } }) : undefined;
+  const lookup = !draft && params.promptLookup ? new SwitchedLookupPredictor() : undefined;
   const sequence = context.getSequence({ tokenPredictor: draft?.predictor ?? lookup });
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: setup.wrapper });
   const info: LoadedModel = {
