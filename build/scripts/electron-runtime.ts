@@ -59,7 +59,14 @@ export function electronMissingMessage(cause: string, nodeNeeded: string | undef
  * The runtime's executable, fetched first if it is missing. When that fails, prints the message above
  * and returns undefined: the caller exits non-zero.
  */
-export function ensureElectron(packageDir = electronPackageDir()): string | undefined {
+export function ensureElectron(): string | undefined {
+  let packageDir: string;
+  try {
+    packageDir = electronPackageDir();
+  } catch {
+    console.error(electronMissingMessage("the electron package is not installed: run npm install", undefined));
+    return undefined;
+  }
   const present = electronBinary(packageDir);
   if (present) return present;
   console.log("Fetching the Electron runtime (about 100 MB, once)…");
