@@ -10,10 +10,11 @@ const commandLine = {
   usage: `Usage: npm run serve -- [options]
 
 Runs R1 Local's core and interface without Electron: open the address it prints in a browser.
-It listens on 127.0.0.1 only; the address carries this launch's token.
+By default it listens on 127.0.0.1 only; the address carries this launch's token.
 
 Options:
-  --port <n>          port to listen on (0 picks a free one; the default falls back to a free port when taken)
+  --port <n>          port to listen on (default 41741, or a free one when that is taken;
+                      0 picks a free one; another taken port is an error)
   --data-dir <dir>    data folder (default: $XDG_DATA_HOME/r1-local, i.e. ~/.local/share/r1-local)
   --host <addr>       address to bind (default 127.0.0.1); another one also needs --allow-remote
   --allow-remote      allow --host to be reachable from other machines (prints a warning)
