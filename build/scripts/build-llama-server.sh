@@ -3,6 +3,23 @@
 # release as the app's engine), once, into .cache/llama-server/. Tests against a real third-party
 # server and the peer benchmarks use it. Prints the binary's path.
 set -euo pipefail
+case "${1-}" in
+  "") ;;
+  -h | --help)
+    cat <<'USAGE'
+Usage: npm run build:llama-server
+
+Builds llama.cpp's own llama-server from the source node-llama-cpp ships (needs cmake, a C++
+compiler and git; about 6 minutes on 2 cores), once, into .cache/llama-server/, and prints the
+binary's path. Later runs print the cached binary's path at once. It takes no options.
+USAGE
+    exit 0
+    ;;
+  *)
+    printf "npm run build:llama-server: unknown option '%s'.\nRun \`npm run build:llama-server -- --help\` for usage.\n" "$1" >&2
+    exit 2
+    ;;
+esac
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bundle="$root/node_modules/node-llama-cpp/llama/gitRelease.bundle"
 tag="$(node -p "require('$root/node_modules/node-llama-cpp/llama/llama.cpp.info.json').tag")"

@@ -3,6 +3,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { exitWithUsageError, readCommandLine } from "../../electron/core/kernel/command-line.js";
 import { formatTable, runBenchmark, writeResult } from "./harness.js";
 import type { BenchmarkDefinition, BenchmarkResult } from "./harness.js";
 
@@ -14,12 +15,27 @@ const available = (await readdir(benchmarksDirectory))
   .filter((file) => file.endsWith(".bench.ts"))
   .map((file) => file.slice(0, -".bench.ts".length))
   .sort();
-const requested = process.argv.slice(2).filter((argument) => !argument.startsWith("-"));
+const commandLine = {
+  command: "npm run bench --",
+  usage: `Usage: npm run bench [-- <name>...]
+
+Runs the benchmarks (all, or those named), each against a reference measured in the same run.
+Results: a table here and bench-results/<name>.json each.
+
+Names:
+${available.map((name) => `  ${name}`).join("\n")}
+
+Options:
+  -h, --help   show this help
+
+Environment:
+  BENCH_THREADS=<n>         llama.cpp threads for the engine benchmarks (default: up to 2)
+  UI_STREAMING_TOKENS=<n>   tokens ui-streaming streams (default 20000)`,
+  config: { allowPositionals: true },
+} as const;
+const requested = readCommandLine(commandLine).positionals;
 const unknown = requested.filter((name) => !available.includes(name));
-if (unknown.length > 0) {
-  console.error(`Unknown benchmark(s): ${unknown.join(", ")}\nAvailable: ${available.join(", ")}`);
-  process.exit(2);
-}
+if (unknown.length > 0) exitWithUsageError(commandLine, `unknown benchmark ${unknown.map((name) => `"${name}"`).join(", ")}`);
 
 const results: BenchmarkResult[] = [];
 let failed = false;
