@@ -31,10 +31,10 @@ describe("navigation keeps the view and the conversation in the address", () => 
 
   test("a reload opens the view and conversation the address names", () => {
     const navigation = new Navigation(memoryLocation("#/settings/c7"));
-    expect(navigation.restored).toBe(true);
     expect(navigation.view).toBe("settings");
     expect(navigation.conversation).toBe("c7");
-    expect(new Navigation(memoryLocation("")).restored).toBe(false);
+    const fresh = new Navigation(memoryLocation(""));
+    expect([fresh.view, fresh.conversation]).toEqual(["chat", undefined]);
   });
 
   test("the person's moves are steps Back returns from; the app's own choices replace the current step", () => {

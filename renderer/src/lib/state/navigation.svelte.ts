@@ -8,13 +8,10 @@ export class Navigation {
   /** The conversation the address names (see route.ts); the app selects it after a reload or Back. */
   #conversation = $state<string | undefined>();
   readonly #location: RouteLocation;
-  /** Whether the address named a view when the page opened (else the app picks the first conversation). */
-  readonly restored: boolean;
 
   constructor(location: RouteLocation = typeof window === "undefined" ? memoryLocation() : windowLocation()) {
     this.#location = location;
     const route = parseRoute(location.read());
-    this.restored = route !== undefined;
     if (route) ({ view: this.#view, conversation: this.#conversation } = route);
   }
 
