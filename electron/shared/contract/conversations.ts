@@ -125,6 +125,7 @@ export const conversationsCalls = {
     z.object({ conversations: z.array(ConversationSummary), total: z.number().int() }),
   ),
   "conversations.get": call(ById, Conversation),
+  /** The app calls this with a new chat's first question; one left without a message (not renamed or pinned) is dropped when the store next opens. */
   "conversations.create": call(
     z
       .object({
