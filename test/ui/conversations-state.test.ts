@@ -35,6 +35,18 @@ function memoryStore(initial: Partial<ConversationSummary>[]): ConversationsGate
       rows.push(back);
       return { ...back };
     },
+    // Titles only: the core's search over messages and files is tested on the real store (test/unit/store-search.test.ts).
+    search: async (query) =>
+      rows
+        .filter((r) => r.title.toLowerCase().includes(query.toLowerCase()))
+        .map((r) => ({ conversationId: r.id, title: r.title, messageId: null, field: "title" as const, snippet: r.title, match: { start: 0, length: 1 } })),
+    exportConversation: async (id) => ({ fileName: `${id}.md`, mimeType: "text/markdown", content: `# ${find(id).title}` }),
+    importArchive: async (content) => {
+      const parsed = JSON.parse(content) as { conversations: ConversationSummary[] };
+      const added = parsed.conversations.map((c, i) => row({ ...c, id: `imported${i}` }, rows.length + i));
+      rows.push(...added);
+      return { imported: added, notices: [] };
+    },
     onChanged: () => () => {},
   };
 }
@@ -49,8 +61,11 @@ describe("conversations state", () => {
     const list = new Conversations(store);
     await list.load();
     expect(list.visible.map((c) => c.title)).toEqual(["Old pinned", "Newest", "Middle"]);
-    list.query = "mid";
+    await list.search("mid");
     expect(list.visible.map((c) => c.title)).toEqual(["Middle"]);
+    expect(list.hitFor("c2")?.field).toBe("title");
+    await list.search("");
+    expect(list.visible).toHaveLength(3);
   });
 
   test("rename and pin go to the store", async () => {
@@ -86,5 +101,64 @@ describe("conversations state", () => {
     await list.rename("c0", "New");
     expect(list.error).toBe("The disk is full.");
     expect(list.visible[0]!.title).toBe("Stays");
+  });
+
+  test("New chat stores nothing until its first question, and pressing it again keeps the same empty chat", async () => {
+    const store = memoryStore([{ title: "Earlier" }]);
+    const selections: Array<[string | undefined, boolean]> = [];
+    const list = new Conversations(store, (id, picked) => selections.push([id, picked]));
+    await list.load();
+    list.startDraft();
+    list.startDraft();
+    expect(list.drafting).toBe(true);
+    expect(list.activeId).toBeUndefined();
+    expect(store.rows).toHaveLength(1);
+    expect(selections).toEqual([
+      ["c0", false],
+      [undefined, true],
+      [undefined, true],
+    ]);
+    // The first question stores it.
+    const created = await list.create();
+    expect(list.drafting).toBe(false);
+    expect(list.activeId).toBe(created!.id);
+    expect(store.rows).toHaveLength(2);
+  });
+
+  test("a search's late answer does not replace a newer one", async () => {
+    const store = memoryStore([{ title: "Alpha" }, { title: "Beta" }]);
+    const slow = store.search;
+    store.search = async (query) => {
+      if (query === "alpha") await new Promise((resolve) => setTimeout(resolve, 50));
+      return slow(query);
+    };
+    const list = new Conversations(store);
+    await list.load();
+    const first = list.search("alpha");
+    await list.search("beta");
+    await first;
+    expect(list.visible.map((c) => c.title)).toEqual(["Beta"]);
+  });
+
+  test("an import adds the conversations and opens the first; a broken file shows why and changes nothing", async () => {
+    const store = memoryStore([{ title: "Here already" }]);
+    store.importArchive = async (content) => {
+      if (!content.startsWith("{")) throw new Error("This file is not a conversation export (it is not JSON).");
+      const added = { ...store.rows[0]!, id: "imported", title: "From the file" };
+      store.rows.push(added);
+      return { imported: [added], notices: [] };
+    };
+    const selections: Array<[string | undefined, boolean]> = [];
+    const list = new Conversations(store, (id, picked) => selections.push([id, picked]));
+    await list.load();
+    await list.importArchive("not json");
+    expect(list.error).toBe("This file is not a conversation export (it is not JSON).");
+    expect(list.visible.map((c) => c.title)).toEqual(["Here already"]);
+    expect(list.activeId).toBe("c0");
+    await list.importArchive("{}");
+    expect(list.error).toBeUndefined();
+    expect(list.notice).toBe("Imported 1 conversation.");
+    expect(list.visible.map((c) => c.title)).toContain("From the file");
+    expect(selections.at(-1)).toEqual(["imported", true]);
   });
 });

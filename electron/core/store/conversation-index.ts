@@ -131,6 +131,23 @@ export class ConversationState {
     return purged;
   }
 
+  /**
+   * Forgets live conversations nobody wrote in: no message, the automatic title, not pinned (a
+   * "New chat" left empty by an earlier version); returns how many.
+   */
+  dropUnused(): number {
+    let dropped = 0;
+    for (const [id, stored] of this.#conversations) {
+      const { titleSource, pinned } = stored.header;
+      if (stored.deletedAt === null && stored.messages.length === 0 && titleSource === "auto" && !pinned) {
+        this.#conversations.delete(id);
+        dropped++;
+      }
+    }
+    if (dropped) this.invalidateOrder();
+    return dropped;
+  }
+
   /** The whole state as log records: one per conversation and message, plus pending deletions. */
   *snapshot(): Generator<LogRecord> {
     for (const stored of this.#conversations.values()) {

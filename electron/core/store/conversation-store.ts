@@ -66,7 +66,9 @@ export class ConversationStore implements ConversationsService {
   #load(): OpenReport {
     const { report, damaged, interrupted } = replayLog(this.#log, this.#state, this.#now);
     const expired = this.#purgeExpired();
-    if (damaged || expired > 0 || this.#isStale()) this.compact();
+    // The app stores a conversation only with its first question; empty ones left over are dropped.
+    const unused = this.#state.dropUnused();
+    if (damaged || expired > 0 || unused > 0 || this.#isStale()) this.compact();
     else this.#log.append(interrupted);
     return report;
   }

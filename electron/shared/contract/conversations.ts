@@ -68,8 +68,11 @@ export type Conversation = z.infer<typeof Conversation>;
 export const SearchHit = z.object({
   conversationId: ConversationId,
   title: z.string(),
-  messageId: z.string(),
-  field: z.enum(["question", "reasoning", "answer"]),
+  /** The message matched; null when only the conversation's title did. */
+  messageId: z.string().nullable(),
+  field: z.enum(["title", "question", "attachment", "reasoning", "answer"]),
+  /** The attached file the match is in (field "attachment"). */
+  fileName: z.string().optional(),
   /** A short excerpt around the match, whitespace collapsed; `match` locates it inside the snippet. */
   snippet: z.string(),
   match: z.object({ start: z.number().int(), length: z.number().int() }),
@@ -122,6 +125,7 @@ export const conversationsCalls = {
     z.object({ conversations: z.array(ConversationSummary), total: z.number().int() }),
   ),
   "conversations.get": call(ById, Conversation),
+  /** The app calls this with a new chat's first question; one left without a message (not renamed or pinned) is dropped when the store next opens. */
   "conversations.create": call(
     z
       .object({
@@ -138,7 +142,7 @@ export const conversationsCalls = {
   "conversations.delete": call(ById, z.object({ id: ConversationId, restorableUntil: Timestamp })),
   "conversations.restore": call(ById, ConversationSummary),
   "conversations.pin": call(z.object({ id: ConversationId, pinned: z.boolean() }).strict(), ConversationSummary),
-  /** Every word must occur in one message (question, reasoning or answer); case-insensitive. */
+  /** Every word must occur in one message (its question and attached files, or its reasoning and answer), else in the title; case-insensitive. */
   "conversations.search": call(
     z.object({ query: z.string().max(500), limit: z.number().int().positive().max(500).optional() }).strict(),
     z.object({ hits: z.array(SearchHit), truncated: z.boolean() }),

@@ -10,6 +10,8 @@ import { layout, type Layout } from "./layout.svelte.js";
 import { ModelActions } from "./model-actions.svelte.js";
 import { navigation, type Navigation, type View } from "./navigation.svelte.js";
 import { Notices, type NoticesGateway } from "./notices.svelte.js";
+import { focusWhenShown, MESSAGE_BOX } from "../focus.js";
+import { NEW_CHAT, type Route } from "./route.js";
 import { RemoteEndpointsState, type RemoteGateway } from "./remote-endpoints.svelte.js";
 import { SettingsState, type Settings, type SettingsGateway } from "./settings.svelte.js";
 
@@ -69,7 +71,7 @@ export class AppState {
     this.status = shell.status;
     this.#commands = gateways.commands ?? coreCommandsGateway;
     this.settings = new SettingsState(gateways.settings, (settings) => this.#settingsAccepted(settings));
-    this.conversations = new Conversations(gateways.conversations, (id) => this.#conversationSelected(id));
+    this.conversations = new Conversations(gateways.conversations, (id, picked) => this.#conversationSelected(id, picked));
     this.session = new ChatSession(gateways.chat, undefined, () => this.#startConversation());
     this.engine = new EngineState(gateways.engine);
     this.catalog = new CatalogState(gateways.catalog);
@@ -84,10 +86,23 @@ export class AppState {
 
   // The links between areas, one method each.
 
-  /** The open conversation follows the sidebar's selection; in a narrow window choosing one closes the sidebar over the page. */
-  #conversationSelected(id: string | undefined): void {
+  /**
+   * The open conversation follows the sidebar's selection, and the address keeps it (a reload or
+   * Back returns to it); one the person picked shows the chat, from whatever view was showing. In a
+   * narrow window choosing one closes the sidebar over the page.
+   */
+  #conversationSelected(id: string | undefined, picked: boolean): void {
     this.layout.closeSidebar();
+    const named = id ?? (this.conversations.drafting ? NEW_CHAT : undefined);
+    if (picked) this.navigation.openChat(named);
+    else this.navigation.note(named);
     if (id !== this.session.conversationId) void this.session.open(id);
+  }
+
+  /** Back, Forward or an edited address: the sidebar selects the conversation it names. */
+  #routeFollowed(route: Route): void {
+    if (route.conversation === NEW_CHAT) this.conversations.startDraft(false);
+    else if (route.conversation && this.conversations.items.some((c) => c.id === route.conversation)) this.conversations.select(route.conversation, false);
   }
 
   /** The default thinking budget follows Settings; the control next to the composer overrides it per question. */
@@ -120,10 +135,14 @@ export class AppState {
     this.navigation.show(view);
   }
 
-  /** Starts a new chat exactly as the sidebar's "New chat" button does, and shows the chat. */
+  /**
+   * New chat, from the sidebar's button, the shortcut or the native menu: shows an empty chat with
+   * the message box focused. Nothing is stored until the first question, and pressing it again
+   * while the chat is empty keeps that one.
+   */
   async newChat(): Promise<void> {
-    this.navigation.show("chat");
-    await this.conversations.create();
+    this.conversations.startDraft();
+    await focusWhenShown(MESSAGE_BOX);
   }
 
   /** Called once the page shows: starts the status line and the app; returns the stop for the window watching. */
@@ -139,6 +158,9 @@ export class AppState {
     this.#commands.onCommand((e) => {
       if (e.command === "new-chat") void this.newChat();
     });
+    this.navigation.follow((route) => this.#routeFollowed(route));
+    // A reload keeps the selection the address names.
+    this.conversations.resume(this.navigation.conversation);
     for (const area of [this.settings, this.conversations, this.session, this.engine, this.catalog, this.downloads, this.remote]) area.connect();
     // Loading the settings also sets the thinking budget (#settingsAccepted).
     await this.settings.load();
