@@ -41,7 +41,10 @@ export function countDropped(clean: ChatHistoryItem[], window: ChatHistoryItem[]
   // Answers only (thoughts are dropped from earlier turns anyway), whitespace-trimmed: the window
   // keeps the response as generated, the request carries it trimmed.
   const text = (item: ChatHistoryItem) =>
-    (item.type === "model" ? item.response.filter((r): r is string => typeof r === "string").join("") : JSON.stringify(item.text.trim())).trim();
+    (item.type === "model"
+      ? item.response.filter((r): r is string => typeof r === "string").join("")
+      : JSON.stringify(typeof item.text === "string" ? item.text.trim() : item.text)
+    ).trim();
   // Counted as a multiset: two turns with the same text (the same answer twice) are two messages.
   const key = (item: ChatHistoryItem) => `${item.type}:${text(item)}`;
   const inWindow = new Map<string, number>();
