@@ -189,6 +189,14 @@ describe("failures a person understands", () => {
     expect(done.thought.length).toBeGreaterThan(0);
   });
 
+  it("while it thinks, the deltas carry a running count of reasoning tokens (one per chunk) for the header", async () => {
+    wire.set("vllm");
+    const { events } = await run(engine());
+    const counts = events.flatMap((e) => (e.type === "delta" && e.thought ? [e.thoughtTokens] : []));
+    expect(counts.length).toBeGreaterThan(1);
+    expect(counts).toEqual(counts.map((_, i) => i + 1));
+  });
+
   it("a server that keeps the stream open with keep-alives but sends no token is cancelled, naming it", async () => {
     wire.set("vllm", { kind: "keep-alive-only", everyMs: 50 });
     const gone = wire.clientGone();

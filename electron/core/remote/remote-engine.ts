@@ -234,7 +234,8 @@ export class RemoteEngine implements GenerationEngine {
         if (piece.answer && thoughtStartedAt && !thoughtEndedAt) thoughtEndedAt = new Date().toISOString();
         thought += piece.thought;
         answer += piece.answer;
-        yield { type: "delta", thought: piece.thought, answer: piece.answer };
+        // Streaming servers send about one token per chunk: the running count the header shows while it thinks.
+        yield { type: "delta", thought: piece.thought, answer: piece.answer, ...(thoughtChunks ? { thoughtTokens: thoughtChunks } : {}) };
       }
     } catch (err) {
       if (signal?.aborted) stopReason = "aborted";
