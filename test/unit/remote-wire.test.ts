@@ -156,6 +156,20 @@ describe("failures a person understands", () => {
     expect(wire.requests.length - before).toBe(2);
   });
 
+  it("the wait a 429 asks for is not taken for a silent server, even when longer than the header limit", async () => {
+    wire.set("vllm", { kind: "rate-limit", seconds: 1, times: 1 });
+    const quick = { ...TIMEOUTS, firstByteMs: 600 };
+    const impatient = remoteAgent(quick);
+    try {
+      const target = { endpointId: "gpu-box", name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill" as const, apiKey: null };
+      const { done } = await run(new RemoteEngine(target, impatient, quick));
+      expect(done.stopReason).toBe("end");
+      expect(done.answer.trim()).toBe(WIRE_ANSWER);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it("429 with a long Retry-After: says when to try again", async () => {
     wire.set("sglang", { kind: "rate-limit", seconds: 120, times: 5 });
     const err = await failure(engine());

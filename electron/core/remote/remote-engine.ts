@@ -154,6 +154,8 @@ export class RemoteEngine implements GenerationEngine {
         if (signal?.aborted) throw new AppError("cancelled", "Stopped.");
         throw watch.failure ?? connectionError(err, this.where, this.timeouts);
       }
+      // Headers came: a wait a 429 asks for is not silence.
+      watch.stop();
       if (this.instanceId && response.headers.get(SELF_HEADER) === this.instanceId) {
         await response.body?.cancel().catch(() => undefined);
         throw selfLoopError(this.where);
