@@ -23,7 +23,8 @@ export interface GenerateInput {
   lastWindow: ConversationWindow | undefined;
   /** An earlier, stopped run of this response to go on from (after a reload with a larger context). */
   continuation?: { thought: string; answer: string };
-  onDelta: (thought: string, answer: string) => void;
+  /** `thoughtTokens`: reasoning tokens generated so far, so the app can show the count while it thinks. */
+  onDelta: (thought: string, answer: string, thoughtTokens: number) => void;
   onNotice: (message: string) => void;
 }
 
@@ -39,7 +40,7 @@ export async function generateResponse(target: GenerationTarget, input: Generate
   const { options, signal } = input;
   const sequence = chat.sequence;
   const meter = new GenerationMeter(sequence, target);
-  const text = new ResponseText(input.onDelta, input.continuation);
+  const text = new ResponseText((thought, answer) => input.onDelta(thought, answer, meter.thoughtTokens), input.continuation);
   let droppedMessages = 0;
   const finish = (stop: Stop, window?: ConversationWindow, promptTokens?: number): GenerateOutput => {
     text.flush();

@@ -42,6 +42,22 @@ describe("a chat in a conversation", () => {
     expect(conversation.title).toMatch(/six times seven/i);
   });
 
+  it("streams a running count of reasoning tokens with the deltas, ending at the count in the metrics", async () => {
+    await load("scripted-r1");
+    const { id } = await callOk(core, "conversations.create", {});
+    const counts: number[] = [];
+    const stop = core.subscribe((name, payload) => {
+      const delta = payload as { thought: string; thoughtTokens?: number };
+      if (name === "chat.delta" && delta.thought) counts.push(delta.thoughtTokens ?? -1);
+    });
+    const { jobId } = await callOk(core, "chat.send", { conversationId: id, prompt: "What is six times seven?" });
+    const done = await waitForEvent(core, "chat.done", (d) => d.jobId === jobId);
+    stop();
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts.every((count, i) => count > 0 && count >= (counts[i - 1] ?? 0))).toBe(true);
+    expect(counts.at(-1)).toBeLessThanOrEqual(done.metrics!.thoughtTokens);
+  });
+
   it("keeps a follow-up and its reply in order after the first exchange", async () => {
     const { id } = await callOk(core, "conversations.create", {});
     for (const prompt of ["First question", "Second question"]) {

@@ -90,6 +90,16 @@ describe("chat session state", () => {
     expect(core.sent[0]).toMatchObject({ conversationId: "c1", prompt: "Why?" });
   });
 
+  test("the core's running count of reasoning tokens reaches the thinking header", async () => {
+    const core = fakeCore();
+    const session = new ChatSession(core.gateway, noFrames);
+    session.connect();
+    await session.open("c1");
+    await session.send("Why?");
+    core.delta({ jobId: "job-1", thought: "Let me see.", answer: "", thoughtTokens: 1240 });
+    expect(session.messages.at(-1)!.thoughtTitle).toMatch(/^Thinking… \d+:\d\d · 1,240 tokens$/);
+  });
+
   test("stop cancels the running job and the answer is marked interrupted", async () => {
     const core = fakeCore();
     const session = new ChatSession(core.gateway, noFrames);

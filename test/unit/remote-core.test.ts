@@ -150,3 +150,30 @@ describe("chat answers from the selected server", () => {
     expect(outcome.ok ? null : outcome.error.code).toBe("not-loaded");
   });
 });
+
+describe("this app's own API given as the remote server", () => {
+  it("test connection and chat name it as this app's own API at once, and the API keeps answering", async () => {
+    await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
+    const { url, apiKey } = (await callOk(core, "api.status", {})) as { url: string; apiKey: string };
+    const tested = await core.dispatch("remote.test", { baseUrl: url, apiKey, model: WIRE_MODEL });
+    expect(tested.ok ? null : tested.error).toMatchObject({ code: "bad-request", message: expect.stringMatching(/is this app's own API/) });
+
+    const self = await callOk(core, "remote.save", { name: "Myself", baseUrl: url, model: WIRE_MODEL, preset: "custom", family: "r1-distill", apiKey });
+    await callOk(core, "remote.select", { id: self.id });
+    try {
+      const { id } = await callOk(core, "conversations.create", {});
+      const { jobId } = await callOk(core, "chat.send", { conversationId: id, prompt: "Hello?" });
+      const done = await waitForEvent(core, "chat.done", (d) => d.jobId === jobId);
+      expect(done.stopReason).toBe("error");
+      expect(done.message).toMatch(/^Myself \(127\.0\.0\.1:\d+\) is this app's own API .*must be another program or machine/);
+      // Not wedged: the API still answers, and so does chat (another answer, same clear refusal).
+      const models = await fetch(`${url}/models`, { headers: { authorization: `Bearer ${apiKey}` } });
+      expect(models.status).toBe(200);
+      const again = await callOk(core, "chat.send", { conversationId: id, prompt: "Still there?" });
+      expect((await waitForEvent(core, "chat.done", (d) => d.jobId === again.jobId)).message).toMatch(/is this app's own API/);
+    } finally {
+      await callOk(core, "remote.select", { id: null });
+      await callOk(core, "settings.update", { patch: { apiServer: { enabled: false } } });
+    }
+  });
+});

@@ -13,7 +13,7 @@ import { RemoteEngine, remoteAgent, type RemoteTarget, type RemoteTimeouts } fro
 import { freePort } from "../support/llama-server/llama-server.js";
 import { startWireServer, WIRE_ANSWER, WIRE_MODEL, WIRE_THOUGHT, type WireServer, type WireShape } from "../support/remote/wire-server.js";
 
-const TIMEOUTS: RemoteTimeouts = { firstByteMs: 5_000, stallMs: 400, maxRetryWaitS: 2 };
+const TIMEOUTS: RemoteTimeouts = { firstByteMs: 5_000, firstTokenMs: 400, stallMs: 400, maxRetryWaitS: 2 };
 const agent = remoteAgent(TIMEOUTS);
 let wire: WireServer;
 
@@ -156,6 +156,20 @@ describe("failures a person understands", () => {
     expect(wire.requests.length - before).toBe(2);
   });
 
+  it("the wait a 429 asks for is not taken for a silent server, even when longer than the header limit", async () => {
+    wire.set("vllm", { kind: "rate-limit", seconds: 1, times: 1 });
+    const quick = { ...TIMEOUTS, firstByteMs: 600 };
+    const impatient = remoteAgent(quick);
+    try {
+      const target = { endpointId: "gpu-box", name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill" as const, apiKey: null };
+      const { done } = await run(new RemoteEngine(target, impatient, quick));
+      expect(done.stopReason).toBe("end");
+      expect(done.answer.trim()).toBe(WIRE_ANSWER);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it("429 with a long Retry-After: says when to try again", async () => {
     wire.set("sglang", { kind: "rate-limit", seconds: 120, times: 5 });
     const err = await failure(engine());
@@ -183,12 +197,33 @@ describe("failures a person understands", () => {
     wire.set("deepseek-api", { kind: "stall", afterChunks: 4 });
     const { done } = await run(engine());
     expect(done.stopReason).toBe("error");
-    expect(done.message).toMatch(/stopped sending for 0.4 s in the middle of the answer/);
+    expect(done.message).toMatch(
+      /GPU box \(127.0.0.1:\d+\) sent no tokens for 0.4 s in the middle of the answer; the request was cancelled and what arrived is kept/,
+    );
     expect(done.thought.length).toBeGreaterThan(0);
+  });
+
+  it("while it thinks, the deltas carry a running count of reasoning tokens (one per chunk) for the header", async () => {
+    wire.set("vllm");
+    const { events } = await run(engine());
+    const counts = events.flatMap((e) => (e.type === "delta" && e.thought ? [e.thoughtTokens] : []));
+    expect(counts.length).toBeGreaterThan(1);
+    expect(counts).toEqual(counts.map((_, i) => i + 1));
+  });
+
+  it("a server that keeps the stream open with keep-alives but sends no token is cancelled, naming it", async () => {
+    wire.set("vllm", { kind: "keep-alive-only", everyMs: 50 });
+    const gone = wire.clientGone();
+    const err = await failure(engine());
+    expect(err.reason).toBe("timeout");
+    expect(err.message).toMatch(/^GPU box \(127\.0\.0\.1:\d+\) sent no tokens for 0\.4 s after taking the request; the request was cancelled\.$/);
+    // Cancelled cleanly: the connection is closed, not left hanging on the server.
+    await gone;
   });
 
   it("a server that never answers times out with a message", async () => {
     wire.set("vllm", { kind: "silent" });
+    const gone = wire.clientGone();
     const quick = { ...TIMEOUTS, firstByteMs: 300 };
     const impatient = remoteAgent(quick);
     try {
@@ -200,6 +235,7 @@ describe("failures a person understands", () => {
       const err = await failure(remote);
       expect(err.reason).toBe("timeout");
       expect(err.message).toMatch(/did not answer within 0.3 s.*overloaded or still loading/);
+      await gone;
     } finally {
       await impatient.close();
     }

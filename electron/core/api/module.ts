@@ -12,6 +12,8 @@ export interface ApiDeps {
   /** The local engine process or the selected remote server. */
   engine: GenerationEngine;
   settings: SettingsService;
+  /** This app's instance id, echoed in a header so a remote endpoint pointing here is recognised. */
+  instanceId?: string;
 }
 
 /** The OpenAI-compatible API: runs while settings say so, moves when its port changes. */
@@ -31,7 +33,13 @@ export async function createApiModule(ctx: CoreContext, deps: ApiDeps): Promise<
       }
       if (!wanted.enabled || running) return;
       try {
-        running = await startApiServer({ engine: deps.engine, apiKey: () => apiKey, port: wanted.port, defaults: () => generationDefaults(settings()) });
+        running = await startApiServer({
+          engine: deps.engine,
+          apiKey: () => apiKey,
+          port: wanted.port,
+          defaults: () => generationDefaults(settings()),
+          instanceId: deps.instanceId,
+        });
         error = null;
       } catch (err) {
         error = `The API could not listen on 127.0.0.1:${wanted.port}: ${err instanceof Error ? err.message : String(err)}`;

@@ -8,6 +8,7 @@ import { sameSecret } from "../kernel/same-secret.js";
 import { httpErrorOf } from "./http-errors.js";
 import { ChatCompletionRequest } from "./openai-schemas.js";
 import { finishReason, toTurns } from "./openai-messages.js";
+import { SELF_HEADER } from "../../shared/self-header.js";
 
 export interface ApiServerOptions {
   engine: GenerationEngine;
@@ -16,6 +17,8 @@ export interface ApiServerOptions {
   port: number;
   /** Sampling defaults from settings; DeepSeek's 0.6 / 0.95 when absent. */
   defaults: () => ResolvedGenerationOptions;
+  /** This app's instance id, sent with every answer; a request carrying it came from this app itself. */
+  instanceId?: string;
 }
 
 export interface RunningApiServer {
@@ -86,6 +89,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: ApiServerOptions): Promise<void> {
+  if (options.instanceId) {
+    res.setHeader(SELF_HEADER, options.instanceId);
+    // A remote endpoint of this very app pointing at its own API: answering would call itself without end.
+    if (req.headers[SELF_HEADER] === options.instanceId)
+      return fail(res, 508, "loop_detected", "This request came from this same R1 Local: a remote endpoint points at its own API.");
+  }
   const host = (req.headers.host ?? "").replace(/:\d+$/, "");
   if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) return fail(res, 403, "forbidden", "Host not allowed.");
   if (!sameSecret(req.headers.authorization ?? "", `Bearer ${options.apiKey()}`))

@@ -135,7 +135,7 @@ export class ChatService {
           if (event.type === "delta") {
             thought += event.thought;
             answer += event.answer;
-            this.deps.emit("chat.delta", { jobId: job.id, thought: event.thought, answer: event.answer });
+            this.deps.emit("chat.delta", { jobId: job.id, thought: event.thought, answer: event.answer, thoughtTokens: event.thoughtTokens });
             if (ids) persistence?.onStreamSave(ids.messageId, { thought: event.thought, answer: event.answer });
           } else if (event.type === "notice") {
             this.deps.emit("chat.notice", { jobId: job.id, message: event.message });

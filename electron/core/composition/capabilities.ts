@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createApiModule } from "../api/module.js";
 import { createAppModule } from "../app/app-module.js";
 import { createCatalogModule } from "../catalog/module.js";
@@ -62,7 +63,9 @@ export async function composeCapabilities(
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));
     const fit = add(createFitModule(ctx, { catalog: catalog.service, hardware: hardware.service, library: library.service }));
     add(await createDownloadsModule(ctx, { settings: settings.service, library: library.service, catalog: catalog.service }));
-    const remote = add(createRemoteModule(ctx, { catalog: catalog.service }));
+    // Names this running app to its own local API, so a remote endpoint pointing back at it is refused.
+    const instanceId = randomUUID();
+    const remote = add(createRemoteModule(ctx, { catalog: catalog.service, instanceId }));
     // Chat and the local API answer from the selected remote server, else from the local engine.
     const answering = selectedEngine(engine.service, remote.service);
     add(
@@ -73,7 +76,7 @@ export async function composeCapabilities(
         localContext: localContextLink(engine.service, remote.service, fit.service),
       }),
     );
-    add(await createApiModule(ctx, { engine: answering, settings: settings.service }));
+    add(await createApiModule(ctx, { engine: answering, settings: settings.service, instanceId }));
     add(createAppModule(ctx, { hardware: hardware.service }));
     add(createUpdatesModule(ctx, { settings: settings.service, updater: wiring.updater }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);

@@ -24,7 +24,8 @@ export type GenerateDone =
   | { type: "done"; stopReason: StopReason; thought: string; answer: string; metrics: GenerationMetrics; message: string | null }
   | { type: "done"; stopReason: "crashed" | "error"; thought: string; answer: string; metrics: null; message: string };
 
-export type GenerateEvent = { type: "delta"; thought: string; answer: string } | { type: "notice"; message: string } | GenerateDone;
+/** A delta's `thoughtTokens`: reasoning tokens so far, where the engine counts them (the local one does). */
+export type GenerateEvent = { type: "delta"; thought: string; answer: string; thoughtTokens?: number } | { type: "notice"; message: string } | GenerateDone;
 
 /**
  * The one interface chat and the local API generate through: the local engine process

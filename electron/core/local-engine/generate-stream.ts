@@ -41,7 +41,7 @@ export class GenerateStream {
     if (message.kind === "delta") {
       this.thought += message.thought;
       this.answer += message.answer;
-      this.push({ type: "delta", thought: message.thought, answer: message.answer });
+      this.push({ type: "delta", thought: message.thought, answer: message.answer, thoughtTokens: message.thoughtTokens });
     } else if (message.kind === "notice" && message.message) {
       this.push({ type: "notice", message: message.message });
     }
@@ -76,6 +76,7 @@ export class GenerateStream {
     if (event.type === "delta" && last?.type === "delta") {
       last.thought += event.thought;
       last.answer += event.answer;
+      last.thoughtTokens = event.thoughtTokens ?? last.thoughtTokens;
     } else this.queue.push(event);
     this.wake?.();
   }

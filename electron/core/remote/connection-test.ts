@@ -2,7 +2,7 @@ import { fetch, type Agent } from "undici";
 import type { RemoteTestResult } from "../../shared/contract/remote.js";
 import { AppError } from "../kernel/errors.js";
 import { authHeaders, endpointUrl, type RemoteTimeouts } from "./remote-engine.js";
-import { connectionError, httpError, retryAfterSeconds } from "./remote-errors.js";
+import { connectionError, httpError, retryAfterSeconds, selfLoopError, SELF_HEADER } from "./remote-errors.js";
 import { ModelList } from "./wire-schemas.js";
 
 /** "Test connection": lists the server's /v1/models and how long the round trip took. */
@@ -11,14 +11,20 @@ export async function testConnection(
   agent: Agent,
   timeouts: RemoteTimeouts,
   signal?: AbortSignal,
+  /** This app's instance id: its own API, given as the address, is named as such. */
+  instanceId?: string,
 ): Promise<RemoteTestResult> {
   const where = `${target.name} (${new URL(target.baseUrl).host})`;
   const started = performance.now();
   let response;
   try {
-    response = await fetch(endpointUrl(target.baseUrl, "models"), { headers: authHeaders(target.apiKey), dispatcher: agent, signal });
+    response = await fetch(endpointUrl(target.baseUrl, "models"), { headers: authHeaders(target.apiKey, instanceId), dispatcher: agent, signal });
   } catch (err) {
     throw connectionError(err, where, timeouts);
+  }
+  if (instanceId && response.headers.get(SELF_HEADER) === instanceId) {
+    await response.body?.cancel().catch(() => undefined);
+    throw selfLoopError(where);
   }
   const text = await response.text();
   const latencyMs = performance.now() - started;

@@ -8,8 +8,10 @@ import { needsServer, serverRecipes, type PlannableModel } from "./server-plans.
 
 export interface RemoteDeps {
   catalog: Pick<CatalogService, "models">;
-  /** Tests shorten them; people get minutes (a 671B's prefill is slow). */
+  /** Tests shorten them; people get DEFAULT_TIMEOUTS (see RemoteTimeouts for why each). */
   timeouts?: RemoteTimeouts;
+  /** This app's instance id, which its own API echoes: an endpoint pointing at it is refused by name. */
+  instanceId?: string;
 }
 
 /** The remote engine chat and the local API answer from when one is selected (null: the local engine). */
@@ -64,7 +66,7 @@ export function createRemoteModule(ctx: CoreContext, deps: RemoteDeps): Capabili
   let engine: RemoteEngine | null = null;
   const refresh = () => {
     const id = store.selectedId;
-    engine = id ? new RemoteEngine(store.target(id), agent, timeouts) : null;
+    engine = id ? new RemoteEngine(store.target(id), agent, timeouts, deps.instanceId) : null;
   };
   refresh();
   const selection = () => ({ selected: store.selectedId ? (store.list().find((e) => e.id === store.selectedId) ?? null) : null });
@@ -102,7 +104,7 @@ export function createRemoteModule(ctx: CoreContext, deps: RemoteDeps): Capabili
           apiKey: apiKey === undefined ? (saved?.apiKey ?? null) : apiKey,
           model: model ?? saved?.model ?? "",
         };
-        return testConnection(target, agent, timeouts);
+        return testConnection(target, agent, timeouts, undefined, deps.instanceId);
       },
       "remote.select": async ({ id }) => {
         await store.select(id);

@@ -5,7 +5,8 @@ import type { AnsweredBy } from "../../shared/contract/chat.js";
 import type { AnsweringModel, GenerateEvent, GenerateRequest, GenerationEngine } from "../generation/generation-engine.js";
 import { AppError } from "../kernel/errors.js";
 import { chatCompletionBody, toOpenAiMessages } from "./openai-request.js";
-import { connectionError, httpError, retryAfterSeconds } from "./remote-errors.js";
+import { connectionError, httpError, retryAfterSeconds, seconds, selfLoopError, SELF_HEADER } from "./remote-errors.js";
+import { SilenceWatch } from "./silence-watch.js";
 import { readCompletion } from "./response-reader.js";
 import { ThinkSplitter } from "./think-splitter.js";
 import type { Usage } from "./wire-schemas.js";
@@ -22,29 +23,50 @@ export interface RemoteTarget {
   apiKey: string | null;
 }
 
+/**
+ * How long a server may stay silent before the request is cancelled with a message naming it.
+ * Streaming servers (vLLM, SGLang, llama-server, DeepSeek's API) send their headers as soon as they
+ * take the request, so a minute without them means a wedged or wrong server. The prompt is read
+ * after that, before the first token: a 671B reading a long prompt, or a server loading its model
+ * on first use, needs minutes, so the first token gets five. Between tokens a minute is plenty even
+ * at 0.5 tokens/s. Keep-alive comments do not count as something sent.
+ */
 export interface RemoteTimeouts {
-  /** Until the response headers (a 671B's prefill of a long prompt can take minutes). */
+  /** From the request to the response headers. */
   firstByteMs: number;
-  /** Longest silence allowed inside a streaming answer. */
+  /** From the headers to the first token (prompt reading, a model loading). */
+  firstTokenMs: number;
+  /** Longest silence between tokens inside a streaming answer. */
   stallMs: number;
   /** A 429 asking to wait at most this long is retried after the wait; longer is reported. */
   maxRetryWaitS: number;
 }
 
-export const DEFAULT_TIMEOUTS: RemoteTimeouts = { firstByteMs: 600_000, stallMs: 120_000, maxRetryWaitS: 30 };
+export const DEFAULT_TIMEOUTS: RemoteTimeouts = { firstByteMs: 60_000, firstTokenMs: 300_000, stallMs: 60_000, maxRetryWaitS: 30 };
 
 /** `/v1` joined to a path, whatever the user typed at the end of the base URL. */
 export function endpointUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, "")}/${path}`;
 }
 
-export function authHeaders(apiKey: string | null): Record<string, string> {
-  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+/**
+ * The key, and this app's instance id: R1 Local's own API refuses a request that carries its own id
+ * (a remote endpoint pointing back at this app would otherwise call itself without end).
+ */
+export function authHeaders(apiKey: string | null, instanceId?: string): Record<string, string> {
+  return { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...(instanceId ? { [SELF_HEADER]: instanceId } : {}) };
 }
 
-/** An HTTP agent whose timeouts turn a silent server into a clear error (undici's own timers). */
+/**
+ * An HTTP agent whose timers back up the engine's own silence watch (which counts only tokens, not
+ * keep-alive bytes): no headers within `firstByteMs`, no bytes at all for the longest allowed wait.
+ */
 export function remoteAgent(timeouts: RemoteTimeouts): Agent {
-  return new Agent({ headersTimeout: timeouts.firstByteMs, bodyTimeout: timeouts.stallMs, connect: { timeout: 15_000 } });
+  return new Agent({
+    headersTimeout: timeouts.firstByteMs,
+    bodyTimeout: Math.max(timeouts.firstTokenMs, timeouts.stallMs),
+    connect: { timeout: 15_000 },
+  });
 }
 
 function emptyMetrics(totalMs: number): GenerationMetrics {
@@ -86,6 +108,8 @@ export class RemoteEngine implements GenerationEngine {
     readonly target: RemoteTarget,
     private readonly agent: Agent,
     private readonly timeouts: RemoteTimeouts = DEFAULT_TIMEOUTS,
+    /** This app's instance id, to recognise its own API at the other end. */
+    private readonly instanceId?: string,
   ) {}
 
   get answeredBy(): AnsweredBy {
@@ -105,20 +129,36 @@ export class RemoteEngine implements GenerationEngine {
   }
 
   /** Sends the request, waiting out a short 429 as its Retry-After asks; throws a clear AppError otherwise. */
-  private async post(body: Record<string, unknown>, signal: AbortSignal | undefined, notice: (message: string) => void): Promise<Response> {
+  private async post(
+    body: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    watch: SilenceWatch,
+    notice: (message: string) => void,
+  ): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
+      watch.expect(
+        this.timeouts.firstByteMs,
+        `${this.where} did not answer within ${seconds(this.timeouts.firstByteMs)}. It may be overloaded or still loading the model; the request was cancelled.`,
+        "timeout",
+      );
       try {
         response = await fetch(endpointUrl(this.target.baseUrl, "chat/completions"), {
           method: "POST",
-          headers: { "content-type": "application/json", accept: "text/event-stream, application/json", ...authHeaders(this.target.apiKey) },
+          headers: { "content-type": "application/json", accept: "text/event-stream, application/json", ...authHeaders(this.target.apiKey, this.instanceId) },
           body: JSON.stringify(body),
-          signal,
+          signal: watch.signal,
           dispatcher: this.agent,
         });
       } catch (err) {
         if (signal?.aborted) throw new AppError("cancelled", "Stopped.");
-        throw connectionError(err, this.where, this.timeouts);
+        throw watch.failure ?? connectionError(err, this.where, this.timeouts);
+      }
+      // Headers came: a wait a 429 asks for is not silence.
+      watch.stop();
+      if (this.instanceId && response.headers.get(SELF_HEADER) === this.instanceId) {
+        await response.body?.cancel().catch(() => undefined);
+        throw selfLoopError(this.where);
       }
       if (response.ok) return response;
       const text = await response.text().catch(() => "");
@@ -151,10 +191,13 @@ export class RemoteEngine implements GenerationEngine {
     if (options.thinkingBudget !== undefined)
       yield { type: "notice", message: "The thinking budget is not applied on a remote server: OpenAI-compatible servers have no common field for it." };
     const queued: string[] = [];
+    // Cancels the request when the server stays silent too long (the person's Stop goes through it too).
+    const watch = new SilenceWatch(signal);
     let response: Response;
     try {
-      response = await this.post(chatCompletionBody(this.target.model, messages, options), signal, (message) => queued.push(message));
+      response = await this.post(chatCompletionBody(this.target.model, messages, options), signal, watch, (message) => queued.push(message));
     } catch (err) {
+      watch.stop();
       if (!signal?.aborted) throw err;
       yield { type: "done", stopReason: "aborted", thought: "", answer: "", metrics: emptyMetrics(performance.now() - started), message: null };
       return;
@@ -172,8 +215,15 @@ export class RemoteEngine implements GenerationEngine {
     let stopReason: StopReason = "end";
     let failure: AppError | undefined;
     const splitter = new ThinkSplitter(model.family === "r1-distill");
+    const silentFor = (ms: number) => `${this.where} sent no tokens for ${seconds(ms)}`;
+    watch.expect(this.timeouts.firstTokenMs, `${silentFor(this.timeouts.firstTokenMs)} after taking the request; the request was cancelled.`, "timeout");
     try {
       for await (const piece of readCompletion(response.body!, response.headers.get("content-type") ?? "", splitter, this.where)) {
+        watch.expect(
+          this.timeouts.stallMs,
+          `${silentFor(this.timeouts.stallMs)} in the middle of the answer; the request was cancelled and what arrived is kept.`,
+          "stalled",
+        );
         if (piece.kind === "end") {
           usage = piece.usage;
           stopReason = piece.finishReason === "length" ? "max-tokens" : "end";
@@ -186,12 +236,14 @@ export class RemoteEngine implements GenerationEngine {
         if (piece.answer && thoughtStartedAt && !thoughtEndedAt) thoughtEndedAt = new Date().toISOString();
         thought += piece.thought;
         answer += piece.answer;
-        yield { type: "delta", thought: piece.thought, answer: piece.answer };
+        // Streaming servers send about one token per chunk: the running count the header shows while it thinks.
+        yield { type: "delta", thought: piece.thought, answer: piece.answer, ...(thoughtChunks ? { thoughtTokens: thoughtChunks } : {}) };
       }
     } catch (err) {
       if (signal?.aborted) stopReason = "aborted";
-      else failure = err instanceof AppError ? err : connectionError(err, this.where, this.timeouts);
+      else failure = watch.failure ?? (err instanceof AppError ? err : connectionError(err, this.where, this.timeouts));
     } finally {
+      watch.stop();
       // Stop or a consumer leaving early: the socket closes now, not when the server finishes.
       await response.body?.cancel().catch(() => undefined);
     }

@@ -2,7 +2,7 @@ import { AppError } from "../kernel/errors.js";
 import { errorMessageOf } from "./wire-schemas.js";
 
 /** "0.4 s", "12 s", "600 s". */
-const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+export const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
 
 const TLS_CODES = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL/;
 
@@ -33,6 +33,17 @@ export function connectionError(err: unknown, where: string, timeouts: { firstBy
     return say(`${where} stopped sending for ${seconds(timeouts.stallMs)} in the middle of the answer; what arrived is kept.`, "stalled");
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") return say(`The connection to ${where} was cut; what arrived is kept.`, "cut");
   return say(`Could not talk to ${where}: ${err instanceof Error ? err.message : String(err)}${code ? ` (${code})` : ""}.`, "network");
+}
+
+export { SELF_HEADER } from "../../shared/self-header.js";
+
+/** The endpoint is this app's own local API: using it as a remote would make the app call itself. */
+export function selfLoopError(where: string): AppError {
+  return new AppError(
+    "bad-request",
+    `${where} is this app's own API (R1 Local's OpenAI-compatible server on this computer), not another server. A remote server must be another program or machine that runs a model; the model loaded here answers without one.`,
+    { reason: "self" },
+  );
 }
 
 /** Seconds a 429 asks to wait (Retry-After in seconds or as a date), if it says. */

@@ -210,7 +210,8 @@ export const chatCalls = {
 
 export const chatEvents = {
   /** New text since the previous delta of the same job (never the whole history). */
-  "chat.delta": z.object({ jobId: JobId, thought: z.string(), answer: z.string() }),
+  /** `thoughtTokens`: reasoning tokens generated so far (absent where the engine does not count them). */
+  "chat.delta": z.object({ jobId: JobId, thought: z.string(), answer: z.string(), thoughtTokens: z.number().int().nonnegative().optional() }),
   /** Something the user should know about this response, e.g. earlier turns were shifted out. */
   "chat.notice": z.object({ jobId: JobId, message: z.string() }),
   "chat.done": ChatDone,

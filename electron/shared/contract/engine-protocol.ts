@@ -111,7 +111,7 @@ export const EngineToCore = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("loadProgress"), opId: OpId, progress: z.number().min(0).max(1) }),
   /** New text since the previous delta of the same generation, coalesced by the engine. */
-  z.object({ kind: z.literal("delta"), opId: OpId, thought: z.string(), answer: z.string() }),
+  z.object({ kind: z.literal("delta"), opId: OpId, thought: z.string(), answer: z.string(), thoughtTokens: z.number().int().nonnegative().optional() }),
   z.object({ kind: z.literal("notice"), opId: OpId, message: z.string() }),
 ]);
 export type EngineToCore = z.infer<typeof EngineToCore>;

@@ -14,6 +14,8 @@ export type WireFault =
   | { kind: "stall"; afterChunks: number }
   /** Reads the request and never answers (no headers). */
   | { kind: "silent" }
+  /** Sends the stream's headers, then only SSE keep-alive comments (every `everyMs`), never a token. */
+  | { kind: "keep-alive-only"; everyMs: number }
   /** Holds the response open after this many chunks until the client goes away. */
   | { kind: "hold"; afterChunks: number };
 
@@ -81,6 +83,11 @@ export async function startWireServer(): Promise<WireServer> {
       return json(res, 429, { error: { message: "Rate limit reached for requests", type: "rate_limit_error" } }, { "retry-after": String(fault.seconds) });
     }
     if (fault?.kind === "silent") return void res.on("close", () => gone.resolve());
+    if (fault?.kind === "keep-alive-only") {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const timer = setInterval(() => res.write(": keep-alive\n\n"), fault.everyMs);
+      return void res.on("close", () => (clearInterval(timer), gone.resolve()));
+    }
     const created = Math.floor(Date.now() / 1000);
     const all = pieces(shape);
     if (shape === "whole-json") {

@@ -21,6 +21,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   picker: () => import("./fixtures/picker.svelte.js"),
   "editor-setup": () => import("./fixtures/editor-setup.svelte.js"),
   daily: () => import("./fixtures/daily.svelte.js"),
+  "user-message": () => import("./fixtures/user-message.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);

@@ -1,4 +1,4 @@
-import { formatCount, formatDuration } from "../format.js";
+import { formatClock, formatCount, formatDuration } from "../format.js";
 import { ReasoningPanel } from "./reasoning-panel.svelte.js";
 import { StreamingMarkdown, type FrameScheduler } from "./streaming-markdown.svelte.js";
 
@@ -63,12 +63,22 @@ export class ChatMessage {
   #largerContext = $state<LargerContext | undefined>();
   #thoughtMs = $state<number | undefined>();
   #thoughtTokens = $state<number | undefined>();
+  /** How long this response has been under way, while it thinks (see `tick`). */
+  #elapsedMs = $state(0);
   readonly thought: StreamingMarkdown;
   readonly answer: StreamingMarkdown;
   readonly panel: ReasoningPanel;
   private thinkingSince: number | undefined;
+  /** When the question was sent: the wait shown while thinking counts from here (prompt reading included). */
+  private readonly startedAt: number;
 
-  constructor(init: MessageInit, scheduler?: FrameScheduler) {
+  /** `clock`: milliseconds on a steady clock (tests pass their own). */
+  constructor(
+    init: MessageInit,
+    scheduler?: FrameScheduler,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.startedAt = clock();
     this.#id = "id" in init ? init.id : `local-${++localIds}`;
     this.role = init.role;
     this.thought = new StreamingMarkdown(scheduler);
@@ -139,9 +149,30 @@ export class ChatMessage {
     return this.#status === "streaming";
   }
 
-  /** The trace header: "Thinking…", then "Thought for 12.4 s · 843 tokens". */
+  /**
+   * The status the page shows: a finished message reads as finished only from the frame that
+   * draws its last text, so whoever waits for "done" finds the whole answer on the page.
+   */
+  get shownStatus(): MessageStatus {
+    const drawn = this.thought.drawn && this.answer.drawn;
+    return this.#status !== "streaming" && !drawn ? "streaming" : this.#status;
+  }
+
+  /** Time since the question was sent, while the model thinks (updated by `tick` and by each delta). */
+  get elapsedMs(): number {
+    return this.#elapsedMs;
+  }
+
+  /**
+   * The trace header: "Thinking… 1:23 · 1,240 tokens" while it thinks (the wait and the reasoning
+   * tokens so far, where the engine counts them), then "Thought for 12.4 s · 843 tokens".
+   */
   get thoughtTitle(): string {
-    if (this.panel.phase === "thinking") return "Thinking…";
+    if (this.panel.phase === "thinking") {
+      const parts = [`Thinking… ${formatClock(this.#elapsedMs)}`];
+      if (this.#thoughtTokens) parts.push(`${formatCount(this.#thoughtTokens)} tokens`);
+      return parts.join(" · ");
+    }
     const parts = [this.#thoughtMs !== undefined ? `Thought for ${formatDuration(this.#thoughtMs)}` : "Thought"];
     if (this.#thoughtTokens) parts.push(`${formatCount(this.#thoughtTokens)} tokens`);
     return parts.join(" · ");
@@ -151,7 +182,15 @@ export class ChatMessage {
     return this.thought.length > 0;
   }
 
-  receive(thought: string, answer: string, now = performance.now()): void {
+  /** The clock moved on (the view calls this about once a second while it thinks). */
+  tick(now = this.clock()): void {
+    if (this.panel.phase === "thinking") this.#elapsedMs = Math.max(0, now - this.startedAt);
+  }
+
+  /** `thoughtTokens`: the engine's count of reasoning tokens so far, when it sends one. */
+  receive(thought: string, answer: string, thoughtTokens?: number, now = this.clock()): void {
+    if (thoughtTokens !== undefined && thoughtTokens > 0) this.#thoughtTokens = thoughtTokens;
+    this.tick(now);
     if (thought) {
       this.thinkingSince ??= now;
       this.thought.append(thought);
@@ -167,10 +206,13 @@ export class ChatMessage {
     metrics: GenerationMetrics | null | undefined,
     notice?: string | null,
     largerContext?: LargerContext | null,
-    now = performance.now(),
+    now = this.clock(),
   ): void {
     if (this.panel.phase === "thinking") this.endThinking(now);
     this.panel.finished();
+    // The last text is drawn on the next frame; `shownStatus` turns to the end state on that frame.
+    this.thought.end();
+    this.answer.end();
     this.#stopReason = stopReason;
     this.#notice = notice ?? undefined;
     this.#largerContext = largerContext ?? undefined;

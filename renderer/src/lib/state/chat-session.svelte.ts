@@ -9,6 +9,8 @@ export interface ChatDelta {
   jobId: string;
   thought: string;
   answer: string;
+  /** Reasoning tokens so far, where the engine counts them. */
+  thoughtTokens?: number;
 }
 export interface SendRequest {
   conversationId: string;
@@ -126,7 +128,7 @@ export class ChatSession {
     }
     if (routed.event.jobId !== this.jobId) return;
     if (routed.kind === "delta") {
-      this.streamingMessage?.receive(routed.event.thought, routed.event.answer);
+      this.streamingMessage?.receive(routed.event.thought, routed.event.answer, routed.event.thoughtTokens);
     } else {
       const done = routed.event;
       this.streamingMessage?.finish(done.stopReason, done.metrics, done.message, done.largerContext);

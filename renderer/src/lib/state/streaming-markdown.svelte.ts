@@ -25,6 +25,8 @@ export class StreamingMarkdown {
   #blocks = $state.raw<RenderedBlock[]>([]);
   #tailHtml = $state("");
   #length = $state(0);
+  /** False from the moment text arrives until the frame that draws all of it. */
+  #drawn = $state(true);
 
   private splitter = new BlockSplitter();
   private waiting: string[] = [];
@@ -35,6 +37,8 @@ export class StreamingMarkdown {
   /** The tail is re-rendered at most this often; it grows with what one render costs. */
   private tailIntervalMs = 0;
   private tailRenderedAt = -Infinity;
+  /** No more text is coming: the tail is drawn on the next frame, unthrottled. */
+  private ended = false;
 
   constructor(private readonly schedule: FrameScheduler = defaultScheduler) {}
 
@@ -61,6 +65,20 @@ export class StreamingMarkdown {
     return this.scheduled;
   }
 
+  /** Everything received is drawn (reactive: the page can wait for it). */
+  get drawn(): boolean {
+    return this.#drawn;
+  }
+
+  /**
+   * The stream is over: what is buffered is drawn on the next frame, the tail without its
+   * throttle. Nothing is rendered here, so the class stays usable where there is no DOM.
+   */
+  end(): void {
+    this.ended = true;
+    if (this.waiting.length || this.unrendered.length || this.tailDirty) this.requestFrame();
+  }
+
   append(chunk: string): void {
     if (!chunk) return;
     this.waiting.push(chunk);
@@ -76,6 +94,7 @@ export class StreamingMarkdown {
     this.waiting = [];
     this.unrendered = [];
     this.splitter = new BlockSplitter();
+    this.ended = true;
     this.append(text);
   }
 
@@ -87,6 +106,7 @@ export class StreamingMarkdown {
   private requestFrame(): void {
     if (this.scheduled) return;
     this.scheduled = true;
+    this.#drawn = false;
     this.schedule(() => {
       this.scheduled = false;
       this.drain(FRAME_BUDGET_MS);
@@ -107,7 +127,7 @@ export class StreamingMarkdown {
     if (fresh.length) this.#blocks = [...this.#blocks, ...fresh];
     // The tail is drawn only once the finished blocks before it are; otherwise text would jump.
     const now = performance.now();
-    const tailDue = budgetMs === Number.POSITIVE_INFINITY || now - this.tailRenderedAt >= this.tailIntervalMs;
+    const tailDue = budgetMs === Number.POSITIVE_INFINITY || this.ended || now - this.tailRenderedAt >= this.tailIntervalMs;
     if (!this.unrendered.length && this.tailDirty && tailDue && now - started < budgetMs) {
       this.#tailHtml = renderMarkdown(this.splitter.tail);
       this.tailDirty = false;
@@ -116,5 +136,6 @@ export class StreamingMarkdown {
       this.tailIntervalMs = Math.min(100, (this.tailRenderedAt - now) * 4);
     }
     if (this.unrendered.length || this.tailDirty) this.requestFrame();
+    else if (!this.scheduled) this.#drawn = true;
   }
 }
