@@ -57,7 +57,7 @@ export async function composeCapabilities(
         variantOf,
       }),
     );
-    const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
+    const hardware = add(createHardwareModule(ctx, { modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
     const library = add(await createLibraryModule(ctx, { modelsDir }));
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));
     const fit = add(createFitModule(ctx, { catalog: catalog.service, hardware: hardware.service, library: library.service }));
