@@ -25,7 +25,7 @@ describe("compact model picker", () => {
     expect(await page.getByTestId("fit-badge").count()).toBe(4);
     expect(await page.getByTestId("memory-bars").count()).toBe(0);
     const tiny = row(page, "tiny");
-    expect(await tiny.getByTestId("variant-size").textContent()).toMatch(/GB/);
+    expect(await tiny.getByTestId("variant-size").textContent()).toMatch(/GiB$/);
     expect(await tiny.getByTestId("variant-speed").textContent()).toMatch(/^≈ \d+(\.\d)? tok\/s$/);
     expect(await tiny.getByRole("button", { name: "Download" }).count()).toBe(1);
   });
