@@ -89,6 +89,13 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
     await app.screenshot("answer");
   });
 
+  test("the Models page shows the speed that answer measured at once, without a reload", async () => {
+    await nav("Models").click();
+    const speed = testVariant().getByTestId("variant-speed");
+    await expect.poll(() => speed.textContent(), long).toMatch(/^\d+(\.\d)? tok\/s$/);
+    await nav("Chat").click();
+  });
+
   test("stops a second generation midway", async () => {
     const box = page.getByRole("textbox", { name: "Message" });
     await page.getByLabel("Thinking budget").selectOption({ label: "No limit" });
