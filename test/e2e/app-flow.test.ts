@@ -89,6 +89,13 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
     await app.screenshot("answer");
   });
 
+  test("the Models page shows the speed that answer measured at once, without a reload", async () => {
+    await nav("Models").click();
+    const speed = testVariant().getByTestId("variant-speed");
+    await expect.poll(() => speed.textContent(), long).toMatch(/^\d+(\.\d)? tok\/s$/);
+    await nav("Chat").click();
+  });
+
   test("stops a second generation midway", async () => {
     const box = page.getByRole("textbox", { name: "Message" });
     await page.getByLabel("Thinking budget").selectOption({ label: "No limit" });
@@ -116,10 +123,10 @@ describe("R1 Local, end to end in Chromium over serve mode", () => {
     await expect.poll(() => firstBadge.getAttribute("data-verdict"), long).toBe(firstVerdict);
     await page.getByRole("radio", { name: "Custom" }).check();
     // A machine with a big GPU, or one with almost no memory: one of the two changes the verdict.
-    await page.getByLabel("VRAM (GB)", { exact: true }).fill(firstVerdict === "gpu-full" ? "0" : "80");
-    await page.getByLabel("VRAM (GB)", { exact: true }).dispatchEvent("change");
-    await page.getByLabel("RAM (GB)", { exact: true }).fill(firstVerdict === "gpu-full" ? "1" : "256");
-    await page.getByLabel("RAM (GB)", { exact: true }).dispatchEvent("change");
+    await page.getByLabel("VRAM (GiB)", { exact: true }).fill(firstVerdict === "gpu-full" ? "0" : "80");
+    await page.getByLabel("VRAM (GiB)", { exact: true }).dispatchEvent("change");
+    await page.getByLabel("RAM (GiB)", { exact: true }).fill(firstVerdict === "gpu-full" ? "1" : "256");
+    await page.getByLabel("RAM (GiB)", { exact: true }).dispatchEvent("change");
     await expect.poll(() => firstBadge.getAttribute("data-verdict"), long).not.toBe(firstVerdict);
     await expect.poll(() => page.getByTestId("hardware-summary").textContent()).toContain("Planning for");
     await app.screenshot("planner");

@@ -64,4 +64,19 @@ describe("the app: room to reason", () => {
       await dispose();
     }
   });
+
+  it('a load at a chosen context with the "auto" cache gets the type the Models page shows for it', async () => {
+    const { core, dispose } = await createTempCore();
+    try {
+      const file = await ensureFixture("scripted-r1");
+      const loaded = waitForEvent(core, "engine.loaded");
+      await callOk(core, "engine.load", { path: file, threads: 1, contextSize: 2048 });
+      const { model } = await loaded;
+      expect(model.contextSize).toBe(2048);
+      // Rows resolve "auto" as context-choice.ts does: F16 on a CPU where it fits, q8_0 on a GPU.
+      expect(model.kvCacheType).toBe(model.backend === "cpu" ? "f16" : "q8_0");
+    } finally {
+      await dispose();
+    }
+  });
 });

@@ -37,8 +37,8 @@ describe("downloads list", () => {
           .evaluate((el: HTMLProgressElement) => el.value),
       )
       .toBeCloseTo(0.25);
-    expect(await row().textContent()).toContain("1.0 GB of 4.0 GB (25%)");
-    expect(await page.getByTestId("download-speed").textContent()).toBe("50.0 MB/s · 2 min left");
+    expect(await row().textContent()).toContain("1.0 GiB of 4.0 GiB (25%)");
+    expect(await page.getByTestId("download-speed").textContent()).toBe("50.0 MiB/s · 2 min left");
     await page.getByRole("button", { name: "Pause" }).click();
     await expect.poll(() => page.evaluate(() => harness.calls())).toEqual(["pause d1"]);
     await expect.poll(() => row().getAttribute("data-state")).toBe("paused");

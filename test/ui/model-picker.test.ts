@@ -25,7 +25,7 @@ describe("compact model picker", () => {
     expect(await page.getByTestId("fit-badge").count()).toBe(4);
     expect(await page.getByTestId("memory-bars").count()).toBe(0);
     const tiny = row(page, "tiny");
-    expect(await tiny.getByTestId("variant-size").textContent()).toMatch(/GB/);
+    expect(await tiny.getByTestId("variant-size").textContent()).toMatch(/GiB$/);
     expect(await tiny.getByTestId("variant-speed").textContent()).toMatch(/^≈ \d+(\.\d)? tok\/s$/);
     expect(await tiny.getByRole("button", { name: "Download" }).count()).toBe(1);
   });
@@ -115,7 +115,7 @@ describe("compact model picker", () => {
     const page = await picker();
     const badge = row(page, "huge").getByTestId("fit-badge");
     const reason = (await badge.locator(".reason").textContent()) ?? "";
-    expect(reason).toMatch(/Q4_K_M needs \d+\.\d GB; RAM has 32 GB\./);
+    expect(reason).toMatch(/Q4_K_M needs \d+\.\d GiB; RAM has 32 GiB\./);
     // Read out, not printed: it takes no room in the row.
     expect((await badge.locator(".reason").boundingBox())?.width).toBeLessThanOrEqual(1);
     expect(await badge.locator(".badge").getAttribute("title")).toBe(reason);

@@ -302,7 +302,7 @@ describe("downloads: disk", () => {
     const before = fileGets(SAMPLE.plain.file).length;
     const record = await manager.add(await plan(plainUri()));
     const end = await manager.waitFor(record.id);
-    expect(end.reason).toMatch(/Not enough free disk space.*needs 8\.0 MB plus a 1\.0 MB margin, and 1\.9 MB is free/);
+    expect(end.reason).toMatch(/Not enough free disk space.*needs 8\.0 MiB plus a 1\.0 MiB margin, and 1\.9 MiB is free/);
     expect(fileGets(SAMPLE.plain.file).length).toBe(before);
   });
 });

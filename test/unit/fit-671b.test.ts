@@ -12,10 +12,10 @@ const headerDir = mkdtempSync(path.join(os.tmpdir(), "r1-fit-671b-"));
 afterAll(() => rmSync(headerDir, { recursive: true, force: true }));
 
 const MiB = 1024 ** 2;
-/** 1 × H100 80 GB + 192 GB RAM, typed into the planner (80 GiB and 192 GiB, as sold). */
+/** 1 × H100 80 GB + 192 GB RAM, typed into the planner (in GiB, as memory is sold). */
 const h100Workstation = profileFromCustom({
-  ramGB: 192 * 1.073741824,
-  gpus: [{ vramGB: 80 * 1.073741824, name: "NVIDIA H100 80GB HBM3" }],
+  ramGB: 192,
+  gpus: [{ vramGB: 80, name: "NVIDIA H100 80GB HBM3" }],
   unifiedMemory: false,
 });
 

@@ -28,8 +28,9 @@ describe("the KV cache type in the estimate", () => {
 
 describe("room to reason", () => {
   it("a 24 GB GPU gets at least a 32K context for the Qwen-14B Q4_K_M with a q8_0 cache, all on the GPU", async () => {
-    const f = await fitOne(fit, catalog, "r1-distill-qwen-14b.q4_k_m", 8192, preset("gpu-24gb"));
+    const f = await fitOne(fit, catalog, "r1-distill-qwen-14b.q4_k_m", "auto", preset("gpu-24gb"));
     expect(f.room.contextSize).toBeGreaterThanOrEqual(32_768);
+    expect(f.contextSize).toBe(f.room.contextSize);
     expect(f.room.kvCacheType).toBe("q8_0");
     expect(f.room.verdict).toBe("gpu-full");
     const [at32k] = await fit.evaluate(catalog.models, 32_768, preset("gpu-24gb"), ["r1-distill-qwen-14b.q4_k_m"], "q8_0");

@@ -6,8 +6,8 @@ import { catalogAndFit } from "../support/catalog/fit-helpers.js";
 
 const { catalog, fit } = catalogAndFit();
 
-/** An H100 80 GB (80 GiB, as sold) typed into the planner: SXM, 3,350 GB/s. */
-const h100 = { vramGB: 80 * 1.073741824, name: "NVIDIA H100 80GB HBM3" };
+/** An H100 80 GB typed into the planner (in GiB, as memory is sold): SXM, 3,350 GB/s. */
+const h100 = { vramGB: 80, name: "NVIDIA H100 80GB HBM3" };
 
 /** The published llama.cpp runs of the January R1 UD-IQ1_S the MoE efficiencies are calibrated on (speed-calibration.ts). */
 const RUNS = [
@@ -19,7 +19,7 @@ const RUNS = [
   },
   {
     name: "Lambda, 1 × H100 + RAM, 29 layers on the GPU",
-    machine: profileFromCustom({ ramGB: 225 * 1.073741824, gpus: [h100], unifiedMemory: false, ramBandwidthGBs: 300 }),
+    machine: profileFromCustom({ ramGB: 225, gpus: [h100], unifiedMemory: false, ramBandwidthGBs: 300 }),
     gpuLayers: 29,
     measured: 4.36,
   },

@@ -43,7 +43,8 @@ export async function composeCapabilities(
     const modelsDir = () => settings.service.get().modelsDir;
     const savedContexts = add(createSavedContextModule(ctx));
     // "auto" contexts are planned by the fit estimator, built below; the planner only runs at load time.
-    const planContext: ContextPlanner = (modelPath, kvCacheType, reservedBytes) => fit.service.largestContextFor(modelPath, { kvCacheType, reservedBytes });
+    const planContext: ContextPlanner = (modelPath, kvCacheType, reservedBytes, contextSize) =>
+      fit.service.largestContextFor(modelPath, { kvCacheType, reservedBytes, contextSize });
     // Drafts for speculative decoding come from the library, built below; looked up only at load time.
     const draftCandidates: DraftCandidates = async () => (await library.service.list()).filter((m) => !m.missing && m.files.length === 1);
     // A load by path alone (the API, a script) still names the catalog variant the library knows the file as.
@@ -58,7 +59,7 @@ export async function composeCapabilities(
         variantOf,
       }),
     );
-    const hardware = add(createHardwareModule({ modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
+    const hardware = add(createHardwareModule(ctx, { modelsDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) }));
     const library = add(await createLibraryModule(ctx, { modelsDir }));
     const catalog = add(createCatalogModule(ctx, { settings: settings.service }));
     const fit = add(createFitModule(ctx, { catalog: catalog.service, hardware: hardware.service, library: library.service }));

@@ -76,14 +76,14 @@ export class FitService {
    * within its trained context that runs on `machine` at the placement 8K gets, with the KV cache
    * type that allows it. On "this" machine with a model loaded, VRAM that model holds counts as used.
    */
-  async largestContextForFile(file: string, machine: MachineProfile, kvCacheType: KvCacheChoice = "auto"): Promise<ContextChoice> {
+  async largestContextForFile(file: string, machine: MachineProfile, kvCacheType: KvCacheChoice = "auto", contextSize?: number): Promise<ContextChoice> {
     const structure = await readModelStructure(file);
-    return chooseContext(structure, { machine, downloadBytes: 0, downloaded: true }, { kvCacheType });
+    return chooseContext(structure, { machine, downloadBytes: 0, downloaded: true }, { kvCacheType, steps: contextSize ? [contextSize] : undefined });
   }
 
   async evaluate(
     models: readonly CatalogEntry[],
-    contextSize: number,
+    contextSize: number | "auto",
     machine: MachineProfile,
     variantIds?: readonly string[],
     kvCacheType?: KvCacheChoice,
@@ -97,12 +97,14 @@ export class FitService {
           const { structure, from } = await this.structureOf(model, variant);
           const downloadBytes = variant.files.reduce((a, f) => a + f.sizeBytes, 0);
           const input = { machine, downloadBytes, downloaded: from === "file", measuredTokensPerSecond: measured[variant.id] };
-          const plan = planFit(structure, { ...input, contextSize, kvCacheType: kvCacheType === "auto" ? "q8_0" : kvCacheType });
-          const room = chooseContext(structure, input, { kvCacheType: kvCacheType ?? "auto" });
+          // The room is chosen as a load chooses: among 64K … 8K for "auto", else at the size asked for,
+          // so the row's context, cache type and verdict are the ones loading it would use.
+          const room = chooseContext(structure, input, { kvCacheType: kvCacheType ?? "auto", steps: contextSize === "auto" ? undefined : [contextSize] });
+          const plan = kvCacheType === undefined && contextSize !== "auto" ? planFit(structure, { ...input, contextSize }) : room.plan;
           return {
             variantId: variant.id,
             modelId: model.id,
-            contextSize,
+            contextSize: contextSize === "auto" ? room.contextSize : contextSize,
             verdict: plan.verdict,
             reason: plan.reason,
             plan: { gpuLayers: plan.gpuLayers, totalLayers: plan.totalLayers, kvCacheOn: plan.kvCacheOn, devices: plan.devices },
@@ -125,10 +127,13 @@ export class FitService {
   }
 
   /** A generation on this machine measured this speed: it replaces the estimate from now on. */
-  async recordMeasuredSpeed(variantId: string, tokensPerSecond: number): Promise<void> {
-    if (!(tokensPerSecond > 0) || !Number.isFinite(tokensPerSecond)) return;
+  /** Returns the figure kept, or undefined when the measurement was not a speed. */
+  async recordMeasuredSpeed(variantId: string, tokensPerSecond: number): Promise<number | undefined> {
+    if (!(tokensPerSecond > 0) || !Number.isFinite(tokensPerSecond)) return undefined;
     const speeds = await this.measuredSpeeds();
-    speeds[variantId] = Math.round(tokensPerSecond * 10) / 10;
+    const kept = Math.round(tokensPerSecond * 10) / 10;
+    speeds[variantId] = kept;
     await this.#measuredFile?.write(speeds);
+    return kept;
   }
 }

@@ -21,7 +21,7 @@ export interface FitEstimatorService {
    * allows it. Compare `contextSize` with the loaded one to know whether a larger context fits.
    * `reservedBytes`: RAM something else loaded with the model takes (a speculative-decoding draft).
    */
-  largestContextFor(modelPath: string, options?: { kvCacheType?: KvCacheChoice; reservedBytes?: number }): Promise<ContextChoice>;
+  largestContextFor(modelPath: string, options?: { kvCacheType?: KvCacheChoice; reservedBytes?: number; contextSize?: number }): Promise<ContextChoice>;
 }
 
 export interface FitDeps {
@@ -58,13 +58,18 @@ export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModu
 
   return {
     service: {
-      recordMeasuredSpeed: (id, tps) => fit.recordMeasuredSpeed(id, tps),
+      recordMeasuredSpeed: async (id, tps) => {
+        const recorded = await fit.recordMeasuredSpeed(id, tps);
+        // The picker shows the measured figure at once, not after a reload.
+        if (recorded !== undefined) ctx.emit("fit.measured", { variantId: id, tokensPerSecond: recorded });
+      },
       // Memory only: the bandwidth measurement would delay a load and does not change what fits.
       largestContextFor: async (modelPath, options) =>
         fit.largestContextForFile(
           modelPath,
           withReserved(profileFromHardware(await deps.hardware.probe({})), options?.reservedBytes ?? 0),
           options?.kvCacheType,
+          options?.contextSize,
         ),
     },
     handlers: {
@@ -75,7 +80,8 @@ export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModu
       },
       "catalog.recommend": async ({ use, contextSize, machine }) => {
         const profile = await resolveMachine(machine);
-        const fits = await fit.evaluate(deps.catalog.models(), contextSize, profile);
+        // Weighed as the rows are: the cache a default load resolves "auto" to.
+        const fits = await fit.evaluate(deps.catalog.models(), contextSize, profile, undefined, "auto");
         return { machine: profile, ...recommend(use as UseCase, deps.catalog.models(), fits) };
       },
     },

@@ -1,5 +1,5 @@
 import type { DeviceMemory, MachineProfile, Verdict } from "../../shared/contract/catalog.js";
-import { formatBytes } from "../../shared/format.js";
+import { formatBytes, formatSpeed } from "../../shared/format.js";
 import type { KvCacheLayout, KvCacheType } from "../../shared/kv-cache.js";
 import { UNKNOWN_GPU_BANDWIDTH_GBS } from "../hardware/bandwidth.js";
 import { deviceTotal, estimateMemory, type MemoryEstimate } from "./estimate.js";
@@ -84,6 +84,15 @@ export function estimateSpeed(s: ModelStructure, m: MemoryEstimate, machine: Mac
   };
 }
 
+/** Below this a reasoning model is slow to wait for (a long thought takes minutes); above it, the word would be wrong. */
+export const SLOW_TOKENS_PER_SECOND = 10;
+
+/** "about 27 tokens/s", or "slow at about 2.7 tokens/s": the word follows the figure, never the verdict alone. */
+export function speedWords(tokensPerSecond: number): string {
+  const about = `about ${formatSpeed(tokensPerSecond)} tokens/s`;
+  return tokensPerSecond < SLOW_TOKENS_PER_SECOND ? `slow at ${about}` : about;
+}
+
 export function planFit(s: ModelStructure, input: PlanInput): FitPlan {
   const plan = planMemory(s, input);
   // Without flash attention (an F16 cache of a model whose key and value heads differ) the attention
@@ -154,19 +163,19 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
     return {
       ...base,
       verdict: "gpu-full",
-      reason: `Runs fully on the GPU: ${formatBytes(gpuNeed)} of ${formatBytes(machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0))} ${machine.unifiedMemory ? "the GPU may use of unified memory" : "VRAM"}, about ${speed.tokensPerSecond} tokens/s.`,
+      reason: `Runs fully on the GPU: ${formatBytes(gpuNeed)} of ${formatBytes(machine.gpus.reduce((a, g) => a + g.vramFreeBytes, 0))} ${machine.unifiedMemory ? "the GPU may use of unified memory" : "VRAM"}, ${speedWords(speed.tokensPerSecond)}.`,
     };
   }
   if (gpuLayers > 0) {
     return {
       ...base,
       verdict: "gpu-partial",
-      reason: `Partial offload: ${gpuLayers} of ${totalLayers} layers on the GPU (${formatBytes(gpuNeed)} VRAM), the rest in RAM (${formatBytes(cpuNeed)}); slower, about ${speed.tokensPerSecond} tokens/s.`,
+      reason: `Partial offload: ${gpuLayers} of ${totalLayers} layers on the GPU (${formatBytes(gpuNeed)} VRAM), the rest in RAM (${formatBytes(cpuNeed)}); ${speedWords(speed.tokensPerSecond)}.`,
     };
   }
   return {
     ...base,
     verdict: "cpu-only",
-    reason: `CPU only${machine.gpus.length > 0 ? " (not even one layer fits the GPU)" : ""}: ${formatBytes(cpuNeed)} of ${formatBytes(machine.ramUsableBytes)} RAM, slow at about ${speed.tokensPerSecond} tokens/s.`,
+    reason: `CPU only${machine.gpus.length > 0 ? " (not even one layer fits the GPU)" : ""}: ${formatBytes(cpuNeed)} of ${formatBytes(machine.ramUsableBytes)} RAM, ${speedWords(speed.tokensPerSecond)}.`,
   };
 }

@@ -5,27 +5,38 @@
 
 let measured: Promise<number> | undefined;
 
+/** Copies timed for one measurement; the median of them is the figure. */
+const COPIES = 11;
+
 /**
- * Copies a buffer larger than any CPU cache a few times and keeps the best run (GB/s counting read
- * and write). One thread under-reads what llama.cpp's threads reach together, so the estimator
- * scales it; the result is cached for the process. About 100 ms.
+ * Copies a buffer larger than any CPU cache several times, after one copy that warms the pages, and
+ * takes the median run (GB/s counting read and write): the fastest single run swung by tens of
+ * percent between launches, the median far less. One thread under-reads what llama.cpp's threads
+ * reach together, so the estimator scales it. Cached for the process, and kept per machine in the
+ * data folder (`kept-bandwidth.ts`). About 200 ms.
  */
 export function measureRamBandwidth(): Promise<number> {
   measured ??= (async () => {
     const size = 64 * 1024 * 1024;
     const a = Buffer.alloc(size, 1);
-    const b = Buffer.allocUnsafe(size);
-    let best = Infinity;
-    for (let i = 0; i < 5; i++) {
+    const b = Buffer.alloc(size);
+    a.copy(b);
+    const runs: number[] = [];
+    for (let i = 0; i < COPIES; i++) {
       const t0 = process.hrtime.bigint();
       a.copy(b);
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      best = Math.min(best, seconds);
+      runs.push(Number(process.hrtime.bigint() - t0) / 1e9);
       await new Promise((r) => setImmediate(r));
     }
-    return Math.round(((2 * size) / best / 1e9) * 10) / 10;
+    return Math.round(((2 * size) / median(runs) / 1e9) * 10) / 10;
   })();
   return measured;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Published peak memory bandwidth (GB/s) of common GPUs, matched against the reported name. */

@@ -3,7 +3,6 @@ import { CustomMachine as CustomMachineSchema } from "../../shared/contract/cata
 import { DEFAULT_RAM_BANDWIDTH_GBS, gpuBandwidthGBs } from "./bandwidth.js";
 import { appleGpuShare } from "./probe.js";
 
-const GB = 1e9;
 const GiB = 1024 ** 3;
 
 /** RAM the OS and other programs keep: 8 % of it, at least 1.5 GiB and at most 8 GiB. */
@@ -118,10 +117,10 @@ export function profileFromHardware(hw: HardwareInfo): MachineProfile {
   };
 }
 
-/** Numbers typed into the planner (decimal GB, as hardware is sold). */
+/** Numbers typed into the planner, in GiB: memory is sold in binary units, and every figure is shown in them. */
 export function profileFromCustom(input: CustomMachine): MachineProfile {
   const m = CustomMachineSchema.parse(input);
-  const ramBytes = m.ramGB * GB;
+  const ramBytes = m.ramGB * GiB;
   const gpus: GpuInfo[] = m.unifiedMemory
     ? [
         {
@@ -134,8 +133,8 @@ export function profileFromCustom(input: CustomMachine): MachineProfile {
       ]
     : m.gpus.map((g, i) => ({
         name: g.name ?? `GPU ${i + 1}`,
-        vramTotalBytes: g.vramGB * GB,
-        vramFreeBytes: g.vramGB * GB,
+        vramTotalBytes: g.vramGB * GiB,
+        vramFreeBytes: g.vramGB * GiB,
         source: "typed numbers",
         bandwidthGBs: g.bandwidthGBs ?? (g.name ? gpuBandwidthGBs(g.name) : undefined),
       }));
@@ -148,6 +147,6 @@ export function profileFromCustom(input: CustomMachine): MachineProfile {
     gpus,
     unifiedMemory: m.unifiedMemory,
     ramBandwidthGBs: m.ramBandwidthGBs ?? DEFAULT_RAM_BANDWIDTH_GBS,
-    diskFreeBytes: m.diskFreeGB === undefined ? null : m.diskFreeGB * GB,
+    diskFreeBytes: m.diskFreeGB === undefined ? null : m.diskFreeGB * GiB,
   };
 }

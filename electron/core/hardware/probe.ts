@@ -4,12 +4,15 @@ import os from "node:os";
 import path from "node:path";
 import type { GpuInfo, HardwareInfo } from "../../shared/contract/catalog.js";
 import { measureRamBandwidth } from "./bandwidth.js";
+import type { MachineFingerprint } from "./kept-bandwidth.js";
 
 export interface ProbeOptions {
   modelsDir: string;
   /** GPUs as the engine's llama.cpp backend sees them; preferred over nvidia-smi when given. */
   engineGpus?: () => Promise<{ backend: string; gpus: GpuInfo[] } | null>;
   measureBandwidth?: boolean;
+  /** Where the RAM bandwidth comes from when it is measured: the figure kept for this machine, else a fresh copy test. */
+  ramBandwidth?: (machine: MachineFingerprint) => Promise<number>;
   /** For tests: where /proc files and nvidia-smi are read from. */
   procRoot?: string;
   nvidiaSmi?: string;
@@ -106,7 +109,7 @@ export async function probeHardware(options: ProbeOptions): Promise<HardwareInfo
   const procRoot = options.procRoot ?? "/proc";
   const readProc = (name: string) => (platform === "linux" ? readFile(path.join(procRoot, name), "utf8").catch(() => "") : Promise.resolve(""));
 
-  const [meminfoText, cpuinfoText, disk, smi, engine, bandwidth] = await Promise.all([
+  const [meminfoText, cpuinfoText, disk, smi, engine] = await Promise.all([
     readProc("meminfo"),
     readProc("cpuinfo"),
     diskFree(options.modelsDir),
@@ -114,7 +117,6 @@ export async function probeHardware(options: ProbeOptions): Promise<HardwareInfo
       ? Promise.resolve(null)
       : run(options.nvidiaSmi ?? "nvidia-smi", ["--query-gpu=name,memory.total,memory.free", "--format=csv,noheader,nounits"], 900),
     (options.engineGpus?.() ?? Promise.resolve(null)).catch(() => null),
-    options.measureBandwidth ? measureRamBandwidth() : Promise.resolve(null),
   ]);
 
   const meminfo = parseMeminfo(meminfoText);
@@ -123,6 +125,9 @@ export async function probeHardware(options: ProbeOptions): Promise<HardwareInfo
   const cpuModel = os.cpus()[0]?.model.trim() || (platform === "darwin" && process.arch === "arm64" ? "Apple silicon" : "unknown CPU");
   let simd = parseCpuinfoSimd(cpuinfoText);
   if (simd.length === 0 && process.arch === "arm64" && platform === "darwin") simd = ["neon", "dotprod"];
+  const cores = os.availableParallelism();
+  const ramBandwidth = options.ramBandwidth ?? (() => measureRamBandwidth());
+  const bandwidth = options.measureBandwidth ? await ramBandwidth({ cpuModel, cores, ramTotalBytes }) : null;
 
   const unifiedMemory = platform === "darwin" && process.arch === "arm64";
   let gpus: GpuInfo[] = [];
@@ -140,7 +145,7 @@ export async function probeHardware(options: ProbeOptions): Promise<HardwareInfo
   }
 
   return {
-    cpu: { model: cpuModel, cores: os.availableParallelism(), simd },
+    cpu: { model: cpuModel, cores, simd },
     ramTotalBytes,
     ramFreeBytes,
     swapTotalBytes: meminfo.SwapTotal ?? 0,

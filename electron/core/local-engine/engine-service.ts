@@ -42,6 +42,8 @@ export type ContextPlanner = (
   kvCacheType: KvCacheChoice,
   /** RAM a draft model loaded next to it takes. */
   reservedBytes: number,
+  /** A context already chosen: only the cache type is planned for it. */
+  contextSize?: number,
 ) => Promise<{ contextSize: number; kvCacheType: KvCacheType }>;
 
 /**
@@ -142,8 +144,9 @@ export class EngineService implements GenerationEngine {
     const kvChoice = request.kvCacheType ?? this.defaults.kvCacheType();
     if (contextSize !== "auto" && kvChoice !== "auto") return { contextSize, kvCacheType: kvChoice };
     const kvCacheType = kvChoice === "auto" ? "q8_0" : kvChoice;
-    if (contextSize !== "auto") return { contextSize, kvCacheType };
-    const planned = await this.planContext?.(request.path, kvChoice, reservedBytes).catch(() => undefined);
+    // "auto" resolves here as the Models page resolves it (q8_0 on a GPU, F16 on a CPU where it fits).
+    const planned = await this.planContext?.(request.path, kvChoice, reservedBytes, contextSize === "auto" ? undefined : contextSize).catch(() => undefined);
+    if (contextSize !== "auto") return { contextSize, kvCacheType: planned?.kvCacheType ?? kvCacheType };
     return planned ? { contextSize: planned.contextSize, kvCacheType: planned.kvCacheType } : { contextSize: DEFAULT_CONTEXT_SIZE, kvCacheType };
   }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_CONTEXT_SIZE } from "../../shared/contract/engine.js";
 import { SERVER_SCALE_PARAMS, type ServerRecipe } from "../../shared/contract/remote.js";
+import { formatBytes } from "../../shared/format.js";
 
 /** What the planner needs of a catalog model. */
 export interface PlannableModel {
@@ -35,7 +36,8 @@ const CONTEXT = 32768;
 const GGUF_CONTEXT = DEFAULT_CONTEXT_SIZE;
 
 const GB = 1e9;
-const gb = (bytes: number) => `${Math.round(bytes / GB)} GB`;
+/** Weights and caches as every other figure in the app shows them. */
+const gb = formatBytes;
 
 /** The fewest GPUs of a class that hold `bytes` of weights with room to run: a single GPU count, or whole nodes beyond eight. */
 export function gpusNeeded(weightsBytes: number, gpuGb: number): { gpus: number; nodes: number } {

@@ -73,6 +73,7 @@ export const HardwareInfo = z.object({
 });
 export type HardwareInfo = z.infer<typeof HardwareInfo>;
 
+/** Memory and disk as typed into the planner, in GiB: the unit every figure is shown in (`shared/format.ts`). */
 const Gigabytes = z.number().min(0).max(1_000_000);
 
 /** Numbers a person types into the planner. */
@@ -157,7 +158,7 @@ export const VariantFit = z.object({
   }),
   /** The cache the plan assumed: its type and whether flash attention runs. */
   kvCache: z.object({ keyType: KvCacheType, valueType: KvCacheType, flashAttention: z.boolean() }),
-  /** Room to reason: the largest context (64K … 8K) that runs here at the same placement as the smallest. */
+  /** Room to reason at the evaluated context ("auto": the largest of 64K … 8K that runs here at the placement 8K gets). */
   room: z.object({ contextSize: z.number(), kvCacheType: KvCacheType, reasoningTokens: z.number(), verdict: Verdict }),
   downloadBytes: z.number(),
   /** Where the tensor table came from: the downloaded file's header, or one generated from the catalog. */
@@ -166,6 +167,8 @@ export const VariantFit = z.object({
 export type VariantFit = z.infer<typeof VariantFit>;
 
 const ContextSize = z.number().int().min(256).max(1_048_576);
+/** A context size, or "auto": each variant at the context a load with the "auto" setting gives it (its room to reason). */
+const PlannedContext = z.union([z.literal("auto"), ContextSize]);
 
 export const MachinePreset = z.object({ id: z.string(), label: z.string(), group: z.string(), machine: MachineProfile });
 export type MachinePreset = z.infer<typeof MachinePreset>;
@@ -179,9 +182,12 @@ export const catalogCalls = {
   "fit.evaluate": call(
     z
       .object({
-        contextSize: ContextSize,
+        contextSize: PlannedContext,
         machine: MachineChoice.default("this"),
-        /** The cache the plan at contextSize assumes (F16 when absent, "auto" is q8_0) and room to reason tries ("auto" when absent). */
+        /**
+         * The cache the plan assumes: F16 when absent; "auto" resolves as a load resolves it (q8_0 on a GPU,
+         * F16 without one where it fits). Room to reason tries the same ("auto" when absent).
+         */
         kvCacheType: KvCacheChoice.optional(),
         /** Only these variants; all when absent. */
         variantIds: z.array(z.string()).max(500).optional(),
@@ -190,7 +196,7 @@ export const catalogCalls = {
     z.object({ machine: MachineProfile, results: z.array(VariantFit) }),
   ),
   "catalog.recommend": call(
-    z.object({ use: UseCase, contextSize: ContextSize, machine: MachineChoice.default("this") }).strict(),
+    z.object({ use: UseCase, contextSize: PlannedContext, machine: MachineChoice.default("this") }).strict(),
     z.object({
       machine: MachineProfile,
       variantId: z.string().nullable(),
@@ -206,4 +212,6 @@ export const catalogCalls = {
 export const catalogEvents = {
   /** The catalog changed (hub refresh, extra catalog reloaded): list it again. */
   "catalog.changed": z.object({}),
+  /** An answer on this machine measured a variant's speed: its row shows the measured figure from now on. */
+  "fit.measured": z.object({ variantId: z.string(), tokensPerSecond: z.number() }),
 } satisfies Record<string, z.ZodType>;

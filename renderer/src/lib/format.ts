@@ -1,4 +1,4 @@
-export { formatBytes } from "$shared/format.js";
+export { formatBytes, formatSpeed } from "$shared/format.js";
 
 /** "12.4 s", "2 min 5 s". */
 export function formatDuration(ms: number): string {
@@ -26,9 +26,4 @@ export function formatEta(seconds: number | null | undefined): string {
 
 export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
-}
-
-/** Tokens per second as people compare them: one decimal below 10 ("0.3", "8.2"), whole above ("27"). */
-export function formatSpeed(tokensPerSecond: number): string {
-  return tokensPerSecond < 10 ? tokensPerSecond.toFixed(1) : tokensPerSecond.toFixed(0);
 }

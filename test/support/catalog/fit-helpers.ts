@@ -14,12 +14,18 @@ export function preset(id: string): MachineProfile {
   return p.machine;
 }
 
-export async function fitOne(fit: FitService, catalog: LoadedCatalog, variantId: string, contextSize: number, machine: MachineProfile): Promise<VariantFit> {
+export async function fitOne(
+  fit: FitService,
+  catalog: LoadedCatalog,
+  variantId: string,
+  contextSize: number | "auto",
+  machine: MachineProfile,
+): Promise<VariantFit> {
   const [result] = await fit.evaluate(catalog.models, contextSize, machine, [variantId]);
   if (!result) throw new Error(`no variant ${variantId}`);
   return result;
 }
 
 export const GiB = 1024 ** 3;
-/** The whole-GB figure a reason prints for this many bytes (binary gigabytes, as RAM is sold). */
+/** The GiB figure a reason prints for this many bytes. */
 export const gbFigure = (bytes: number) => (bytes / GiB).toFixed(1);

@@ -74,7 +74,7 @@ export class CoreHarness {
       savedContexts: harness.savedContexts,
       draftCandidates: options.draftCandidates,
     });
-    const hardware = createHardwareModule({ modelsDir: () => dataDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) });
+    const hardware = createHardwareModule({ dataDir }, { modelsDir: () => dataDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) });
     const chat = createChatModule(ctx, { engine: engine.service, settings: settings.service });
     harness.modules = [settings, engine, hardware, chat, createAppModule(ctx, { hardware: hardware.service })];
     harness.#engine = engine.service;

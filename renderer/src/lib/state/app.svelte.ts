@@ -108,6 +108,8 @@ export class AppState {
   /** The default thinking budget follows Settings; the control next to the composer overrides it per question. */
   #settingsAccepted(settings: Settings): void {
     this.session.setThinkingBudget(settings.thinkingBudget === "off" ? undefined : settings.thinkingBudget);
+    // The Models page weighs the context a load will use.
+    this.catalog.followSettings(settings.contextSize);
   }
 
   /** A question asked with no conversation open starts one, as "New chat" does. */
@@ -164,9 +166,6 @@ export class AppState {
     for (const area of [this.settings, this.conversations, this.session, this.engine, this.catalog, this.downloads, this.remote]) area.connect();
     // Loading the settings also sets the thinking budget (#settingsAccepted).
     await this.settings.load();
-    const settings = this.settings.current;
-    // "auto" leaves the planner at its own default; each variant shows its room to reason beside it.
-    if (settings && settings.contextSize !== "auto") this.catalog.startWithContextSize(settings.contextSize);
     await Promise.all([this.conversations.load(), this.engine.refresh(), this.downloads.load(), this.catalog.load()]);
     // Remote servers are optional: their list never holds up the start.
     void this.remote.load();

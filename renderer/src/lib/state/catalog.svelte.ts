@@ -8,7 +8,6 @@ import type {
   VariantFit,
   VariantSummary,
 } from "$shared/contract/catalog.js";
-import { DEFAULT_CONTEXT_SIZE } from "$shared/contract/engine.js";
 import { api } from "../api/client.js";
 import { messageOf } from "../attempt.js";
 
@@ -20,14 +19,19 @@ export interface Recommendation {
   reason: string;
 }
 
+/** The context the planner weighs: a size, or "auto" (each variant at the context a load with Settings' "auto" gives it). */
+export type PlannedContext = number | "auto";
+
 /** What the picker needs from the core: every figure it shows comes from these calls. */
 export interface CatalogGateway {
   list(): Promise<{ models: ModelSummary[]; problems: string[] }>;
   hardware(): Promise<HardwareInfo>;
   presets(): Promise<MachinePreset[]>;
-  evaluate(contextSize: number, machine: string | CustomMachine): Promise<{ machine: MachineProfile; results: VariantFit[] }>;
-  recommend(use: UseCase, contextSize: number, machine: string | CustomMachine): Promise<Recommendation>;
+  evaluate(contextSize: PlannedContext, machine: string | CustomMachine): Promise<{ machine: MachineProfile; results: VariantFit[] }>;
+  recommend(use: UseCase, contextSize: PlannedContext, machine: string | CustomMachine): Promise<Recommendation>;
   onChanged(listener: () => void): () => void;
+  /** An answer on this machine measured a variant's speed. */
+  onMeasured(listener: (variantId: string) => void): () => void;
 }
 
 export const coreCatalogGateway: CatalogGateway = {
@@ -38,6 +42,7 @@ export const coreCatalogGateway: CatalogGateway = {
   evaluate: (contextSize, machine) => api.call("fit.evaluate", { contextSize, machine, kvCacheType: "auto" }),
   recommend: (use, contextSize, machine) => api.call("catalog.recommend", { use, contextSize, machine }),
   onChanged: (listener) => api.on("catalog.changed", () => listener()),
+  onMeasured: (listener) => api.on("fit.measured", (event) => listener(event.variantId)),
 };
 
 export type PlannerMode = "this" | "preset" | "custom";
@@ -51,7 +56,9 @@ export class CatalogState {
   #problems = $state<string[]>([]);
   #hardware = $state<HardwareInfo | undefined>();
   #presets = $state.raw<MachinePreset[]>([]);
-  #contextSize = $state(DEFAULT_CONTEXT_SIZE);
+  // Settings' default is "auto", and a load then gives each model its room to reason: so does the planner.
+  #contextSize = $state<PlannedContext>("auto");
+  #loadContext = $state<PlannedContext>("auto");
   #use = $state<UseCase>("chat");
   #plannerMode = $state<PlannerMode>("this");
   #presetId = $state<string | undefined>();
@@ -81,8 +88,13 @@ export class CatalogState {
     return this.#presets;
   }
 
-  get contextSize(): number {
+  get contextSize(): PlannedContext {
     return this.#contextSize;
+  }
+
+  /** The context a load uses (Settings'): when the planner weighs another, the page says so. */
+  get loadContext(): PlannedContext {
+    return this.#loadContext;
   }
 
   get use(): UseCase {
@@ -140,6 +152,10 @@ export class CatalogState {
 
   connect(): void {
     this.gateway.onChanged(() => void this.load());
+    // A measured speed replaces this machine's estimate: the rows show it now, not after a reload.
+    this.gateway.onMeasured(() => {
+      if (this.#plannerMode === "this" && this.#models.length > 0) void this.evaluate();
+    });
   }
 
   async load(): Promise<void> {
@@ -154,12 +170,15 @@ export class CatalogState {
     await this.evaluate();
   }
 
-  /** The context size to plan for from the start (from Settings), before the first load asks the estimator. */
-  startWithContextSize(size: number): void {
+  /** Settings' context size, the one a load uses: the planner follows it (asked again once the catalog is there). */
+  followSettings(size: PlannedContext): void {
+    this.#loadContext = size;
+    if (size === this.#contextSize) return;
     this.#contextSize = size;
+    if (this.#models.length > 0) void this.evaluate();
   }
 
-  setContextSize(size: number): void {
+  setContextSize(size: PlannedContext): void {
     this.#contextSize = size;
     void this.evaluate();
   }
