@@ -21,6 +21,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   picker: () => import("./fixtures/picker.svelte.js"),
   "editor-setup": () => import("./fixtures/editor-setup.svelte.js"),
   daily: () => import("./fixtures/daily.svelte.js"),
+  library: () => import("./fixtures/library.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);
