@@ -67,12 +67,16 @@ describe("library", () => {
     await expect.poll(() => bannerName(page)).toBe("R1 Distill Qwen 1.5B Q4_K_M");
   });
 
-  test("the empty chat points to the Library and Models; while a model loads that line says so, not as an error", async () => {
+  test("the empty chat points to the Library and Models, not only Models", async () => {
     const page = await ui.open("library");
     const reason = page.getByTestId("composer-reason");
     await expect.poll(() => reason.textContent()).toContain("Load one from your Library (in Downloads), or download one in Models");
     expect(await reason.textContent()).not.toContain("Choose one in Models");
+  });
 
+  test("while a model loads, the chat's line says so and is not styled as an error", async () => {
+    const page = await ui.open("library");
+    const reason = page.getByTestId("composer-reason");
     await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Downloads" }).click();
     await row(page, "my-own-r1").getByRole("button", { name: "Load my-own-r1" }).click();
     await page.evaluate(() => harness.progress(0.4));
