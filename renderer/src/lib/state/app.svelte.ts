@@ -71,7 +71,11 @@ export class AppState {
     this.settings = new SettingsState(gateways.settings, (settings) => this.#settingsAccepted(settings));
     this.conversations = new Conversations(gateways.conversations, (id) => this.#conversationSelected(id));
     this.session = new ChatSession(gateways.chat, undefined, () => this.#startConversation());
-    this.engine = new EngineState(gateways.engine, { nameOf: (model) => this.actions.nameOf(model), loaded: (model) => this.#modelLoaded(model) });
+    this.engine = new EngineState(gateways.engine, {
+      nameOf: (model) => this.actions.nameOf(model),
+      loaded: (model) => this.#modelLoaded(model),
+      loadFailed: () => this.actions.loadEnded(),
+    });
     this.catalog = new CatalogState(gateways.catalog);
     this.notices = new Notices(gateways.notices);
     this.remote = new RemoteEndpointsState(gateways.remote);

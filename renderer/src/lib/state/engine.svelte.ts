@@ -31,6 +31,7 @@ export interface EngineListeners {
   /** The catalog name of the file's variant, else the file's name (the GGUF's own name is often internal). */
   nameOf?(model: LoadedModel): string;
   loaded?(model: LoadedModel): void;
+  loadFailed?(): void;
 }
 
 /** Which model is loaded, and the load in progress if any. */
@@ -101,6 +102,7 @@ export class EngineState {
       if (e.jobId !== this.#loadingJobId) return;
       this.#loadingJobId = undefined;
       this.#error = e.cancelled ? undefined : e.message;
+      this.listeners.loadFailed?.();
     });
     this.gateway.onCrashed((e) => {
       this.#error = e.message;
