@@ -44,9 +44,11 @@ describe("composer", () => {
 
   test("is disabled with the reason in words when no model is loaded", async () => {
     page = await ui.open("composer");
-    await page.evaluate(() => harness.setDisabledReason("No model is loaded. Choose one in Models."));
+    await page.evaluate(() => harness.setDisabledReason("No model is loaded. Load one from your Library (in Downloads), or download one in Models."));
     await expect.poll(() => box().isDisabled()).toBe(true);
-    expect(await page.getByTestId("composer-reason").textContent()).toBe("No model is loaded. Choose one in Models.");
+    expect(await page.getByTestId("composer-reason").textContent()).toBe(
+      "No model is loaded. Load one from your Library (in Downloads), or download one in Models.",
+    );
     expect(await box().getAttribute("aria-describedby")).toBe("composer-disabled-reason");
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
     await page.evaluate(() => harness.setDisabledReason(null));

@@ -59,6 +59,29 @@ describe("downloads list", () => {
     await expect.poll(() => page.getByRole("alert").count()).toBe(0);
   });
 
+  test("a failed download shows no moving bar: where it stopped, the reason and Retry", async () => {
+    page = await ui.open("downloads");
+    const indeterminate = () =>
+      row()
+        .locator("progress")
+        .evaluateAll((bars: HTMLProgressElement[]) => bars.filter((bar) => bar.position === -1).length);
+    // It failed before the server told the size: a bar would only spin.
+    await page.evaluate((i) => harness.progress(i), item({ state: "failed", bytesTotal: undefined, reason: "The server refused the request (HTTP 403)." }));
+    await expect.poll(() => row().getAttribute("data-state")).toBe("failed");
+    expect(await indeterminate()).toBe(0);
+    expect(await row().textContent()).toContain("The server refused the request (HTTP 403).");
+    expect(await row().getByRole("button", { name: "Retry" }).count()).toBe(1);
+    // It failed half way: the bar stays where it stopped.
+    await page.evaluate((i) => harness.progress(i), item({ state: "failed", bytesDone: 2 * GB, reason: "The server closed the connection." }));
+    await expect
+      .poll(() =>
+        row()
+          .locator("progress")
+          .evaluate((bar: HTMLProgressElement) => bar.position),
+      )
+      .toBeCloseTo(0.5);
+  });
+
   test("cancel removes the row", async () => {
     page = await ui.open("downloads");
     await page.evaluate((i) => harness.progress(i), item({ bytesDone: GB / 2 }));

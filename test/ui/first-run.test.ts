@@ -26,4 +26,15 @@ describe("first run", () => {
     await expect.poll(() => page.getByTestId("answer").locator(".katex").count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => harness.clicks())).toEqual(["Download and load", "Send"]);
   });
+
+  test("the toasts say the downloaded model is loading, then that it is loaded; never 'ready to load' while it loads", async () => {
+    const page = await ui.open("first-run");
+    const notices = page.getByRole("region", { name: "Notices" }).getByTestId("notice");
+    await page.getByTestId("first-run").getByRole("button", { name: "Download and load" }).click();
+    await expect
+      .poll(() => notices.allTextContents(), { timeout: 10_000 })
+      .toContainEqual(expect.stringContaining("Downloaded R1 Distill Qwen 1.5B Q4_K_M. Loading it now"));
+    await expect.poll(() => notices.allTextContents(), { timeout: 10_000 }).toContainEqual(expect.stringContaining("R1 Distill Qwen 1.5B Q4_K_M is loaded"));
+    expect((await notices.allTextContents()).join(" ")).not.toContain("ready to load");
+  });
 });

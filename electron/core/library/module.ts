@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import path from "node:path";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
-import { discoverModels } from "./discover.js";
+import { discoverModels, knownModelFolders } from "./discover.js";
 import { ModelLibrary, type GgufValidator } from "./library.js";
 import { validateGguf } from "./validator.js";
 
@@ -27,7 +27,10 @@ export async function createLibraryModule(ctx: CoreContext, deps: LibraryDeps): 
       "library.list": async () => ({ models: await library.list() }),
       "library.delete": ({ id }) => library.delete(id),
       "library.import": async ({ path: file, mode }) => ({ model: await library.import(file, mode) }),
-      "library.discover": async () => ({ found: await discoverModels(home, (file) => library.has(file), ctx.env) }),
+      "library.discover": async () => ({
+        found: await discoverModels(home, (file) => library.has(file), ctx.env),
+        searched: knownModelFolders(home, ctx.env),
+      }),
     },
   };
 }

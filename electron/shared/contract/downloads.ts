@@ -77,6 +77,10 @@ export const DiscoveredModel = z.object({
 });
 export type DiscoveredModel = z.infer<typeof DiscoveredModel>;
 
+/** A folder discovery looked in, whether or not it exists on this machine. */
+export const SearchedFolder = z.object({ tool: DiscoveredModel.shape.tool, dir: z.string() });
+export type SearchedFolder = z.infer<typeof SearchedFolder>;
+
 const ById = z.object({ id: DownloadId });
 
 export const downloadsCalls = {
@@ -95,8 +99,8 @@ export const downloadsCalls = {
     z.object({ path: z.string().min(1).max(4096), mode: z.enum(["in-place", "copy"]).default("in-place") }),
     z.object({ model: LibraryModel }),
   ),
-  /** GGUF files other tools downloaded (LM Studio, the Hugging Face cache, node-llama-cpp, llama.cpp). */
-  "library.discover": call(z.object({}), z.object({ found: z.array(DiscoveredModel) })),
+  /** GGUF files other tools downloaded (LM Studio, the Hugging Face cache, node-llama-cpp, llama.cpp), and the folders looked in. */
+  "library.discover": call(z.object({}), z.object({ found: z.array(DiscoveredModel), searched: z.array(SearchedFolder) })),
 } satisfies Record<string, ReturnType<typeof call>>;
 
 export const downloadsEvents = {

@@ -84,7 +84,7 @@ async function writeTestCatalog(modelFile: string, target: string): Promise<void
  * fresh data dir, the real core and engine, and a local hub holding the scripted model, listed
  * through an extra catalog file. Every request to a non-loopback address is blocked and recorded.
  */
-export async function startAppUnderTest(options: { hubBytesPerSecond?: number } = {}): Promise<AppUnderTest> {
+export async function startAppUnderTest(options: { hubBytesPerSecond?: number; env?: Record<string, string> } = {}): Promise<AppUnderTest> {
   const work = await mkdtemp(path.join(os.tmpdir(), "r1-e2e-"));
   const modelFile = await ensureFixture("scripted-r1-long");
   const hubDir = path.join(work, "hub");
@@ -99,7 +99,8 @@ export async function startAppUnderTest(options: { hubBytesPerSecond?: number } 
   await build({ configFile: path.join(root, "vite.config.ts"), logLevel: "warn" });
   const serve = await startServeProcess({
     dataDir: path.join(work, "data"),
-    env: { HF_ENDPOINT: hub.url, R1_EXTRA_CATALOG: catalogFile, HF_TOKEN: "" },
+    // `env` may point other apps' model folders (HF_HUB_CACHE, LLAMA_CACHE, …) at a test's own.
+    env: { HF_ENDPOINT: hub.url, R1_EXTRA_CATALOG: catalogFile, HF_TOKEN: "", ...options.env },
   });
   const chrome = await launchGuardedChromium({ width: 1280, height: 900 });
   await mkdir(E2E_RESULTS, { recursive: true });

@@ -22,6 +22,7 @@ const fixtures: Record<string, () => Promise<{ mountFixture: (target: HTMLElemen
   "editor-setup": () => import("./fixtures/editor-setup.svelte.js"),
   daily: () => import("./fixtures/daily.svelte.js"),
   "user-message": () => import("./fixtures/user-message.svelte.js"),
+  library: () => import("./fixtures/library.svelte.js"),
 };
 
 const params = new URLSearchParams(location.search);

@@ -5,7 +5,7 @@ import { CatalogState, type CatalogGateway } from "./catalog.svelte.js";
 import { ChatSession, type ChatGateway } from "./chat-session.svelte.js";
 import { Conversations, type ConversationsGateway } from "./conversations.svelte.js";
 import { DownloadsState, type DownloadProgress, type DownloadsGateway } from "./downloads.svelte.js";
-import { EngineState, type EngineGateway } from "./engine.svelte.js";
+import { EngineState, type EngineGateway, type LoadedModel } from "./engine.svelte.js";
 import { layout, type Layout } from "./layout.svelte.js";
 import { ModelActions } from "./model-actions.svelte.js";
 import { navigation, type Navigation, type View } from "./navigation.svelte.js";
@@ -73,7 +73,11 @@ export class AppState {
     this.settings = new SettingsState(gateways.settings, (settings) => this.#settingsAccepted(settings));
     this.conversations = new Conversations(gateways.conversations, (id, picked) => this.#conversationSelected(id, picked));
     this.session = new ChatSession(gateways.chat, undefined, () => this.#startConversation());
-    this.engine = new EngineState(gateways.engine);
+    this.engine = new EngineState(gateways.engine, {
+      nameOf: (model) => this.actions.nameOf(model),
+      loaded: (model) => this.#modelLoaded(model),
+      loadFailed: () => this.actions.loadEnded(),
+    });
     this.catalog = new CatalogState(gateways.catalog);
     this.notices = new Notices(gateways.notices);
     this.remote = new RemoteEndpointsState(gateways.remote);
@@ -119,8 +123,15 @@ export class AppState {
 
   /** How a download ended, as a toast. (A variant downloaded "to load" loads on `libraryChanged`.) */
   #downloadEnded(outcome: "done" | "failed", item: DownloadProgress): void {
-    if (outcome === "done") this.notices.add("success", `Downloaded ${item.name}. It is in your library, ready to load.`);
+    if (outcome === "done" && this.actions.loadsAfterDownload(item.variantId)) this.notices.add("info", `Downloaded ${item.name}. Loading it now…`);
+    else if (outcome === "done") this.notices.add("success", `Downloaded ${item.name}. It is in your library, ready to load.`);
     else this.notices.add("error", `The download of ${item.name} failed${item.reason ? `: ${item.reason}` : "."} Retry it from Downloads.`);
+  }
+
+  /** A model loaded because its download finished: that toast said "loading", this one says it is done. */
+  #modelLoaded(model: LoadedModel): void {
+    if (this.actions.loadsAfterDownload(this.actions.variantOf(model))) this.notices.add("success", `${this.actions.nameOf(model)} is loaded. Ask away.`);
+    this.actions.loadEnded();
   }
 
   /** No model loaded, none on disk and none coming: the first-run card leads the way. */

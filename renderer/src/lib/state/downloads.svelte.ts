@@ -1,8 +1,14 @@
-import type { DownloadProgress, DownloadState, LibraryModel } from "$shared/contract/downloads.js";
+import type { DiscoveredModel, DownloadProgress, DownloadState, LibraryModel, SearchedFolder } from "$shared/contract/downloads.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
 
-export type { DownloadProgress, DownloadState, LibraryModel };
+export type { DiscoveredModel, DownloadProgress, DownloadState, LibraryModel, SearchedFolder };
+
+/** What a look through other apps' model folders found, and where it looked. */
+export interface Discovery {
+  found: DiscoveredModel[];
+  searched: SearchedFolder[];
+}
 
 /** What downloads and the library need from the core; the only place their calls are named. */
 export interface DownloadsGateway {
@@ -16,6 +22,7 @@ export interface DownloadsGateway {
   onLibraryChanged(listener: (models: LibraryModel[]) => void): () => void;
   remove(id: string): Promise<void>;
   importFile(path: string): Promise<LibraryModel>;
+  discover(): Promise<Discovery>;
 }
 
 export const coreDownloadsGateway: DownloadsGateway = {
@@ -29,6 +36,7 @@ export const coreDownloadsGateway: DownloadsGateway = {
   onLibraryChanged: (listener) => api.on("library.changed", (e) => listener(e.models)),
   remove: async (id) => void (await api.call("library.delete", { id })),
   importFile: async (path) => (await api.call("library.import", { path })).model,
+  discover: () => api.call("library.discover", {}),
 };
 
 /** What the app hears from downloads: how one ended (shown as a toast), and each new library list. */
@@ -42,6 +50,8 @@ export class DownloadsState {
   #items = $state<DownloadProgress[]>([]);
   #library = $state<LibraryModel[]>([]);
   #error = $state<string | undefined>();
+  #discovery = $state<Discovery | undefined>();
+  #discovering = $state(false);
 
   constructor(
     private readonly gateway: DownloadsGateway = coreDownloadsGateway,
@@ -58,6 +68,15 @@ export class DownloadsState {
 
   get error(): string | undefined {
     return this.#error;
+  }
+
+  /** The last look through other apps' folders; undefined before the first. */
+  get discovery(): Discovery | undefined {
+    return this.#discovery;
+  }
+
+  get discovering(): boolean {
+    return this.#discovering;
   }
 
   get active(): DownloadProgress[] {
@@ -115,6 +134,19 @@ export class DownloadsState {
     const imported = await this.guard(() => this.gateway.importFile(path.trim()));
     if (imported) this.#setLibrary([...this.#library.filter((m) => m.id !== imported.id), imported]);
     return imported !== undefined;
+  }
+
+  /** Looks through LM Studio's, the Hugging Face cache's and llama.cpp's folders for GGUF files. */
+  async discover(): Promise<void> {
+    this.#discovering = true;
+    const discovery = await this.guard(() => this.gateway.discover());
+    this.#discovering = false;
+    if (discovery) this.#discovery = discovery;
+  }
+
+  /** Adds a found model to the library where it is (never copied: it stays the other app's file). */
+  async addFound(found: DiscoveredModel): Promise<void> {
+    if (await this.importFile(found.path)) found.inLibrary = true;
   }
 
   #setLibrary(models: LibraryModel[]): void {

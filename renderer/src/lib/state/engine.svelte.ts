@@ -26,15 +26,27 @@ export const coreEngineGateway: EngineGateway = {
   onCrashed: (listener) => api.on("engine.crashed", listener),
 };
 
+/** What the app hears from the engine: the name people know a model by, and a finished load. */
+export interface EngineListeners {
+  /** The catalog name of the file's variant, else the file's name (the GGUF's own name is often internal). */
+  nameOf?(model: LoadedModel): string;
+  loaded?(model: LoadedModel): void;
+  loadFailed?(): void;
+}
+
 /** Which model is loaded, and the load in progress if any. */
 export class EngineState {
   #loaded = $state<LoadedModel | undefined>();
   #loadingJobId = $state<string | undefined>();
   #loadingName = $state<string | undefined>();
+  #loadingPath = $state<string | undefined>();
   #progress = $state(0);
   #error = $state<string | undefined>();
 
-  constructor(private readonly gateway: EngineGateway = coreEngineGateway) {}
+  constructor(
+    private readonly gateway: EngineGateway = coreEngineGateway,
+    private readonly listeners: EngineListeners = {},
+  ) {}
 
   get loaded(): LoadedModel | undefined {
     return this.#loaded;
@@ -49,6 +61,18 @@ export class EngineState {
     return this.#loadingName;
   }
 
+  /** The file being loaded; undefined when no load runs. */
+  get loadingPath(): string | undefined {
+    return this.#loadingJobId ? this.#loadingPath : undefined;
+  }
+
+  /** The loaded model as people know it. */
+  get loadedName(): string | undefined {
+    const model = this.#loaded;
+    if (!model) return undefined;
+    return this.listeners.nameOf?.(model) ?? model.name;
+  }
+
   get progress(): number {
     return this.#progress;
   }
@@ -60,7 +84,7 @@ export class EngineState {
   /** Why chatting is not possible right now, in words; undefined when it is. */
   get unavailableReason(): string | undefined {
     if (this.#loadingJobId) return `Loading ${this.#loadingName ?? "the model"}… ${Math.round(this.#progress * 100)}%`;
-    if (!this.#loaded) return "No model is loaded. Choose one in Models.";
+    if (!this.#loaded) return "No model is loaded. Load one from your Library (in Downloads), or download one in Models.";
     return undefined;
   }
 
@@ -72,11 +96,13 @@ export class EngineState {
       if (e.jobId !== this.#loadingJobId) return;
       this.#loadingJobId = undefined;
       this.#loaded = e.model;
+      this.listeners.loaded?.(e.model);
     });
     this.gateway.onLoadFailed((e) => {
       if (e.jobId !== this.#loadingJobId) return;
       this.#loadingJobId = undefined;
       this.#error = e.cancelled ? undefined : e.message;
+      this.listeners.loadFailed?.();
     });
     this.gateway.onCrashed((e) => {
       this.#error = e.message;
@@ -97,6 +123,7 @@ export class EngineState {
     this.#error = undefined;
     this.#progress = 0;
     this.#loadingName = name;
+    this.#loadingPath = request.path;
     try {
       this.#loadingJobId = (await this.gateway.load(request)).jobId;
     } catch (err) {
