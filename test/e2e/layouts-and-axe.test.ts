@@ -69,6 +69,8 @@ const VIEWS: ViewCheck[] = [
 beforeAll(async () => {
   app = await startAppUnderTest();
   page = app.page;
+  // A click that something covers fails after a while instead of waiting for ever.
+  page.setDefaultTimeout(20_000);
 }, 300_000);
 afterAll(async () => app?.close());
 
@@ -121,12 +123,18 @@ describe.each(SIZES)("at $width×$height", (size) => {
       await page.getByRole("button", { name: "Conversations", exact: true }).click();
       const newChat = page.getByRole("complementary", { name: "Conversations" }).getByRole("button", { name: "New chat", exact: true });
       await expect.poll(() => newChat.isVisible()).toBe(true);
-      await app.screenshot(`${size.width}x${size.height}-${theme}-drawer`);
-      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
-      expect(await unreachableReason(newChat)).toBe("");
-      expect(await axeViolations(page)).toEqual([]);
-      await page.keyboard.press("Escape");
-      await expect.poll(() => newChat.isVisible()).toBe(false);
+      // Photographed once it has slid all the way in.
+      const drawerLeft = () => page.locator("#sidebar").evaluate((el) => el.getBoundingClientRect().left);
+      await expect.poll(drawerLeft).toBe(0);
+      try {
+        await app.screenshot(`${size.width}x${size.height}-${theme}-drawer`);
+        expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+        expect(await unreachableReason(newChat)).toBe("");
+        expect(await axeViolations(page)).toEqual([]);
+      } finally {
+        await page.keyboard.press("Escape"); // the next test needs the page, not the drawer
+        await expect.poll(() => newChat.isVisible()).toBe(false);
+      }
     });
   });
 });
