@@ -101,7 +101,8 @@ describe("keyboard only", () => {
   test("at 800 px the folded sidebar is out of the Tab order until the menu button opens it", async () => {
     const page = await opened(800, 600);
     const stops = await tabUntil(page, (s) => s.name === "Message");
-    expect(stops[0]!.name).toBe("Conversations");
+    expect(stops[0]!.name).toBe("Skip to main content");
+    expect(stops[1]!.name).toBe("Conversations");
     expect(indexOf(stops, "New chat")).toBe(-1);
     expect(indexOf(stops, "Sorting in Rust")).toBe(-1);
     for (const stop of stops) expect(stop.ringVisible, `focus ring on "${stop.name}"`).toBe(true);
