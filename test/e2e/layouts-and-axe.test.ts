@@ -44,7 +44,7 @@ const VIEWS: ViewCheck[] = [
     nav: "Models",
     name: "models",
     ready: () => expect.poll(() => testVariant().getByTestId("fit-badge").count(), long).toBe(1),
-    actions: () => [testVariant().getByRole("button", { name: "Load", exact: true }), page.getByRole("button", { name: "Download", exact: true }).first()],
+    actions: () => [testVariant().getByRole("button", { name: /^Unload/ }), page.getByRole("button", { name: "Download", exact: true }).first()],
   },
   {
     nav: "Downloads",

@@ -24,7 +24,7 @@ const appNotice = (page: Page, level: Level, message: string) => page.evaluate((
 describe("notices", () => {
   test("an app notice and a chat notice show in the banner area with the right roles, and Dismiss removes one", async () => {
     const page = await ui.open("notices");
-    await expect.poll(() => page.getByTestId("engine-banner").textContent()).toContain("Model: R1 Distill");
+    await expect.poll(() => page.getByTestId("engine-banner").textContent()).toContain("Model: q4.gguf");
     await appNotice(page, "warning", REPAIRED);
     await page.evaluate((m) => harness.chatNotice(m), SHIFTED);
     await appNotice(page, "error", NO_PORT);

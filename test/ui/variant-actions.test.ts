@@ -34,7 +34,7 @@ describe("variant actions on the Models page", () => {
     await expect.poll(() => ask.count()).toBe(1);
     const text = (await ask.textContent()) ?? "";
     expect(text).toContain("will not run on this machine");
-    expect(text).toMatch(/Q4_K_M needs \d+\.\d GB; RAM has 32 GB\./);
+    expect(text).toMatch(/Q4_K_M needs \d+\.\d GiB; RAM has 32 GiB\./);
     expect(text).toContain(`${size} download`);
     expect(await page.evaluate(() => harness.starts())).toEqual([]);
 
