@@ -216,14 +216,12 @@ export class RemoteEngine implements GenerationEngine {
     let failure: AppError | undefined;
     const splitter = new ThinkSplitter(model.family === "r1-distill");
     const silentFor = (ms: number) => `${this.where} sent no tokens for ${seconds(ms)}`;
+    // Written once: the watch is re-armed with it on every piece.
+    const stalled = `${silentFor(this.timeouts.stallMs)} in the middle of the answer; the request was cancelled and what arrived is kept.`;
     watch.expect(this.timeouts.firstTokenMs, `${silentFor(this.timeouts.firstTokenMs)} after taking the request; the request was cancelled.`, "timeout");
     try {
       for await (const piece of readCompletion(response.body!, response.headers.get("content-type") ?? "", splitter, this.where)) {
-        watch.expect(
-          this.timeouts.stallMs,
-          `${silentFor(this.timeouts.stallMs)} in the middle of the answer; the request was cancelled and what arrived is kept.`,
-          "stalled",
-        );
+        watch.expect(this.timeouts.stallMs, stalled, "stalled");
         if (piece.kind === "end") {
           usage = piece.usage;
           stopReason = piece.finishReason === "length" ? "max-tokens" : "end";
