@@ -35,7 +35,7 @@ export interface LoadOptions {
 /** Loads a GGUF file and creates its context and chat; what was made is disposed again when a step fails or is cancelled. */
 export async function loadChatModel(
   llama: Llama,
-  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup">,
+  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup" | "batchThreads">,
   options: LoadOptions,
 ): Promise<LoadedChat> {
   const { signal } = options;
@@ -55,6 +55,7 @@ export async function loadChatModel(
   let draft: LoadedDraft | undefined;
   let draftMeasurement: DraftMeasurement | null = null;
   let measurement: ThreadsMeasurement | null = null;
+  let batchThreads: number;
   try {
     signal.throwIfAborted();
     // Threads matter only where the CPU does the work; a fully offloaded model keeps the default.
@@ -62,11 +63,14 @@ export async function loadChatModel(
       measurement = await measureBestThreads(model, options.measureThreadsUpTo, { signal });
     }
     const threads = measurement?.threads ?? options.threads;
+    // Prompt batches on their own measured count (node-llama-cpp patched: patches/); a count the user set applies to both.
+    batchThreads = measurement?.batchThreads ?? params.batchThreads ?? threads;
     // A context above the training length only costs memory and quality.
     const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
     context = await model.createContext({
       contextSize,
       threads,
+      batchThreads,
       createSignal: signal,
       failedCreationRemedy: false,
       ...contextCacheOptions(layout),
@@ -101,6 +105,7 @@ export async function loadChatModel(
     gpuLayers: model.gpuLayers,
     totalLayers: model.fileInsights.totalLayers,
     threads: context.currentThreads,
+    batchThreads,
     threadsMeasurement: measurement,
     backend: backendKindOf(llama.gpu),
     sizeBytes: model.size,

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFixture } from "../fixtures/models.js";
@@ -33,12 +33,38 @@ describe("thread count from a measurement", () => {
     expect(model.threads).toBe(measurement.threads);
   });
 
+  it("measures the prompt's thread count apart and runs prompts on it", async () => {
+    const saved = JSON.parse(await readFile(path.join(harness.dataDir, "engine", "threads.json"), "utf8")) as Record<string, { batchThreads?: number }>;
+    const [choice] = Object.values(saved);
+    expect(choice!.batchThreads).toBeGreaterThanOrEqual(1);
+    const model = await loadAuto();
+    expect(model.batchThreads).toBe(choice!.batchThreads);
+  });
+
   it("keeps the choice on disk and reuses it instead of measuring again", async () => {
     const saved = JSON.parse(await readFile(path.join(harness.dataDir, "engine", "threads.json"), "utf8")) as Record<string, { threads: number }>;
     const [choice] = Object.values(saved);
     const model = await loadAuto();
     expect(model.threadsMeasurement ?? null).toBeNull();
     expect(model.threads).toBe(choice!.threads);
+  });
+
+  it("measures again when the kept choice predates the prompt's own measurement", async () => {
+    const file = path.join(harness.dataDir, "engine", "threads.json");
+    const saved = JSON.parse(await readFile(file, "utf8")) as Record<string, { batchThreads?: number; batchCandidates?: unknown }>;
+    for (const choice of Object.values(saved)) {
+      delete choice.batchThreads;
+      delete choice.batchCandidates;
+    }
+    await writeFile(file, JSON.stringify(saved));
+    const fresh = await CoreHarness.start({ dataDir: harness.dataDir });
+    try {
+      const { jobId } = (await fresh.call("engine.load", { path: modelPath, contextSize: 1024, family: "other" })) as { jobId: string };
+      const model = (await fresh.waitFor("engine.loaded", (e) => e.jobId === jobId)).model;
+      expect(model.threadsMeasurement?.batchCandidates?.length).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("never measures when the user chose a thread count", async () => {

@@ -14,6 +14,8 @@ export interface LoadParams {
   gpuLayers: number | "auto";
   backend?: BackendChoice;
   threads?: number;
+  /** Threads for prompt batches, from a kept measurement; without it, prompts use `threads`. */
+  batchThreads?: number;
   /** Without threads: the engine measures the fastest thread count (see ThreadChoices). */
   measureThreads?: boolean;
   family?: EngineParams<"load">["family"];
@@ -209,7 +211,11 @@ export class EngineClient {
       const model = { ...(await channel.call("load", { ...engineParams, backend, threads: params.threads ?? this.threads, opId })), variantId };
       this.model = model;
       // A reload after a crash keeps the measured thread count rather than measuring again.
-      this.lastLoad = { ...params, backend, ...(model.threadsMeasurement ? { threads: model.threads, measureThreads: false } : {}) };
+      this.lastLoad = {
+        ...params,
+        backend,
+        ...(model.threadsMeasurement ? { threads: model.threads, batchThreads: model.batchThreads, measureThreads: false } : {}),
+      };
       this.backendChoice = backend;
       return model;
     } finally {

@@ -164,7 +164,7 @@ export class EngineService implements GenerationEngine {
     const backend = request.backend ?? this.defaults.backend();
     // "auto" threads: what was measured for this machine and size of model, else measure now.
     const choiceKey = chosenThreads === undefined && this.threadChoices ? await this.threadChoices.keyFor(request.path, backend) : undefined;
-    const knownThreads = choiceKey ? await this.threadChoices!.get(choiceKey) : undefined;
+    const known = choiceKey ? await this.threadChoices!.get(choiceKey) : undefined;
     const model = await this.client.load(
       {
         path: request.path,
@@ -172,8 +172,9 @@ export class EngineService implements GenerationEngine {
         kvCacheType: request.kvCacheType,
         gpuLayers: request.gpuLayers,
         backend,
-        threads: chosenThreads ?? knownThreads,
-        measureThreads: choiceKey !== undefined && knownThreads === undefined,
+        threads: chosenThreads ?? known?.threads,
+        batchThreads: chosenThreads === undefined ? known?.batchThreads : undefined,
+        measureThreads: choiceKey !== undefined && known === undefined,
         family: request.family,
         // A draft the library offered is kept only where it measures faster; one the request named is the user's choice.
         draft: request.draftPath ? { path: request.draftPath, measure: !request.draftNamed } : undefined,

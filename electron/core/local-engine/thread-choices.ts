@@ -5,7 +5,13 @@ import { z } from "zod";
 import { ThreadsMeasurement, type BackendChoice } from "../../shared/contract/engine.js";
 import { JsonStateFile } from "../kernel/state-file.js";
 
-const Choice = z.object({ threads: z.number().int().min(1), measuredAt: z.string(), candidates: ThreadsMeasurement.shape.candidates });
+const Choice = z.object({
+  threads: z.number().int().min(1),
+  batchThreads: z.number().int().min(1).optional(),
+  measuredAt: z.string(),
+  candidates: ThreadsMeasurement.shape.candidates,
+  batchCandidates: ThreadsMeasurement.shape.batchCandidates,
+});
 const ChoicesFile = z.record(z.string(), Choice);
 
 /**
@@ -29,14 +35,22 @@ export class ThreadChoices {
     return `${os.cpus()[0]?.model ?? "cpu"}|${os.availableParallelism()}|${backend}|${sizeClass}`;
   }
 
-  async get(key: string): Promise<number | undefined> {
-    return (await this.#all())[key]?.threads;
+  /** The kept choice; one kept before prompts were measured apart counts as none, so it is measured again. */
+  async get(key: string): Promise<{ threads: number; batchThreads: number } | undefined> {
+    const choice = (await this.#all())[key];
+    return choice?.batchThreads === undefined ? undefined : { threads: choice.threads, batchThreads: choice.batchThreads };
   }
 
   async remember(key: string, measurement: ThreadsMeasurement): Promise<void> {
     const choices = {
       ...(await this.#all()),
-      [key]: { threads: measurement.threads, measuredAt: new Date().toISOString(), candidates: measurement.candidates },
+      [key]: {
+        threads: measurement.threads,
+        batchThreads: measurement.batchThreads ?? measurement.threads,
+        measuredAt: new Date().toISOString(),
+        candidates: measurement.candidates,
+        batchCandidates: measurement.batchCandidates,
+      },
     };
     this.#choices = choices;
     await this.#file.write(choices);

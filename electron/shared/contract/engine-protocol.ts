@@ -31,6 +31,8 @@ export const EngineMethods = {
       gpuLayers: GpuLayersChoice,
       backend: BackendChoice.optional(),
       threads: z.number().int().min(1).optional(),
+      /** Threads for prompt batches, kept from an earlier measurement; without it, prompts use `threads`. */
+      batchThreads: z.number().int().min(1).optional(),
       /** Without threads: measure which thread count generates fastest on this machine and model. */
       measureThreads: z.boolean().optional(),
       family: ModelFamily.optional(),

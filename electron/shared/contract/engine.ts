@@ -53,6 +53,10 @@ export const ThreadsMeasurement = z.object({
   threads: z.number().int().min(1),
   /** Generation speed of each candidate on this machine and model; empty when there was one candidate. */
   candidates: z.array(z.object({ threads: z.number().int().min(1), tokensPerSecond: z.number() })),
+  /** Threads for prompt batches, measured apart; absent in choices kept before prompts were measured. */
+  batchThreads: z.number().int().min(1).optional(),
+  /** Prompt speed of each candidate. */
+  batchCandidates: z.array(z.object({ threads: z.number().int().min(1), tokensPerSecond: z.number() })).optional(),
 });
 export type ThreadsMeasurement = z.infer<typeof ThreadsMeasurement>;
 
@@ -80,6 +84,8 @@ export const LoadedModel = z.object({
   gpuLayers: z.number().int(),
   totalLayers: z.number().int(),
   threads: z.number().int(),
+  /** Threads for prompt batches (32 tokens or more); the same as `threads` unless measured otherwise. */
+  batchThreads: z.number().int().optional(),
   /** Present when this load measured the thread count (settings "auto" and nothing cached yet). */
   threadsMeasurement: ThreadsMeasurement.nullable().optional(),
   backend: BackendKind,

@@ -36,6 +36,7 @@ export default defineBenchmark<PeerBenchState>({
     model: "bench-long-q8_0",
     backend: "cpu",
     threads: state.threads,
+    batch_threads: state.batchThreads,
     positions: POSITIONS,
     context_size: CONTEXT_SIZE,
     generate_tokens: GENERATE_TOKENS,

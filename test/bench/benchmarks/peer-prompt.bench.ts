@@ -29,5 +29,12 @@ export default defineBenchmark<PeerBenchState>({
   app: (state, round) => timesToFirstToken(state, "app", round),
   reference: (state, round) => timesToFirstToken(state, "peer", round),
   teardown: tearDownPeerBench,
-  extra: (state) => ({ model: "bench-long-q8_0", backend: "cpu", threads: state.threads, prompts: PROMPTS, target_ratio: 1.05 }),
+  extra: (state) => ({
+    model: "bench-long-q8_0",
+    backend: "cpu",
+    threads: state.threads,
+    batch_threads: state.batchThreads,
+    prompts: PROMPTS,
+    target_ratio: 1.05,
+  }),
 });

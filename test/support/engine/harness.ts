@@ -39,17 +39,20 @@ export class CoreHarness {
   private dispatcher!: Dispatcher;
   #engine!: EngineService;
 
+  #ownsDataDir = true;
+
   private constructor(readonly dataDir: string) {}
 
   /** Present when started with `savedContexts`: conversations' saved contexts in the data folder. */
   savedContexts: SavedContextCache | undefined;
 
-  /** `draftCandidates`: the model files a library would offer as drafts for speculative decoding. */
+  /** `draftCandidates`: the model files a library would offer as drafts for speculative decoding; `dataDir`: an earlier harness's, as a relaunch. */
   static async start(
-    options: { checkFile?: ModelFileCheck; savedContexts?: { maxBytes: number }; draftCandidates?: DraftCandidates } = {},
+    options: { checkFile?: ModelFileCheck; savedContexts?: { maxBytes: number }; draftCandidates?: DraftCandidates; dataDir?: string } = {},
   ): Promise<CoreHarness> {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), "r1-engine-test-"));
+    const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "r1-engine-test-")));
     const harness = new CoreHarness(dataDir);
+    harness.#ownsDataDir = options.dataDir === undefined;
     const ctx: CoreContext = {
       dataDir,
       mode: "serve",
@@ -140,7 +143,7 @@ export class CoreHarness {
   async close(): Promise<void> {
     for (const id of this.jobs.running()) this.jobs.cancel(id);
     for (const m of [...this.modules].reverse()) await m.close?.();
-    await rm(this.dataDir, { recursive: true, force: true });
+    if (this.#ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 }
 

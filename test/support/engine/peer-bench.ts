@@ -25,8 +25,9 @@ export interface PeerBenchState {
   server: LlamaServer;
   app: Endpoint;
   peer: Endpoint;
-  /** The threads the app chose by itself (settings "auto") and llama-server is given. */
+  /** The threads the app chose by itself (settings "auto") and llama-server is given, for generation and for prompts. */
   threads: number;
+  batchThreads: number;
   threadsMeasurement: unknown;
   dataDir: string;
 }
@@ -62,7 +63,7 @@ export async function setUpPeerBench(fixture: FixtureName, contextSize: number):
   const { model } = await loaded;
   await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
   const status = await callOk(core, "api.status", {});
-  const server = await startLlamaServer({ model: modelPath, threads: model.threads, contextSize, args: LLAMA_SERVER_ARGS });
+  const server = await startLlamaServer({ model: modelPath, threads: model.threads, batchThreads: model.batchThreads, contextSize, args: LLAMA_SERVER_ARGS });
   return {
     modelPath,
     core,
@@ -72,6 +73,7 @@ export async function setUpPeerBench(fixture: FixtureName, contextSize: number):
     app: { base: status.url!, key: status.apiKey, model: model.name },
     peer: { base: `${server.url}/v1`, key: "", model: path.basename(modelPath) },
     threads: model.threads,
+    batchThreads: model.batchThreads ?? model.threads,
     threadsMeasurement: model.threadsMeasurement ?? null,
   };
 }

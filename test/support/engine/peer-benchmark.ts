@@ -51,6 +51,7 @@ export function definePeerBenchmark(options: { name: string; fixture: FixtureNam
         model: options.fixture,
         backend: "cpu",
         threads: state.threads,
+        batch_threads: state.batchThreads,
         threads_measurement: state.threadsMeasurement,
         generate_tokens: options.generateTokens,
         prompt_words: promptWords,

@@ -30,6 +30,8 @@ export interface LlamaServer {
 export interface LlamaServerOptions {
   model: string;
   threads?: number;
+  /** `--threads-batch`: prompt threads, as the app measures them apart; defaults to `threads`. */
+  batchThreads?: number;
   contextSize?: number;
   /** Extra command-line arguments, e.g. ["--reasoning-format", "deepseek"]. */
   args?: string[];
@@ -60,6 +62,8 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
     String(port),
     "--threads",
     String(options.threads ?? 1),
+    "--threads-batch",
+    String(options.batchThreads ?? options.threads ?? 1),
     "--ctx-size",
     String(options.contextSize ?? 4096),
     "--parallel",
