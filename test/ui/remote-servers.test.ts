@@ -33,6 +33,41 @@ describe("remote servers in settings", () => {
     expect(await page.getByTestId("endpoint-row").textContent()).toContain("key …WXYZ");
   });
 
+  test("moving the address to another server drops the saved key, and the form says so before saving", async () => {
+    page = await ui.open("remote");
+    await page.getByRole("button", { name: "Add a server" }).click();
+    await page.getByLabel("API key").fill(KEY);
+    await page.getByRole("button", { name: "Add server" }).click();
+    await page.getByRole("button", { name: "Edit" }).click();
+    // Another path on the same server keeps the key.
+    await page.getByLabel("Base URL").fill("http://127.0.0.1:8000/api/v1");
+    expect(await page.getByTestId("key-dropped").count()).toBe(0);
+    await page.getByLabel("Base URL").fill("https://gpu-box.example/v1");
+    await expect.poll(() => page.getByTestId("key-dropped").textContent()).toBe("The key was removed because the address changed; enter it again.");
+    expect(await page.getByLabel("API key").getAttribute("placeholder")).toBe("none");
+    // Typing the key again for the new address takes the line away.
+    await page.getByLabel("API key").fill("sk-new-key-1234");
+    expect(await page.getByTestId("key-dropped").count()).toBe(0);
+    await page.getByLabel("API key").fill("");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByTestId("endpoint-row").textContent()).toContain("no key");
+    expect((await page.evaluate(() => harness.saved()))[1]).not.toHaveProperty("apiKey");
+  });
+
+  test("a key over plain http to another machine needs the person's tick, kept with the endpoint", async () => {
+    page = await ui.open("remote");
+    await page.getByRole("button", { name: "Add a server" }).click();
+    expect(await page.getByLabel(/Send the key over http/).count()).toBe(0); // 127.0.0.1: this machine
+    await page.getByLabel("Base URL").fill("http://10.0.0.5:8000/v1");
+    await page.getByLabel("API key").fill(KEY);
+    await page.getByLabel(/Send the key over http/).check();
+    await page.getByRole("button", { name: "Add server" }).click();
+    await expect.poll(() => page.getByTestId("endpoint-row").count()).toBe(1);
+    expect((await page.evaluate(() => harness.saved()))[0]).toMatchObject({ baseUrl: "http://10.0.0.5:8000/v1", apiKey: KEY, sendKeyOverHttp: true });
+    await page.getByRole("button", { name: "Edit" }).click();
+    expect(await page.getByLabel(/Send the key over http/).isChecked()).toBe(true);
+  });
+
   test("test connection shows the latency and the served models, or the reason it failed", async () => {
     page = await ui.open("remote");
     await page.getByRole("button", { name: "Add a server" }).click();

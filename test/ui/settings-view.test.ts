@@ -77,6 +77,24 @@ describe("settings view", () => {
     expect(await page.content()).not.toContain("hf_abcdefgh");
   });
 
+  test("moving the hub endpoint to another address removes the token, and the form says so", async () => {
+    page = await ui.open("settings");
+    await page.getByLabel(/^Hub token/).fill("hf_abcdefgh5678");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Set, ends in …5678").count()).toBe(1);
+    await page.getByLabel(/^Hub endpoint/).fill("https://hf-mirror.example");
+    const removed = "The token was removed because the address changed; enter it again";
+    await expect.poll(() => page.getByText(removed).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Remove token" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Saved.").count()).toBeGreaterThan(0);
+    // Still said after saving, until a token is typed for the new address.
+    expect(await page.getByText(removed).count()).toBe(1);
+    expect((await page.evaluate(() => harness.patches())).at(-1)?.hub).toEqual({ endpoint: "https://hf-mirror.example" });
+    await page.getByLabel(/^Hub token/).fill("hf_mirror9999");
+    expect(await page.getByText(removed).count()).toBe(0);
+  });
+
   test("a refused value shows the core's reason and keeps what was typed", async () => {
     page = await ui.open("settings");
     await page.getByLabel(/^Temperature/).fill("3");

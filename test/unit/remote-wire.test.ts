@@ -26,11 +26,17 @@ afterAll(async () => {
 });
 
 function engine(overrides: Partial<RemoteTarget> = {}): RemoteEngine {
-  return new RemoteEngine(
-    { endpointId: "gpu-box", name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill", apiKey: "sk-secret", ...overrides },
-    agent,
-    TIMEOUTS,
-  );
+  const target = {
+    endpointId: "gpu-box",
+    name: "GPU box",
+    baseUrl: wire.url,
+    model: WIRE_MODEL,
+    family: "r1-distill" as const,
+    apiKey: "sk-secret",
+    sendKeyOverHttp: false,
+    ...overrides,
+  };
+  return new RemoteEngine({ keyOrigin: new URL(target.baseUrl).origin, ...target }, agent, TIMEOUTS);
 }
 
 const OPTIONS = { temperature: 0.6, topP: 0.95 };
@@ -161,7 +167,16 @@ describe("failures a person understands", () => {
     const quick = { ...TIMEOUTS, firstByteMs: 600 };
     const impatient = remoteAgent(quick);
     try {
-      const target = { endpointId: "gpu-box", name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill" as const, apiKey: null };
+      const target = {
+        endpointId: "gpu-box",
+        name: "GPU box",
+        baseUrl: wire.url,
+        model: WIRE_MODEL,
+        family: "r1-distill" as const,
+        apiKey: null,
+        keyOrigin: null,
+        sendKeyOverHttp: false,
+      };
       const { done } = await run(new RemoteEngine(target, impatient, quick));
       expect(done.stopReason).toBe("end");
       expect(done.answer.trim()).toBe(WIRE_ANSWER);
@@ -228,7 +243,16 @@ describe("failures a person understands", () => {
     const impatient = remoteAgent(quick);
     try {
       const remote = new RemoteEngine(
-        { endpointId: "gpu-box", name: "GPU box", baseUrl: wire.url, model: WIRE_MODEL, family: "r1-distill", apiKey: null },
+        {
+          endpointId: "gpu-box",
+          name: "GPU box",
+          baseUrl: wire.url,
+          model: WIRE_MODEL,
+          family: "r1-distill",
+          apiKey: null,
+          keyOrigin: null,
+          sendKeyOverHttp: false,
+        },
         impatient,
         quick,
       );
@@ -248,9 +272,18 @@ describe("failures a person understands", () => {
   });
 
   it("a name that does not resolve (DNS)", async () => {
-    const err = await failure(engine({ baseUrl: "http://no-such-host.invalid/v1" }));
+    const err = await failure(engine({ baseUrl: "http://no-such-host.invalid/v1", apiKey: null }));
     expect(err.reason).toBe("dns");
     expect(err.message).toMatch(/could not be found \(DNS\)/);
+  });
+
+  it("a key is not sent over plain http to a server that is not this machine, unless the person allowed it", async () => {
+    const refused = await failure(engine({ baseUrl: "http://no-such-host.invalid/v1" }));
+    expect(refused.code).toBe("bad-request");
+    expect(refused.message).toMatch(/not sent to no-such-host\.invalid over plain http.*tick "Send the key over http"/);
+    // Allowed: the request is made (and here fails at the name lookup, after the check).
+    expect((await failure(engine({ baseUrl: "http://no-such-host.invalid/v1", sendKeyOverHttp: true }))).reason).toBe("dns");
+    expect((await failure(engine({ baseUrl: "https://no-such-host.invalid/v1" }))).reason).toBe("dns");
   });
 
   it("a certificate that is not trusted (TLS)", async () => {

@@ -22,13 +22,13 @@ describe("settings", () => {
   it("starts from documented defaults, with the hub taken from HF_ENDPOINT and HF_TOKEN", () => {
     const plain = openSettings().get();
     expect(plain.modelsDir).toBe(path.join(dataDir, "models"));
-    expect(plain.hub).toEqual({ endpoint: "https://huggingface.co", token: null });
+    expect(plain.hub).toEqual({ endpoint: "https://huggingface.co", token: null, tokenOrigin: null });
     expect(plain.sampling.temperature).toBe(0.6);
     expect(plain.sampling.topP).toBe(0.95);
     expect(plain.downloads.concurrency).toBe(2);
     expect(plain.apiServer.enabled).toBe(false);
     const mirrored = openSettings({ HF_ENDPOINT: "http://127.0.0.1:9999/", HF_TOKEN: "hf_abc" }).get();
-    expect(mirrored.hub).toEqual({ endpoint: "http://127.0.0.1:9999", token: "hf_abc" });
+    expect(mirrored.hub).toEqual({ endpoint: "http://127.0.0.1:9999", token: "hf_abc", tokenOrigin: "http://127.0.0.1:9999" });
   });
 
   it("keeps a change across restarts and tells listeners", async () => {

@@ -37,9 +37,9 @@ describe("the hub token", () => {
 
     const set = (await core.call("settings.update", { patch: { hub: { token: TOKEN } } })) as { settings: { hub: unknown } };
     expect(set.settings.hub).toMatchObject({ tokenSet: true, tokenHint: "1234" });
-    // Saving the form again without touching the token (endpoint only) keeps it.
-    await core.call("settings.update", { patch: { hub: { endpoint: "https://hf-mirror.example" } } });
-    expect(core.module.service!.get().hub).toEqual({ endpoint: "https://hf-mirror.example", token: TOKEN });
+    // Saving the form again without touching the token (same endpoint) keeps it; another origin drops it (secret-origin.test.ts).
+    await core.call("settings.update", { patch: { hub: { endpoint: "https://huggingface.co/" } } });
+    expect(core.module.service!.get().hub).toEqual({ endpoint: "https://huggingface.co/", token: TOKEN, tokenOrigin: "https://huggingface.co" });
 
     const removed = (await core.call("settings.update", { patch: { hub: { token: null } } })) as { settings: { hub: unknown } };
     expect(removed.settings.hub).toMatchObject({ tokenSet: false, tokenHint: null });

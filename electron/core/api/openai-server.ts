@@ -35,7 +35,7 @@ const MAX_BODY = 8 * 1024 * 1024;
  * API returns it. Every request needs the app's API key; the Host header must be loopback.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
-  const server = createServer((req, res) => void handle(req, res, options).catch((err: unknown) => fail(res, 500, "server_error", String(err))));
+  const server = createServer((req, res) => void handle(req, res, options).catch(() => fail(res, 500, "server_error", "The request failed inside R1 Local.")));
   const port = await new Promise<number>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", () => {
@@ -88,6 +88,15 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString("utf8"));
 }
 
+/** The request's path; undefined when the request target is no address at all (`http://[`, …). */
+function requestPath(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? "/", "http://x").pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, options: ApiServerOptions): Promise<void> {
   if (options.instanceId) {
     res.setHeader(SELF_HEADER, options.instanceId);
@@ -99,7 +108,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
   if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) return fail(res, 403, "forbidden", "Host not allowed.");
   if (!sameSecret(req.headers.authorization ?? "", `Bearer ${options.apiKey()}`))
     return fail(res, 401, "invalid_api_key", "Missing or wrong API key (Authorization: Bearer <key> from R1 Local's settings).");
-  const path = new URL(req.url ?? "/", "http://x").pathname;
+  const path = requestPath(req.url);
+  if (path === undefined) return fail(res, 400, "invalid_request_error", "The request's address could not be read.");
   const engine = options.engine;
   if (req.method === "GET" && path === "/v1/models") {
     const model = engine.loadedModel;

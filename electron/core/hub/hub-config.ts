@@ -1,3 +1,4 @@
+import { isLoopbackHost, originOf } from "../kernel/loopback.js";
 import type { Settings } from "../../shared/contract/settings.js";
 
 /** The configured hub: huggingface.co or a mirror, and its token (sent to that host only). */
@@ -12,7 +13,10 @@ export interface HubConfig {
  * settings' defaults (settings-service.ts), so this is the one place a hub address is resolved.
  */
 export function hubFromSettings(settings: Settings): HubConfig {
-  return { endpoint: settings.hub.endpoint.replace(/\/+$/, ""), token: settings.hub.token ?? undefined };
+  const endpoint = settings.hub.endpoint.replace(/\/+$/, "");
+  // The token goes only to the origin it was given for (settings/hub-token-binding.ts keeps them together).
+  const bound = settings.hub.token !== null && settings.hub.tokenOrigin === originOf(endpoint);
+  return { endpoint, token: bound ? settings.hub.token! : undefined };
 }
 
 /**
@@ -22,8 +26,4 @@ export function hubFromSettings(settings: Settings): HubConfig {
 export function tokenAllowedFor(url: URL, hubOrigin: string): boolean {
   if (url.origin !== hubOrigin) return false;
   return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }

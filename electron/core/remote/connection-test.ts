@@ -1,13 +1,14 @@
 import { fetch, type Agent } from "undici";
 import type { RemoteTestResult } from "../../shared/contract/remote.js";
 import { AppError } from "../kernel/errors.js";
+import type { KeyedAddress } from "./key-origin.js";
 import { authHeaders, endpointUrl, type RemoteTimeouts } from "./remote-engine.js";
 import { connectionError, httpError, retryAfterSeconds, selfLoopError, SELF_HEADER } from "./remote-errors.js";
 import { ModelList } from "./wire-schemas.js";
 
 /** "Test connection": lists the server's /v1/models and how long the round trip took. */
 export async function testConnection(
-  target: { name: string; baseUrl: string; apiKey: string | null; model: string },
+  target: KeyedAddress & { name: string; model: string },
   agent: Agent,
   timeouts: RemoteTimeouts,
   signal?: AbortSignal,
@@ -15,10 +16,11 @@ export async function testConnection(
   instanceId?: string,
 ): Promise<RemoteTestResult> {
   const where = `${target.name} (${new URL(target.baseUrl).host})`;
+  const headers = authHeaders(target, instanceId);
   const started = performance.now();
   let response;
   try {
-    response = await fetch(endpointUrl(target.baseUrl, "models"), { headers: authHeaders(target.apiKey, instanceId), dispatcher: agent, signal });
+    response = await fetch(endpointUrl(target.baseUrl, "models"), { headers, dispatcher: agent, signal });
   } catch (err) {
     throw connectionError(err, where, timeouts);
   }

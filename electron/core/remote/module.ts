@@ -1,7 +1,9 @@
 import type { CatalogService } from "../catalog/module.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { AppError } from "../kernel/errors.js";
+import { originOf } from "../kernel/loopback.js";
 import { testConnection } from "./connection-test.js";
+import { keyOverHttpRefusal } from "./key-origin.js";
 import { EndpointStore } from "./endpoint-store.js";
 import { DEFAULT_TIMEOUTS, RemoteEngine, remoteAgent, type RemoteTimeouts } from "./remote-engine.js";
 import { needsServer, serverRecipes, type PlannableModel } from "./server-plans.js";
@@ -96,12 +98,20 @@ export function createRemoteModule(ctx: CoreContext, deps: RemoteDeps): Capabili
         if (wasSelected) changed();
         return { removed };
       },
-      "remote.test": async ({ id, baseUrl, apiKey, model }) => {
+      "remote.test": async ({ id, baseUrl, apiKey, model, sendKeyOverHttp }) => {
         const saved = id ? store.target(id) : undefined;
+        const address = (baseUrl ?? saved!.baseUrl).replace(/\/+$/, "");
+        // The saved key goes only to the origin it was given for; at another address only a key given now.
+        const key = apiKey !== undefined ? apiKey?.trim() || null : saved?.keyOrigin === originOf(address) ? saved.apiKey : null;
+        const allowHttp = sendKeyOverHttp ?? saved?.sendKeyOverHttp ?? false;
+        const refusal = key ? keyOverHttpRefusal(address, allowHttp) : null;
+        if (refusal) throw new AppError("bad-request", refusal, { reason: "key-over-http" });
         const target = {
           name: saved?.name ?? "The server",
-          baseUrl: baseUrl ?? saved!.baseUrl,
-          apiKey: apiKey === undefined ? (saved?.apiKey ?? null) : apiKey,
+          baseUrl: address,
+          apiKey: key,
+          keyOrigin: key ? originOf(address) : null,
+          sendKeyOverHttp: allowHttp,
           model: model ?? saved?.model ?? "",
         };
         return testConnection(target, agent, timeouts, undefined, deps.instanceId);

@@ -4,6 +4,7 @@ import type { ModelFamily } from "../../shared/contract/engine.js";
 import type { AnsweredBy } from "../../shared/contract/chat.js";
 import type { AnsweringModel, GenerateEvent, GenerateRequest, GenerationEngine } from "../generation/generation-engine.js";
 import { AppError } from "../kernel/errors.js";
+import { keyHeader, type KeyedAddress } from "./key-origin.js";
 import { chatCompletionBody, toOpenAiMessages } from "./openai-request.js";
 import { connectionError, httpError, retryAfterSeconds, seconds, selfLoopError, SELF_HEADER } from "./remote-errors.js";
 import { SilenceWatch } from "./silence-watch.js";
@@ -21,6 +22,9 @@ export interface RemoteTarget {
   model: string;
   family: ModelFamily;
   apiKey: string | null;
+  /** The origin the key was given for (key-origin.ts sends it nowhere else). */
+  keyOrigin: string | null;
+  sendKeyOverHttp: boolean;
 }
 
 /**
@@ -53,8 +57,8 @@ export function endpointUrl(baseUrl: string, path: string): string {
  * The key, and this app's instance id: R1 Local's own API refuses a request that carries its own id
  * (a remote endpoint pointing back at this app would otherwise call itself without end).
  */
-export function authHeaders(apiKey: string | null, instanceId?: string): Record<string, string> {
-  return { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...(instanceId ? { [SELF_HEADER]: instanceId } : {}) };
+export function authHeaders(target: KeyedAddress, instanceId?: string): Record<string, string> {
+  return { ...keyHeader(target), ...(instanceId ? { [SELF_HEADER]: instanceId } : {}) };
 }
 
 /**
@@ -135,6 +139,8 @@ export class RemoteEngine implements GenerationEngine {
     watch: SilenceWatch,
     notice: (message: string) => void,
   ): Promise<Response> {
+    // Before the request: a key that may not go over plain http is a refusal, not a connection failure.
+    const auth = authHeaders(this.target, this.instanceId);
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       watch.expect(
@@ -145,7 +151,7 @@ export class RemoteEngine implements GenerationEngine {
       try {
         response = await fetch(endpointUrl(this.target.baseUrl, "chat/completions"), {
           method: "POST",
-          headers: { "content-type": "application/json", accept: "text/event-stream, application/json", ...authHeaders(this.target.apiKey, this.instanceId) },
+          headers: { "content-type": "application/json", accept: "text/event-stream, application/json", ...auth },
           body: JSON.stringify(body),
           signal: watch.signal,
           dispatcher: this.agent,

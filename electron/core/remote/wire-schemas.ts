@@ -44,13 +44,16 @@ const ErrorShapes = [
   z.object({ detail: z.array(z.object({ msg: z.string() })) }).transform((b) => b.detail.map((d) => d.msg).join("; ")),
 ];
 
-/** The server's own words from an error body, if it has any. */
+/**
+ * The server's own words from an error body, if it sent them as JSON. Anything else (an HTML page,
+ * a proxy's text) is never echoed: an address pointed at an internal service must not read it back.
+ */
 export function errorMessageOf(text: string): string | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return text.trim().slice(0, 300) || undefined;
+    return undefined;
   }
   for (const shape of ErrorShapes) {
     const parsed = shape.safeParse(json);

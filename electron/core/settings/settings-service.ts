@@ -5,7 +5,9 @@ import { Settings, SettingsPatch } from "../../shared/contract/settings.js";
 import { datedBackupName, removeStaleTempFiles } from "../kernel/atomic-file.js";
 import { describeIssues } from "../kernel/zod-issues.js";
 import { AppError } from "../kernel/errors.js";
+import { originOf } from "../kernel/loopback.js";
 import { JsonStateFile } from "../kernel/state-file.js";
+import { bindHubToken, migrateHubTokenOrigin } from "./hub-token-binding.js";
 
 export const SETTINGS_VERSION = 1;
 
@@ -33,13 +35,13 @@ export function defaultModelsDir(dataDir: string): string {
 /** Defaults that depend on where the app runs: the data dir and HF_ENDPOINT / HF_TOKEN. */
 export function defaultSettings(dataDir: string, env: Record<string, string | undefined>): Settings {
   const envEndpoint = env.HF_ENDPOINT?.trim();
+  const endpoint = envEndpoint && Settings.shape.hub.shape.endpoint.safeParse(envEndpoint).success ? envEndpoint.replace(/\/+$/, "") : "https://huggingface.co";
+  const token = env.HF_TOKEN?.trim() || null;
   return {
     version: SETTINGS_VERSION,
     modelsDir: defaultModelsDir(dataDir),
-    hub: {
-      endpoint: envEndpoint && Settings.shape.hub.shape.endpoint.safeParse(envEndpoint).success ? envEndpoint.replace(/\/+$/, "") : "https://huggingface.co",
-      token: env.HF_TOKEN?.trim() || null,
-    },
+    // HF_TOKEN is given for HF_ENDPOINT (or huggingface.co): bound to that origin.
+    hub: { endpoint, token, tokenOrigin: token ? originOf(endpoint) : null },
     gpuBackend: "auto",
     threads: "auto",
     contextSize: "auto",
@@ -108,9 +110,11 @@ export class SettingsStore implements SettingsService {
       this.current = this.defaults;
       return;
     }
-    const { value, notices } = repairSettings(raw, this.migrations);
+    const { value: repaired, notices } = repairSettings(raw, this.migrations);
+    const value = migrateHubTokenOrigin(repaired, applyOverrides(this.defaults, repaired));
     this.overrides = value;
     this.current = applyOverrides(this.defaults, value);
+    if (value !== repaired && !notices.length) this.persist();
     if (notices.length) {
       const backup = this.backUp();
       this.notices.push(...notices, `The original file was saved as ${path.basename(backup)}.`);
@@ -125,7 +129,7 @@ export class SettingsStore implements SettingsService {
   async update(patch: SettingsPatch): Promise<Settings> {
     const parsed = SettingsPatch.safeParse(patch);
     if (!parsed.success) throw new AppError("bad-request", `Invalid settings: ${describeIssues(parsed.error)}`);
-    const overrides = mergeDeep(this.overrides, parsed.data as Overrides);
+    const overrides = mergeDeep(this.overrides, bindHubToken(parsed.data, this.current));
     const next = Settings.safeParse(applyOverrides(this.defaults, overrides));
     if (!next.success) throw new AppError("bad-request", `Invalid settings: ${describeIssues(next.error)}`);
     this.overrides = overrides;

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { isLoopbackHost } from "../kernel/loopback.js";
 import { sameSecret } from "../kernel/same-secret.js";
 
 /** The WebSocket subprotocol the page asks for; the server answers with it. */
@@ -59,6 +60,7 @@ function decodedPath(url: string | undefined): string | undefined {
   }
 }
 
+/** Whether serve mode's bind address is this machine only (see kernel/loopback.ts). */
 export function isLoopback(host: string): boolean {
-  return host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");
+  return isLoopbackHost(host);
 }

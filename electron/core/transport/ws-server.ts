@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { WireCall, type WireEvent, type WireResult } from "../../shared/contract/wire.js";
 import { describeIssues } from "../kernel/zod-issues.js";
@@ -67,7 +68,7 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
 
   // One bad request, socket or stream must never end serve mode for everyone: every listener
   // catches, and every socket and stream has an error handler.
-  server.on("clientError", (_err, socket) => socket.destroy());
+  server.on("clientError", (err, socket) => answerUnreadable(err, socket));
   server.on("request", (req, res) => {
     res.on("error", () => undefined);
     handleHttp(req, res, guard, options.staticDir, port).catch(() => {
@@ -111,6 +112,16 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A request node:http cannot parse (a garbled request line, bad headers): a 400 with a short
+ * sentence, never the parser's own error text; a socket already gone is simply closed.
+ */
+function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
+  const body = "Bad Request: the request could not be read.\n";
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found" };

@@ -58,7 +58,16 @@ export const REMOTE_PRESETS: Record<RemotePreset, RemotePresetInfo> = {
 /** Models this big (the 671B R1, R1-0528, R1-Zero) get "Run on a server" in the picker. */
 export const SERVER_SCALE_PARAMS = 300e9;
 
-const BaseUrl = z.url({ protocol: /^https?$/ }).max(2000);
+/**
+ * A server's address ending in /v1. A query or fragment is refused: the app joins paths to it
+ * (`/models`, `/chat/completions`), and a `?` would let the address decide the whole request.
+ */
+const BaseUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .refine((url) => !url.includes("?") && !url.includes("#"), {
+    message: "A base URL cannot have a query (?…) or a fragment (#…); give the server's address ending in /v1.",
+  });
 
 /** An endpoint as the renderer sees it: the API key never leaves the core, only whether one is set and its last characters. */
 export const RemoteEndpointView = z.object({
@@ -72,6 +81,8 @@ export const RemoteEndpointView = z.object({
   hasKey: z.boolean(),
   /** e.g. "…x7Qa"; null without a key. */
   keyHint: z.string().nullable(),
+  /** The person allowed the key over plain http to this (non-loopback) server. */
+  sendKeyOverHttp: z.boolean(),
 });
 export type RemoteEndpointView = z.infer<typeof RemoteEndpointView>;
 
@@ -84,8 +95,10 @@ export const RemoteEndpointInput = z
     model: z.string().trim().min(1).max(300),
     preset: RemotePreset,
     family: ModelFamily,
-    /** Omitted: keep the stored key; null: remove it. */
+    /** Omitted: keep the stored key (only while the address keeps its origin); null: remove it. */
     apiKey: z.string().max(4096).nullable().optional(),
+    /** "Send the key over http": allow the key in clear text to a server that is not this machine. */
+    sendKeyOverHttp: z.boolean().optional(),
   })
   .strict();
 export type RemoteEndpointInput = z.input<typeof RemoteEndpointInput>;
@@ -133,6 +146,7 @@ export const remoteCalls = {
         baseUrl: BaseUrl.optional(),
         apiKey: z.string().max(4096).nullable().optional(),
         model: z.string().max(300).optional(),
+        sendKeyOverHttp: z.boolean().optional(),
       })
       .strict()
       .refine((r) => r.id || r.baseUrl, { message: "Give a saved endpoint or a base URL." }),

@@ -16,6 +16,11 @@ export const HubSettings = z.object({
   endpoint: z.url({ protocol: /^https?$/ }),
   /** Sent for gated models; HF_TOKEN sets the default. */
   token: z.string().max(4096).nullable(),
+  /**
+   * The origin (scheme://host:port) the token was given for: it is sent there only. The core sets it
+   * when a token is given; an endpoint moved to another origin without a new token drops the token.
+   */
+  tokenOrigin: z.string().max(2100).nullable(),
 });
 
 export const SamplingSettings = z.object({
@@ -83,7 +88,8 @@ export type Settings = z.infer<typeof Settings>;
 export const SettingsPatch = z
   .object({
     modelsDir: Settings.shape.modelsDir,
-    hub: HubSettings.partial().strict(),
+    /** The token's origin is the core's to set, never a client's. */
+    hub: HubSettings.omit({ tokenOrigin: true }).partial().strict(),
     gpuBackend: GpuBackend,
     threads: Settings.shape.threads,
     contextSize: Settings.shape.contextSize,

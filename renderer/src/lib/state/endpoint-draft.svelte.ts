@@ -15,11 +15,16 @@ export class EndpointDraft {
   #family = $state<ModelFamily>("r1-distill");
   #apiKey = $state("");
   #removeKey = $state(false);
+  #sendKeyOverHttp = $state(false);
   readonly hadKey: boolean;
+  /** The saved address: the saved key belongs to its origin. */
+  readonly #savedBaseUrl: string | undefined;
 
   constructor(existing?: RemoteEndpointView) {
     this.#id = existing?.id;
     this.hadKey = existing?.hasKey ?? false;
+    this.#savedBaseUrl = existing?.baseUrl;
+    this.#sendKeyOverHttp = existing?.sendKeyOverHttp ?? false;
     if (existing) {
       this.#name = existing.name;
       this.#baseUrl = existing.baseUrl;
@@ -81,6 +86,29 @@ export class EndpointDraft {
     this.#removeKey = value;
   }
 
+  get sendKeyOverHttp(): boolean {
+    return this.#sendKeyOverHttp;
+  }
+
+  set sendKeyOverHttp(value: boolean) {
+    this.#sendKeyOverHttp = value;
+  }
+
+  /**
+   * The saved key stays with the origin it was given for: an address moved to another one drops it
+   * unless a key is typed again (the core does the same; the form says so before saving).
+   */
+  get keyDropped(): boolean {
+    if (!this.hadKey || this.#removeKey || this.#apiKey.trim() || this.#savedBaseUrl === undefined) return false;
+    return originOf(this.#baseUrl) !== originOf(this.#savedBaseUrl);
+  }
+
+  /** Plain http to a host other than this machine: a key goes only if the person ticks "Send the key over http". */
+  get keyInClearText(): boolean {
+    const url = parsed(this.#baseUrl);
+    return url?.protocol === "http:" && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(url.hostname);
+  }
+
   get editing(): boolean {
     return this.#id !== undefined;
   }
@@ -111,12 +139,32 @@ export class EndpointDraft {
       preset: this.#preset,
       family: this.#family,
       ...(apiKey !== undefined && { apiKey }),
+      ...(this.keyInClearText && { sendKeyOverHttp: this.#sendKeyOverHttp }),
     };
   }
 
   /** For "test connection" before saving: the typed key, or the saved one (by id) when left blank. */
-  toTest(): { id?: string; baseUrl: string; apiKey?: string | null; model: string } {
+  toTest(): { id?: string; baseUrl: string; apiKey?: string | null; model: string; sendKeyOverHttp?: boolean } {
     const typed = this.#apiKey.trim();
-    return { ...(this.#id && { id: this.#id }), baseUrl: this.#baseUrl, model: this.#model, ...(typed ? { apiKey: typed } : this.#id ? {} : { apiKey: null }) };
+    return {
+      ...(this.#id && { id: this.#id }),
+      baseUrl: this.#baseUrl,
+      model: this.#model,
+      ...(typed ? { apiKey: typed } : this.#id ? {} : { apiKey: null }),
+      ...(this.keyInClearText && { sendKeyOverHttp: this.#sendKeyOverHttp }),
+    };
   }
+}
+
+function parsed(address: string): URL | undefined {
+  try {
+    return new URL(address);
+  } catch {
+    return undefined;
+  }
+}
+
+/** scheme://host:port, or the text itself while it is no address yet. */
+function originOf(address: string): string {
+  return parsed(address)?.origin ?? address;
 }
