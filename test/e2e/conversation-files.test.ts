@@ -5,6 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchGuardedChromium, type GuardedBrowser } from "../support/browser/chromium.js";
 import { startServeProcess, type ServeProcess } from "../support/browser/serve-process.js";
+import { CONVERSATIONS_IMPORT_PATH } from "../../electron/shared/upload-routes.js";
 
 // Needs the built renderer (`npm run build:renderer`), as shell.test.ts does. No model: the
 // conversation comes in through Import, as a JSON export from another machine would.
@@ -76,6 +77,18 @@ const search = (page: Page) => page.getByRole("searchbox", { name: "Search conve
 describe("conversations in and out, and found by what is inside them (real core, serve mode)", () => {
   it("imports a JSON export, finds it by words of its reasoning, answer and attached file, exports it, and keeps view and selection over a reload", async () => {
     const { page } = chrome;
+    // The file goes up as an authenticated upload, never as one WebSocket message (the socket takes 16 MiB at most).
+    const uploads: string[] = [];
+    const importsOverSocket: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === CONVERSATIONS_IMPORT_PATH)
+        uploads.push(`${r.method()} ${r.headers().authorization === `Bearer ${serve.token}` ? "with token" : "without"}`);
+    });
+    page.on("websocket", (ws) =>
+      ws.on("framesent", ({ payload }) => {
+        if (String(payload).includes('"conversations.import"')) importsOverSocket.push(String(payload).slice(0, 80));
+      }),
+    );
     await page.goto(serve.url);
     await expect.poll(() => page.getByRole("navigation", { name: "Main" }).isVisible(), { timeout: 30_000 }).toBe(true);
     await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Settings", exact: true }).click();
@@ -140,6 +153,8 @@ describe("conversations in and out, and found by what is inside them (real core,
     });
     await picker(page).setInputFiles({ name: "again.json", mimeType: "application/json", buffer: Buffer.from(exported) });
     await expect.poll(() => items(page).count()).toBe(2);
+    expect(uploads).toEqual(Array(4).fill("POST with token"));
+    expect(importsOverSocket).toEqual([]);
     expect(await sidebar(page).getByRole("status").filter({ hasText: "is already here" }).count()).toBe(1);
 
     // The view and the selected conversation survive a reload (the address keeps them; the token stays in this tab).

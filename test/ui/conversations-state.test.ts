@@ -41,8 +41,8 @@ function memoryStore(initial: Partial<ConversationSummary>[]): ConversationsGate
         .filter((r) => r.title.toLowerCase().includes(query.toLowerCase()))
         .map((r) => ({ conversationId: r.id, title: r.title, messageId: null, field: "title" as const, snippet: r.title, match: { start: 0, length: 1 } })),
     exportConversation: async (id) => ({ fileName: `${id}.md`, mimeType: "text/markdown", content: `# ${find(id).title}` }),
-    importArchive: async (content) => {
-      const parsed = JSON.parse(content) as { conversations: ConversationSummary[] };
+    importArchive: async (file) => {
+      const parsed = JSON.parse(await file.text()) as { conversations: ConversationSummary[] };
       const added = parsed.conversations.map((c, i) => row({ ...c, id: `imported${i}` }, rows.length + i));
       rows.push(...added);
       return { imported: added, notices: [] };
@@ -142,8 +142,8 @@ describe("conversations state", () => {
 
   test("an import adds the conversations and opens the first; a broken file shows why and changes nothing", async () => {
     const store = memoryStore([{ title: "Here already" }]);
-    store.importArchive = async (content) => {
-      if (!content.startsWith("{")) throw new Error("This file is not a conversation export (it is not JSON).");
+    store.importArchive = async (file) => {
+      if (!(await file.text()).startsWith("{")) throw new Error("This file is not a conversation export (it is not JSON).");
       const added = { ...store.rows[0]!, id: "imported", title: "From the file" };
       store.rows.push(added);
       return { imported: [added], notices: [] };
@@ -151,11 +151,11 @@ describe("conversations state", () => {
     const selections: Array<[string | undefined, boolean]> = [];
     const list = new Conversations(store, (id, picked) => selections.push([id, picked]));
     await list.load();
-    await list.importArchive("not json");
+    await list.importArchive(new Blob(["not json"]));
     expect(list.error).toBe("This file is not a conversation export (it is not JSON).");
     expect(list.visible.map((c) => c.title)).toEqual(["Here already"]);
     expect(list.activeId).toBe("c0");
-    await list.importArchive("{}");
+    await list.importArchive(new Blob(["{}"]));
     expect(list.error).toBeUndefined();
     expect(list.notice).toBe("Imported 1 conversation.");
     expect(list.visible.map((c) => c.title)).toContain("From the file");

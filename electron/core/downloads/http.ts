@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { Agent, request } from "undici";
 import { tokenAllowedFor } from "../hub/hub-config.js";
+import { MAX_HUB_API_BYTES } from "../kernel/read-limits.js";
 import { downloadError, networkError } from "./errors.js";
 import { ReadableBody, UnsupportedFraming, rawGet, type DownloadBody } from "./raw-get.js";
 
@@ -127,7 +128,7 @@ export function unquote(value: string | string[] | undefined): string | undefine
 }
 
 /** Reads a small JSON body (API calls), refusing anything large. */
-export async function readJson(res: Readable, limit = 8 * 1024 * 1024): Promise<unknown> {
+export async function readJson(res: Readable, limit = MAX_HUB_API_BYTES): Promise<unknown> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of res) {

@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../kernel/errors.js";
+import { BodyTooLarge, limitText, MAX_HUB_LISTING_BYTES, readBoundedText } from "../kernel/read-limits.js";
 import { tokenAllowedFor, type HubConfig } from "./hub-config.js";
-
-/** A folder listing of even a large repository is well under this; a bigger answer is refused unread. */
-export const MAX_TREE_JSON_BYTES = 16 * 1024 * 1024;
 
 const TreeEntry = z.object({
   type: z.string(),
@@ -43,25 +41,23 @@ export function lfsSha256(entry: TreeEntry | undefined): string | undefined {
   return oid && /^[0-9a-f]{64}$/i.test(oid) ? oid.toLowerCase() : undefined;
 }
 
-/** The body as JSON, read only up to MAX_TREE_JSON_BYTES (a hostile or broken hub cannot fill memory). */
+/** The body as JSON, read only up to MAX_HUB_LISTING_BYTES (a hostile or broken hub cannot fill memory). */
 async function readCappedJson(response: Response, url: string): Promise<unknown> {
-  const declared = Number(response.headers.get("content-length"));
-  if (declared > MAX_TREE_JSON_BYTES) {
-    await response.body?.cancel();
-    throw new AppError("failed", `${url} answered with ${declared} bytes, more than a file list can be`);
+  const tooLarge = `${url} answered with more than ${limitText(MAX_HUB_LISTING_BYTES)}, more than a file list can be`;
+  if (Number(response.headers.get("content-length")) > MAX_HUB_LISTING_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new AppError("failed", tooLarge, { reason: "too-large" });
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.length;
-    if (total > MAX_TREE_JSON_BYTES) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new AppError("failed", `${url} answered with more than ${MAX_TREE_JSON_BYTES} bytes, more than a file list can be`);
-    }
-    chunks.push(chunk);
+  let text: string;
+  try {
+    text = await readBoundedText(response.body, MAX_HUB_LISTING_BYTES);
+  } catch (err) {
+    await response.body?.cancel().catch(() => undefined);
+    if (err instanceof BodyTooLarge) throw new AppError("failed", tooLarge, { reason: "too-large" });
+    throw err;
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(text);
   } catch {
     throw new AppError("failed", `${url} did not return valid JSON`);
   }

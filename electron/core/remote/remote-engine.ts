@@ -6,7 +6,7 @@ import type { AnsweringModel, GenerateEvent, GenerateRequest, GenerationEngine }
 import { AppError } from "../kernel/errors.js";
 import { keyHeader, type KeyedAddress } from "./key-origin.js";
 import { chatCompletionBody, toOpenAiMessages } from "./openai-request.js";
-import { connectionError, httpError, retryAfterSeconds, seconds, selfLoopError, SELF_HEADER } from "./remote-errors.js";
+import { connectionError, httpError, readErrorBody, retryAfterSeconds, seconds, selfLoopError, SELF_HEADER, withUnreadBody } from "./remote-errors.js";
 import { SilenceWatch } from "./silence-watch.js";
 import { readCompletion } from "./response-reader.js";
 import { ThinkSplitter } from "./think-splitter.js";
@@ -167,8 +167,14 @@ export class RemoteEngine implements GenerationEngine {
         throw selfLoopError(this.where);
       }
       if (response.ok) return response;
-      const text = await response.text().catch(() => "");
+      // The error's words must arrive in time too: a server dripping them must not hold the request open.
+      watch.expect(this.timeouts.stallMs, `${this.where} did not finish its error message within ${seconds(this.timeouts.stallMs)}.`, "stalled");
+      const said = await readErrorBody(response);
+      watch.stop();
+      if (signal?.aborted) throw new AppError("cancelled", "Stopped.");
       const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get("retry-after")) : undefined;
+      const error = httpError(response.status, said.text, { where: this.where, model: this.target.model, retryAfter });
+      if (said.unread) throw withUnreadBody(error, said.unread);
       if (response.status === 429 && retryAfter !== undefined && retryAfter <= this.timeouts.maxRetryWaitS && attempt < 3) {
         notice(`${this.where} is rate-limiting requests; trying again in ${retryAfter} s as it asked.`);
         await sleep(retryAfter * 1000, signal).catch(() => {
@@ -176,7 +182,7 @@ export class RemoteEngine implements GenerationEngine {
         });
         continue;
       }
-      throw httpError(response.status, text, { where: this.where, model: this.target.model, retryAfter });
+      throw error;
     }
   }
 

@@ -1,4 +1,6 @@
+import type { Response } from "undici";
 import { AppError } from "../kernel/errors.js";
+import { BodyTooLarge, limitText, MAX_REMOTE_ERROR_BODY_BYTES, readBoundedText } from "../kernel/read-limits.js";
 import { errorMessageOf } from "./wire-schemas.js";
 
 /** "0.4 s", "12 s", "600 s". */
@@ -75,4 +77,28 @@ export function httpError(status: number, bodyText: string, info: { where: strin
       retryable: true,
     });
   return new AppError("bad-request", `${info.where} rejected the request (${status}).${because}`);
+}
+
+/** An error answer's body, read up to MAX_REMOTE_ERROR_BODY_BYTES; `unread` says why it was not read whole. */
+export interface ErrorBody {
+  text: string;
+  unread?: string;
+}
+
+/** Reads an HTTP error answer's words, bounded, and closes the response whatever happens. */
+export async function readErrorBody(response: Response): Promise<ErrorBody> {
+  const tooLong = `its error message was longer than ${limitText(MAX_REMOTE_ERROR_BODY_BYTES)} and was not read`;
+  try {
+    if (Number(response.headers.get("content-length")) > MAX_REMOTE_ERROR_BODY_BYTES) return { text: "", unread: tooLong };
+    return { text: await readBoundedText(response.body, MAX_REMOTE_ERROR_BODY_BYTES) };
+  } catch (err) {
+    return { text: "", unread: err instanceof BodyTooLarge ? tooLong : "its error message did not arrive whole" };
+  } finally {
+    await response.body?.cancel().catch(() => undefined);
+  }
+}
+
+/** The HTTP error, saying that the server's own words were not read and why. */
+export function withUnreadBody(error: AppError, unread: string): AppError {
+  return new AppError(error.code, `${error.message} (${unread[0]!.toUpperCase()}${unread.slice(1)}.)`, error.details);
 }

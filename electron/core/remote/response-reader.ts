@@ -1,5 +1,6 @@
 import { AppError } from "../kernel/errors.js";
-import { sseData } from "./sse.js";
+import { bounded, BodyTooLarge, limitText, MAX_REMOTE_ANSWER_BYTES, readBoundedText } from "../kernel/read-limits.js";
+import { sseData, SseLineTooLong } from "./sse.js";
 import { ThinkSplitter } from "./think-splitter.js";
 import { StreamChunk, WholeResponse, type Usage } from "./wire-schemas.js";
 
@@ -16,7 +17,9 @@ export type ReadPiece = { kind: "text"; thought: string; answer: string } | { ki
  * Reads a chat completion — a server-sent-event stream, or one whole JSON answer from a server that
  * ignored `stream` — into reasoning and answer pieces. Reasoning comes from `reasoning_content` or
  * `reasoning` where the server has a parser, else from `<think>` in `content` (ThinkSplitter).
- * Every chunk is parsed with zod; one that does not fit is an error, never a silent skip.
+ * Every chunk is parsed with zod; one that does not fit is an error, never a silent skip. What is
+ * read is bounded (read-limits.ts): an answer, a line or an event past its cap ends the read with
+ * a message naming the server and the cap.
  */
 export async function* readCompletion(
   body: AsyncIterable<Uint8Array>,
@@ -24,10 +27,54 @@ export async function* readCompletion(
   splitter: ThinkSplitter,
   where: string,
 ): AsyncGenerator<ReadPiece, void, undefined> {
+  try {
+    yield* readPieces(bounded(body, MAX_REMOTE_ANSWER_BYTES), contentType, splitter, where);
+  } catch (err) {
+    throw tooMuchFrom(err, where) ?? err;
+  }
+}
+
+/** The AppError for a body or a line past its cap, naming the server and the cap; undefined for any other error. */
+export function tooMuchFrom(err: unknown, where: string): AppError | undefined {
+  if (err instanceof BodyTooLarge)
+    return new AppError("failed", `${where} sent more than ${limitText(err.limit)}, more than any answer can be; the request was stopped.`, {
+      reason: "too-large",
+      cause: err,
+    });
+  if (err instanceof SseLineTooLong)
+    return new AppError(
+      "failed",
+      `${where} sent one stream line longer than ${limitText(err.limit)}, more than any piece of an answer can be; the request was stopped.`,
+      {
+        reason: "too-large",
+        cause: err,
+      },
+    );
+  return undefined;
+}
+
+/** An HTML page where an API answer belongs: the address leads to a website, a login page or a proxy. */
+export function htmlPageError(contentType: string, where: string, what: string): AppError | undefined {
+  if (!/^\s*(text\/html|application\/xhtml)/i.test(contentType)) return undefined;
+  return new AppError(
+    "failed",
+    `${where} answered with a web page (${contentType.split(";")[0]!.trim()}), not ${what}. Is the base URL the API's, ending in /v1?`,
+    {
+      reason: "bad-response",
+    },
+  );
+}
+
+async function* readPieces(
+  body: AsyncIterable<Uint8Array>,
+  contentType: string,
+  splitter: ThinkSplitter,
+  where: string,
+): AsyncGenerator<ReadPiece, void, undefined> {
+  const page = htmlPageError(contentType, where, "a chat completion");
+  if (page) throw page;
   if (!contentType.includes("text/event-stream")) {
-    let text = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of body) text += decoder.decode(chunk, { stream: true });
+    const text = await readBoundedText(body, MAX_REMOTE_ANSWER_BYTES);
     const whole = WholeResponse.safeParse(safeJson(text));
     if (!whole.success) throw new AppError("failed", `${where} answered with something that is not a chat completion.`, { reason: "bad-response" });
     const choice = whole.data.choices[0]!;

@@ -51,6 +51,19 @@ export function checkUpgrade(req: IncomingMessage, config: GuardConfig): GuardVe
   return verdict;
 }
 
+/**
+ * An upload (a POST from the page): the request checks above with an Origin that must be our own,
+ * then the same token as the WebSocket's, presented as `Authorization: Bearer <token>`.
+ */
+export function checkUpload(req: IncomingMessage, config: GuardConfig): GuardVerdict {
+  const verdict = checkRequest(req, config, true);
+  if (!verdict.ok) return verdict;
+  const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  if (presented === undefined) return { ok: false, status: 401, reason: "Missing token" };
+  if (!sameSecret(presented, config.token)) return { ok: false, status: 401, reason: "Wrong token" };
+  return verdict;
+}
+
 /** The request's path, %-decoded; undefined when it does not parse or decode. */
 function decodedPath(url: string | undefined): string | undefined {
   try {

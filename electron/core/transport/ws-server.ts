@@ -6,19 +6,21 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { WireCall, type WireEvent, type WireResult } from "../../shared/contract/wire.js";
+import { MAX_WS_MESSAGE_BYTES } from "../kernel/read-limits.js";
 import { describeIssues } from "../kernel/zod-issues.js";
 import type { CoreEndpoint } from "../kernel/endpoint.js";
 import { checkRequest, checkUpgrade, isLoopback, WS_PROTOCOL, type GuardConfig } from "./serve-guard.js";
 import { servePageCsp } from "./csp.js";
+import { handleUploadRequest, isUploadRequest } from "./import-upload.js";
 
 export const DEFAULT_PORT = 41741;
 
 /**
- * The largest message the socket takes: the contract lets `conversations.import` carry 512 MiB of
- * text, and JSON escaping (an export's quotes) can double it. Past this the socket closes with
- * 1009 and the server carries on.
+ * The largest message the socket takes (MAX_WS_MESSAGE_BYTES, 16 MiB): calls and answers are small,
+ * and a conversation export comes in by upload (`import-upload.ts`). Past this the socket closes
+ * with 1009, before the message is read, and the server carries on.
  */
-export const MAX_MESSAGE_BYTES = 2 * 512 * 1024 * 1024 + 1024 * 1024;
+export const MAX_MESSAGE_BYTES = MAX_WS_MESSAGE_BYTES;
 
 export interface ServeOptions {
   core: CoreEndpoint;
@@ -71,7 +73,8 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
   server.on("clientError", (err, socket) => answerUnreadable(err, socket));
   server.on("request", (req, res) => {
     res.on("error", () => undefined);
-    handleHttp(req, res, guard, options.staticDir, port).catch(() => {
+    const work = isUploadRequest(req) ? handleUploadRequest(req, res, guard, options.core) : handleHttp(req, res, guard, options.staticDir, port);
+    work.catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });

@@ -29,6 +29,13 @@ export class ApiClient {
     return outcome.value as CallResponse<K>;
   }
 
+  /** Imports a JSON export from a file the person picked (uploaded in serve mode, never one socket message). */
+  async importConversations(file: Blob): Promise<CallResponse<"conversations.import">> {
+    const outcome = await this.transport.importConversations(file);
+    if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
+    return outcome.value as CallResponse<"conversations.import">;
+  }
+
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
     return this.transport.onEvent((eventName, payload) => {
       if (eventName === name) listener(payload as EventPayload<K>);

@@ -1,4 +1,5 @@
 import type { WireResult } from "$shared/contract/wire.js";
+import { CONVERSATIONS_IMPORT_PATH } from "$shared/upload-routes.js";
 
 export type CallOutcome = Omit<Extract<WireResult, { ok: true }>, "t" | "id"> | Omit<Extract<WireResult, { ok: false }>, "t" | "id">;
 export type EventListener = (name: string, payload: unknown) => void;
@@ -6,6 +7,8 @@ export type EventListener = (name: string, payload: unknown) => void;
 /** How the renderer reaches the core: Electron's preload bridge, or a WebSocket in serve mode. */
 export interface Transport {
   call(name: string, payload: unknown): Promise<CallOutcome>;
+  /** `conversations.import` with a file: read here over IPC, uploaded in serve mode (too large for a socket message). */
+  importConversations(file: Blob): Promise<CallOutcome>;
   onEvent(listener: EventListener): () => void;
   onConnectionChange(listener: (connected: boolean) => void): () => void;
 }
@@ -26,6 +29,9 @@ export class IpcTransport implements Transport {
   constructor(private readonly bridge: PreloadBridge) {}
   call(name: string, payload: unknown) {
     return this.bridge.call(name, payload);
+  }
+  async importConversations(file: Blob) {
+    return this.bridge.call("conversations.import", { content: await file.text() });
   }
   onEvent(listener: EventListener) {
     return this.bridge.onEvent(listener);
@@ -103,6 +109,20 @@ export class WebSocketTransport implements Transport {
       this.pending.set(id, resolve);
       socket.send(JSON.stringify({ t: "call", id, name, payload }));
     });
+  }
+
+  /** An authenticated upload to the serve server (same token as the socket's, as a Bearer header), answered with a call's outcome. */
+  async importConversations(file: Blob): Promise<CallOutcome> {
+    if (!this.token) return { ok: false, error: { code: "unauthorized", message: MISSING_TOKEN } };
+    const url = new URL(CONVERSATIONS_IMPORT_PATH, this.url.replace(/^ws/, "http"));
+    try {
+      const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" }, body: file });
+      const outcome = (await response.json()) as CallOutcome;
+      if (typeof outcome?.ok === "boolean") return outcome;
+    } catch {
+      // The message below says it.
+    }
+    return { ok: false, error: { code: "unavailable", message: "Could not send the file to R1 Local; is it still running?" } };
   }
 
   onEvent(listener: EventListener) {

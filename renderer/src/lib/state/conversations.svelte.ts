@@ -22,8 +22,8 @@ export interface ConversationsGateway {
   /** Full-text search in the core: titles, questions, attached files, reasoning and answers. */
   search(query: string): Promise<SearchHit[]>;
   exportConversation(id: string, format: "markdown" | "json"): Promise<ExportedFile>;
-  /** Adds the conversations of a JSON export; a file that is not one is refused whole. */
-  importArchive(content: string): Promise<{ imported: ConversationSummary[]; notices: string[] }>;
+  /** Adds the conversations of a JSON export file; a file that is not one is refused whole. */
+  importArchive(file: Blob): Promise<{ imported: ConversationSummary[]; notices: string[] }>;
   onChanged(listener: () => void): () => void;
 }
 
@@ -36,7 +36,7 @@ export const coreConversationsGateway: ConversationsGateway = {
   restore: (id) => api.call("conversations.restore", { id }),
   search: async (query) => (await api.call("conversations.search", { query, limit: 200 })).hits,
   exportConversation: (id, format) => api.call("conversations.export", { ids: [id], format }),
-  importArchive: (content) => api.call("conversations.import", { content }),
+  importArchive: (file) => api.importConversations(file),
   onChanged: (listener) => api.on("conversations.changed", () => listener()),
 };
 
@@ -236,9 +236,9 @@ export class Conversations {
   }
 
   /** Imports a JSON export and opens its first conversation; a broken file shows why and changes nothing. */
-  async importArchive(content: string): Promise<void> {
+  async importArchive(file: Blob): Promise<void> {
     this.#notice = undefined;
-    const result = await this.guard(() => this.gateway.importArchive(content));
+    const result = await this.guard(() => this.gateway.importArchive(file));
     if (!result) return;
     const count = result.imported.length;
     this.#notice = [count === 1 ? "Imported 1 conversation." : `Imported ${count} conversations.`, ...result.notices].join(" ");
