@@ -8,6 +8,7 @@ import { measureDraftSpeedup } from "./draft-calibration.js";
 import { disposeDraft, draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
 import { SwitchedLookupPredictor } from "./prompt-lookup.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
+import { flashAttentionOffFits, measureFlashAttention } from "./attention-calibration.js";
 import { measureBestThreads } from "./thread-calibration.js";
 
 /** A model ready to chat with, and what the app is told about it. */
@@ -35,7 +36,10 @@ export interface LoadOptions {
 /** Loads a GGUF file and creates its context and chat; what was made is disposed again when a step fails or is cancelled. */
 export async function loadChatModel(
   llama: Llama,
-  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup" | "batchThreads">,
+  params: Pick<
+    EngineParsedParams<"load">,
+    "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup" | "batchThreads" | "flashAttention"
+  >,
   options: LoadOptions,
 ): Promise<LoadedChat> {
   const { signal } = options;
@@ -50,7 +54,7 @@ export async function loadChatModel(
       options.onProgress(Math.min(1, Math.max(0, progress)));
     },
   });
-  const layout = kvCacheLayout(attentionShape(model), params.kvCacheType);
+  let layout = kvCacheLayout(attentionShape(model), params.kvCacheType);
   let context: LlamaContext;
   let draft: LoadedDraft | undefined;
   let draftMeasurement: DraftMeasurement | null = null;
@@ -67,6 +71,11 @@ export async function loadChatModel(
     batchThreads = measurement?.batchThreads ?? params.batchThreads ?? threads;
     // A context above the training length only costs memory and quality.
     const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
+    // On the CPU with an F16 cache flash attention may go either way: measured with the threads, kept with them.
+    const attentionChoosable = model.gpuLayers === 0 && layout.keyType === "f16" && layout.flashAttention;
+    if (measurement && attentionChoosable) measurement.flashAttention = await measureFlashAttention(model, { threads, batchThreads }, { signal });
+    const offFaster = (measurement?.flashAttention?.flashAttention ?? params.flashAttention) === false;
+    if (attentionChoosable && offFaster && (await flashAttentionOffFits(model, contextSize))) layout = { ...layout, flashAttention: false };
     context = await model.createContext({
       contextSize,
       threads,
@@ -151,7 +160,7 @@ const GGML_TYPE_NAMES: Record<KvCacheType, "F16" | "Q8_0" | "Q4_0"> = { f16: "F1
  * attention on or off explicitly, since llama.cpp refuses a quantized V cache without it.
  */
 function contextCacheOptions(layout: KvCacheLayout) {
-  if (layout.keyType === "f16") return {};
+  if (layout.keyType === "f16") return layout.flashAttention ? {} : { flashAttention: false };
   return {
     flashAttention: layout.flashAttention,
     experimentalKvCacheKeyType: GGML_TYPE_NAMES[layout.keyType],

@@ -27,7 +27,7 @@ export async function measureBestThreads(
 }
 
 /** The patched context runs batches of this many tokens or more on `batchThreads`. */
-const PROMPT_BATCH = 32;
+export const PROMPT_BATCH = 32;
 
 /** Each candidate measured twice, alternating order; a larger count must beat a smaller one by 3% to win. */
 async function fastest(candidates: number[], signal: AbortSignal, measure: (threads: number) => Promise<number>) {
@@ -54,8 +54,21 @@ export function threadCandidates(cpuMathCores: number): number[] {
   return [...candidates].sort((a, b) => a - b);
 }
 
-async function generationTokensPerSecond(model: LlamaModel, threads: number, prompt: Token[], budgetMs: number): Promise<number> {
-  const context = await model.createContext({ contextSize: 256, batchSize: 64, threads: { ideal: threads, min: threads }, failedCreationRemedy: false });
+/** Greedy tokens per second after a short prompt, on a scratch context (`flashAttention`: the model's default unless given). */
+export async function generationTokensPerSecond(
+  model: LlamaModel,
+  threads: number,
+  prompt: Token[],
+  budgetMs: number,
+  flashAttention?: boolean,
+): Promise<number> {
+  const context = await model.createContext({
+    contextSize: Math.max(256, prompt.length + 128),
+    batchSize: 64,
+    threads: { ideal: threads, min: threads },
+    failedCreationRemedy: false,
+    ...(flashAttention === undefined ? {} : { flashAttention }),
+  });
   try {
     const sequence = context.getSequence();
     let firstAt = 0;
@@ -73,12 +86,13 @@ async function generationTokensPerSecond(model: LlamaModel, threads: number, pro
 }
 
 /** Prompt tokens per second: batches of PROMPT_BATCH tokens after one untimed warm-up batch. */
-async function promptTokensPerSecond(model: LlamaModel, threads: number, batch: Token[], budgetMs: number): Promise<number> {
+export async function promptTokensPerSecond(model: LlamaModel, threads: number, batch: Token[], budgetMs: number, flashAttention?: boolean): Promise<number> {
   const context = await model.createContext({
     contextSize: PROMPT_BATCH * 12,
     batchSize: PROMPT_BATCH,
     threads: { ideal: threads, min: threads },
     failedCreationRemedy: false,
+    ...(flashAttention === undefined ? {} : { flashAttention }),
   });
   try {
     const sequence = context.getSequence();

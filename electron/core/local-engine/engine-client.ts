@@ -16,6 +16,7 @@ export interface LoadParams {
   threads?: number;
   /** Threads for prompt batches, from a kept measurement; without it, prompts use `threads`. */
   batchThreads?: number;
+  flashAttention?: boolean;
   /** Without threads: the engine measures the fastest thread count (see ThreadChoices). */
   measureThreads?: boolean;
   family?: EngineParams<"load">["family"];
@@ -214,7 +215,14 @@ export class EngineClient {
       this.lastLoad = {
         ...params,
         backend,
-        ...(model.threadsMeasurement ? { threads: model.threads, batchThreads: model.batchThreads, measureThreads: false } : {}),
+        ...(model.threadsMeasurement
+          ? {
+              threads: model.threads,
+              batchThreads: model.batchThreads,
+              flashAttention: model.threadsMeasurement.flashAttention?.flashAttention,
+              measureThreads: false,
+            }
+          : {}),
       };
       this.backendChoice = backend;
       return model;

@@ -174,6 +174,7 @@ export class EngineService implements GenerationEngine {
         backend,
         threads: chosenThreads ?? known?.threads,
         batchThreads: chosenThreads === undefined ? known?.batchThreads : undefined,
+        flashAttention: chosenThreads === undefined ? known?.flashAttention : undefined,
         measureThreads: choiceKey !== undefined && known === undefined,
         family: request.family,
         // A draft the library offered is kept only where it measures faster; one the request named is the user's choice.

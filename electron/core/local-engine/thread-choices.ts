@@ -11,6 +11,7 @@ const Choice = z.object({
   measuredAt: z.string(),
   candidates: ThreadsMeasurement.shape.candidates,
   batchCandidates: ThreadsMeasurement.shape.batchCandidates,
+  flashAttention: ThreadsMeasurement.shape.flashAttention,
 });
 const ChoicesFile = z.record(z.string(), Choice);
 
@@ -36,9 +37,10 @@ export class ThreadChoices {
   }
 
   /** The kept choice; one kept before prompts were measured apart counts as none, so it is measured again. */
-  async get(key: string): Promise<{ threads: number; batchThreads: number } | undefined> {
+  async get(key: string): Promise<{ threads: number; batchThreads: number; flashAttention?: boolean } | undefined> {
     const choice = (await this.#all())[key];
-    return choice?.batchThreads === undefined ? undefined : { threads: choice.threads, batchThreads: choice.batchThreads };
+    if (choice?.batchThreads === undefined) return undefined;
+    return { threads: choice.threads, batchThreads: choice.batchThreads, flashAttention: choice.flashAttention?.flashAttention };
   }
 
   async remember(key: string, measurement: ThreadsMeasurement): Promise<void> {
@@ -50,6 +52,7 @@ export class ThreadChoices {
         measuredAt: new Date().toISOString(),
         candidates: measurement.candidates,
         batchCandidates: measurement.batchCandidates,
+        flashAttention: measurement.flashAttention,
       },
     };
     this.#choices = choices;

@@ -33,6 +33,8 @@ export const EngineMethods = {
       threads: z.number().int().min(1).optional(),
       /** Threads for prompt batches, kept from an earlier measurement; without it, prompts use `threads`. */
       batchThreads: z.number().int().min(1).optional(),
+      /** From the same kept measurement: false where flash attention off finished a turn sooner here. */
+      flashAttention: z.boolean().optional(),
       /** Without threads: measure which thread count generates fastest on this machine and model. */
       measureThreads: z.boolean().optional(),
       family: ModelFamily.optional(),

@@ -48,6 +48,12 @@ export type BackendInfo = z.infer<typeof BackendInfo>;
 export const ModelFamily = z.enum(["r1-distill", "r1-0528", "other"]);
 export type ModelFamily = z.infer<typeof ModelFamily>;
 
+const PhaseSpeeds = z.object({ prompt: z.number(), generation: z.number() });
+
+/** Tokens per second with flash attention on and off, and the choice (see electron/engine/attention-calibration.ts). */
+export const FlashAttentionMeasurement = z.object({ on: PhaseSpeeds, off: PhaseSpeeds, flashAttention: z.boolean() });
+export type FlashAttentionMeasurement = z.infer<typeof FlashAttentionMeasurement>;
+
 /** What the engine measured to choose its thread count (see electron/engine/thread-calibration.ts). */
 export const ThreadsMeasurement = z.object({
   threads: z.number().int().min(1),
@@ -57,6 +63,8 @@ export const ThreadsMeasurement = z.object({
   batchThreads: z.number().int().min(1).optional(),
   /** Prompt speed of each candidate. */
   batchCandidates: z.array(z.object({ threads: z.number().int().min(1), tokensPerSecond: z.number() })).optional(),
+  /** Measured for a model on the CPU with an F16 cache, the one case where either setting runs. */
+  flashAttention: FlashAttentionMeasurement.optional(),
 });
 export type ThreadsMeasurement = z.infer<typeof ThreadsMeasurement>;
 
