@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { JsonStateFile } from "../kernel/state-file.js";
+import { JsonStateFile, type OnDamaged } from "../kernel/state-file.js";
 
 const Index = z.record(z.string(), z.object({ file: z.string().regex(/^[0-9a-f]{16}-\d+\.state$/), lastUsed: z.number() }));
 type Index = z.infer<typeof Index>;
@@ -27,9 +27,9 @@ export class SavedContextCache {
   #entries: Index | undefined;
   #chain: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string, options: { maxBytes: number }) {
+  constructor(dataDir: string, options: { maxBytes: number; onDamaged?: OnDamaged }) {
     this.#dir = path.join(dataDir, "cache", "conversation-state");
-    this.#index = new JsonStateFile(path.join(this.#dir, "index.json"), Index);
+    this.#index = new JsonStateFile(path.join(this.#dir, "index.json"), Index, { onDamaged: options.onDamaged });
     this.#maxBytes = options.maxBytes;
   }
 
