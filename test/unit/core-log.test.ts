@@ -1,9 +1,11 @@
 // The log file: what went wrong can be read afterwards (stacks of unexpected failures, remote
 // failures, damaged files set aside), and nothing a person typed or keeps secret is in it.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppCore } from "../../electron/core/composition/app-core.js";
+import { RotatingLogFile } from "../../electron/core/kernel/log-file.js";
 import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
 import { createTempCore } from "../support/core/temp-core.js";
 import { freePort } from "../support/llama-server/llama-server.js";
@@ -80,5 +82,27 @@ describe("the log file", () => {
     const log = await readFile(path.join(other.dataDir, "logs", "r1-local.log"), "utf8");
     expect(log).toMatch(/warn +Notice: The model library list was damaged .* saved as library\.json\.damaged-/);
     await rm(other.dataDir, { recursive: true, force: true });
+  });
+});
+
+describe("the log's files", () => {
+  it("rotate at their size limit and keep a few older files, dropping the oldest", async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), "r1-log-"));
+    const log = new RotatingLogFile(folder, { maxBytes: 1000, keep: 3 });
+    for (let n = 0; n < 100; n++) log.warn(`line ${n} ${"x".repeat(40)}`);
+    expect((await readdir(folder)).sort()).toEqual(["r1-local.1.log", "r1-local.2.log", "r1-local.log"]);
+    for (const name of await readdir(folder)) expect((await stat(path.join(folder, name))).size).toBeLessThanOrEqual(1000);
+    expect(await readFile(path.join(folder, "r1-local.log"), "utf8")).toContain("line 99 ");
+    expect(await readFile(path.join(folder, "r1-local.2.log"), "utf8")).not.toContain("line 0 ");
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it("write what looks like a credential as [redacted], whoever passed it", async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), "r1-log-"));
+    new RotatingLogFile(folder).warn(`sent Authorization: Bearer abc.def and ${HUB_TOKEN} and api_key=${REMOTE_KEY}`);
+    const text = await readFile(path.join(folder, "r1-local.log"), "utf8");
+    expect(text).toContain("Bearer [redacted]");
+    for (const secret of ["abc.def", HUB_TOKEN, REMOTE_KEY]) expect(text).not.toContain(secret);
+    await rm(folder, { recursive: true, force: true });
   });
 });

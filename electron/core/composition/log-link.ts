@@ -21,6 +21,7 @@ export function loggingEmit(emit: EventSink, log: CoreLog): EventSink {
 function describe(log: CoreLog, name: string, payload: unknown): void {
   const p = payload as Record<string, unknown>;
   if (name === "app.notice" && p.level !== "info") log.warn(`Notice: ${String(p.message)}`);
+  else if (name === "chat.notice") log.info(`Answer notice: ${String(p.message)}`);
   else if (name === "engine.crashed") log.warn(`Engine crash (${p.restarted ? "restarted" : "not restarted"}): ${String(p.message)}`);
   else if (name === "engine.loadFailed" && !p.cancelled) log.warn(`Load failed: ${String(p.message)}`);
   else if (name === "chat.done" && (p.stopReason === "error" || p.stopReason === "crashed")) {

@@ -70,14 +70,18 @@ export class SavedContextCache {
     return this.#serial(async (entries) => (await Promise.all(Object.values(entries).map((entry) => this.#sizeOf(entry.file)))).reduce((a, b) => a + b, 0));
   }
 
-  /** Start-up: files no entry names (left by a crash or an interrupted save) are deleted. */
+  /**
+   * Start-up: files no entry names (left by a crash or an interrupted save) are deleted. A state's
+   * `.loading` marker stays (the engine skips a file whose load crashed it), and so does
+   * `set-aside/`, where the engine moves a file it could not use.
+   */
   removeOrphans(): Promise<void> {
     return this.#serial(async (entries) => {
-      const known = new Set(Object.values(entries).flatMap((entry) => [entry.file, `${entry.file}.json`]));
+      const known = new Set(Object.values(entries).flatMap((entry) => [entry.file, `${entry.file}.json`, `${entry.file}.loading`]));
       const names = await readdir(this.#dir).catch(() => [] as string[]);
       await Promise.all(
         names
-          .filter((name) => name !== "index.json" && !name.startsWith("index.json") && !known.has(name))
+          .filter((name) => name !== "set-aside" && !name.startsWith("index.json") && !known.has(name))
           .map((name) => rm(path.join(this.#dir, name), { force: true })),
       );
     });
@@ -108,7 +112,7 @@ export class SavedContextCache {
   }
 
   async #remove(file: string): Promise<void> {
-    await Promise.all([file, `${file}.json`].map((name) => rm(path.join(this.#dir, name), { force: true })));
+    await Promise.all([file, `${file}.json`, `${file}.loading`].map((name) => rm(path.join(this.#dir, name), { force: true })));
   }
 
   #serial<T>(work: (entries: Index) => Promise<T>): Promise<T> {
