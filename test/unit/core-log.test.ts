@@ -106,3 +106,24 @@ describe("the log's files", () => {
     await rm(folder, { recursive: true, force: true });
   });
 });
+
+describe("app.openLogFolder", () => {
+  it("opens only the log's own folder in Electron, and in serve mode names it instead", async () => {
+    const served = await callOk(core, "app.openLogFolder", {});
+    expect(served).toEqual({ opened: false, folder: path.join(dataDir, "logs") });
+
+    const electronData = await mkdtemp(path.join(os.tmpdir(), "r1-log-electron-"));
+    const asked: string[] = [];
+    const electron = await AppCore.create({
+      dataDir: electronData,
+      mode: "electron",
+      env: { HOME: electronData },
+      openFolder: async (folder) => (asked.push(folder), true),
+    });
+    expect(await callOk(electron, "app.openLogFolder", {})).toEqual({ opened: true, folder: path.join(electronData, "logs") });
+    expect(asked).toEqual([path.join(electronData, "logs")]);
+    expect((await electron.dispatch("app.openLogFolder", { folder: "/etc" })).ok).toBe(false);
+    await electron.close();
+    await rm(electronData, { recursive: true, force: true });
+  });
+});

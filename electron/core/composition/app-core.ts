@@ -23,6 +23,8 @@ export interface AppCoreOptions {
   updater?: Updater;
   /** Where the core writes what went wrong; by default `logs/r1-local.log` in the data folder. */
   log?: CoreLog;
+  /** Electron main passes `shell.openPath`, so "Open log folder" opens it; serve mode shows the path instead. */
+  openFolder?: (folder: string) => Promise<boolean>;
 }
 
 interface Parts {
@@ -61,7 +63,7 @@ export class AppCore implements CoreEndpoint {
     // Resolved on first launch: the core starts (and its tests run) without a built engine.
     const engineLauncher = options.engineLauncher ?? { launch: () => (node ??= new NodeEngineLauncher()).launch() };
     try {
-      const modules = await composeCapabilities(ctx, { bus, engineLauncher, updater: options.updater });
+      const modules = await composeCapabilities(ctx, { bus, engineLauncher, updater: options.updater, openFolder: options.openFolder });
       try {
         const dispatcher = Dispatcher.complete(Object.assign({}, ...modules.map((m) => m.handlers)), log);
         return new AppCore({ dispatcher, bus, jobs, modules, unlock });
