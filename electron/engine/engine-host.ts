@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import path from "node:path";
 import { refuseWhileBusy, type BusyActivity } from "../shared/busy.js";
 import type { Llama } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
@@ -11,7 +11,7 @@ import {
 } from "../shared/contract/engine-protocol.js";
 import { AppError } from "../shared/errors.js";
 import { describeBackend, startLlama } from "./backend.js";
-import { identityOf, restoreConversationState, saveConversationState, type StateIdentity } from "./saved-context.js";
+import { identityOf, restoreConversationState, saveConversationState, setAsideState, type StateIdentity } from "./saved-context.js";
 import { ConversationWindowCache } from "./conversation-window-cache.js";
 import type { ConversationWindow } from "./conversation-window.js";
 import { disposeDraft } from "./draft-model.js";
@@ -199,8 +199,10 @@ export class EngineHost {
     }
     await sequence.clearHistory().catch(() => undefined);
     if (outcome.problem !== "it is missing") {
-      onNotice(`The saved context of this conversation was not used: ${outcome.problem}. The conversation is evaluated again.`);
-      await Promise.all([rm(file, { force: true }), rm(`${file}.json`, { force: true })]);
+      const kept = await setAsideState(file).catch(() => null);
+      onNotice(
+        `The saved context of this conversation was not used: ${outcome.problem}. The conversation is evaluated again.${kept ? ` The file was set aside in ${path.dirname(kept)}.` : ""}`,
+      );
     }
     return null;
   }

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { LlamaContextSequence } from "node-llama-cpp";
 import { z } from "zod";
 import type { ConversationWindow } from "./conversation-window.js";
+import { SavedHistoryItem, SavedTurn } from "./saved-history.js";
 
 /**
  * A conversation's evaluated context on disk: llama.cpp's sequence state file, and beside it a
@@ -26,10 +28,11 @@ const Manifest = z.object({
   bytes: z.number().int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   tokens: z.number().int().min(0),
-  window: z
-    .object({ history: z.array(z.unknown()), shiftMetadata: z.unknown(), turns: z.array(z.object({ role: z.string(), content: z.string() })) })
-    .nullable(),
+  window: z.object({ history: z.array(SavedHistoryItem), shiftMetadata: z.unknown(), turns: z.array(SavedTurn) }).nullable(),
 });
+
+/** The problem a state file whose last load never finished is skipped with. */
+export const CRASHED_LOADING = "loading it stopped the engine last time";
 
 export type RestoreOutcome = { restored: true; tokens: number; window: ConversationWindow | undefined } | { restored: false; problem: string };
 
@@ -83,8 +86,43 @@ export async function restoreConversationState(sequence: LlamaContextSequence, f
   );
   if (size !== manifest.bytes || (await sha256Of(file)) !== manifest.sha256)
     return { restored: false, problem: "the file is damaged (its size or checksum differs)" };
-  await sequence.loadStateFromFile(file, { acceptRisk: true });
+  // llama.cpp may abort the process on a state it cannot take. The marker outlives such a crash,
+  // so the next try skips the file instead of crashing the engine again on every try.
+  const marker = loadingMarker(file);
+  if (await exists(marker)) return { restored: false, problem: CRASHED_LOADING };
+  await writeFile(marker, new Date().toISOString());
+  try {
+    await sequence.loadStateFromFile(file, { acceptRisk: true });
+  } finally {
+    await rm(marker, { force: true });
+  }
   return { restored: true, tokens: sequence.contextTokens.length, window: (manifest.window as ConversationWindow | null) ?? undefined };
+}
+
+/** The file that says a native load of `file` is under way (left behind if that load crashed). */
+export function loadingMarker(file: string): string {
+  return `${file}.loading`;
+}
+
+/**
+ * Moves a state file that was not used (and its manifest and marker) to `set-aside/` beside it,
+ * where the person or a bug report can find it; only the latest one is kept there (they are large).
+ */
+export async function setAsideState(file: string): Promise<string> {
+  const folder = path.join(path.dirname(file), "set-aside");
+  await mkdir(folder, { recursive: true });
+  for (const old of await readdir(folder)) await rm(path.join(folder, old), { force: true });
+  for (const name of [file, `${file}.json`, loadingMarker(file)]) {
+    await rename(name, path.join(folder, path.basename(name))).catch(() => undefined);
+  }
+  return path.join(folder, path.basename(file));
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function sha256Of(file: string): Promise<string> {

@@ -54,7 +54,9 @@ async function start(): Promise<void> {
 
   const engineLauncher = new UtilityEngineLauncher(path.join(here, "../engine/engine.js"));
   const updater = app.isPackaged ? createAppUpdater() : undefined;
-  const core = await AppCore.create({ dataDir: userData, mode: "electron", engineLauncher, updater });
+  // The core opens only its own log folder through this; shell.openPath answers "" on success.
+  const openFolder = async (folder: string) => (await shell.openPath(folder)) === "";
+  const core = await AppCore.create({ dataDir: userData, mode: "electron", engineLauncher, updater, openFolder });
   ipcMain.handle(CALL_CHANNEL, createCallHandler(core, devServerUrl));
 
   Menu.setApplicationMenu(

@@ -133,4 +133,38 @@ describe("attachments in the composer", () => {
     await page.getByRole("button", { name: "Remove bigger.txt" }).click();
     await expect.poll(() => page.getByRole("button", { name: "Send" }).isDisabled()).toBe(false);
   });
+
+  test("secret-looking files are left out and named, and attached only when the person ticks to include them", async () => {
+    page = await ui.open("attachments");
+    const secretFolder = path.join(path.dirname(folder), "service");
+    fs.mkdirSync(path.join(secretFolder, ".ssh"), { recursive: true });
+    fs.writeFileSync(path.join(secretFolder, "app.ts"), "export const port = 8080;\n");
+    fs.writeFileSync(path.join(secretFolder, ".env"), "DATABASE_PASSWORD=hunter2\n");
+    fs.writeFileSync(path.join(secretFolder, ".ssh", "id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+    await page.getByTestId("attach-folder-input").setInputFiles(secretFolder);
+    await page
+      .getByTestId("attach-files-input")
+      .setInputFiles({ name: "server.pem", mimeType: "text/plain", buffer: Buffer.from("-----BEGIN PRIVATE KEY-----\n") });
+    await expect.poll(async () => page.getByTestId("attachments-held-back").textContent()).toContain("service/.env, service/.ssh/id_ed25519, server.pem");
+    expect(await chipTexts()).toEqual(["service/app.ts 7 tokens ×"]);
+    expect(await page.getByTestId("attachment-notices").textContent()).toContain("From service: 1 files attached; skipped 2 that may hold secrets.");
+
+    await page.getByRole("checkbox", { name: "Include secret-looking files" }).check();
+    await expect
+      .poll(async () => (await chipTexts()).map((t) => t.split(" ")[0]).sort())
+      .toEqual(["server.pem", "service/.env", "service/.ssh/id_ed25519", "service/app.ts"]);
+    await box().fill("Why does it not start?");
+    await box().press("Enter");
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          harness
+            .sent()
+            .at(-1)
+            ?.attachments.map((a) => a.name)
+            .sort(),
+        ),
+      )
+      .toEqual(["server.pem", "service/.env", "service/.ssh/id_ed25519", "service/app.ts"]);
+  });
 });

@@ -9,6 +9,7 @@ declare const harness: {
   chatNotice(message: string): void;
   command(name: "new-chat"): void;
   created(): number;
+  logOpens(): number;
 };
 
 const ui = useHarness();
@@ -111,5 +112,22 @@ describe("File → New Chat from the native menu", () => {
     await sidebar.getByRole("button", { name: "New chat", exact: true }).click(); // again, while it is empty: the same chat
     expect(await page.evaluate(() => harness.created())).toBe(0);
     expect(await sidebar.getByRole("listitem").count()).toBe(1);
+  });
+});
+
+describe("the log folder from an error notice", () => {
+  test("an error offers Open log folder; in serve mode it shows the folder's path with a copy button, and only errors offer it", async () => {
+    const page = await ui.open("notices");
+    await appNotice(page, "warning", REPAIRED);
+    await appNotice(page, "error", NO_PORT);
+    expect(await banner(page, REPAIRED).getByRole("button", { name: "Open log folder" }).count()).toBe(0);
+    await banner(page, NO_PORT).getByRole("button", { name: "Open log folder" }).click();
+    await expect
+      .poll(() => banner(page, NO_PORT).getByTestId("log-folder-path").textContent())
+      .toBe("The log is in /home/ada/.local/share/r1-local/logs on the computer running R1 Local.");
+    expect(await page.evaluate(() => harness.logOpens())).toBe(1);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(page.url()).origin });
+    await banner(page, NO_PORT).getByRole("button", { name: "Copy log folder path" }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("/home/ada/.local/share/r1-local/logs");
   });
 });

@@ -21,6 +21,13 @@ describe("settings view", () => {
     expect(await page.evaluate(() => harness.patches())).toEqual([{ theme: "dark" }, { theme: "system" }]);
   });
 
+  test("Settings offer Open log folder, which shows where the log is when the folder cannot open here", async () => {
+    page = await ui.open("settings");
+    await page.getByRole("button", { name: "Open log folder" }).click();
+    await expect.poll(() => page.getByTestId("log-folder-path").textContent()).toBe("The log is in /srv/r1/data/logs on the computer running R1 Local.");
+    expect(await page.getByRole("button", { name: "Copy log folder path" }).isVisible()).toBe(true);
+  });
+
   test("shows DeepSeek's sampling defaults and saves a change as one patch", async () => {
     page = await ui.open("settings");
     expect(await page.getByLabel(/^Temperature/).inputValue()).toBe("0.6");

@@ -3,6 +3,7 @@ import type { ModelSummary } from "../../shared/contract/catalog.js";
 import { hubFromSettings } from "../hub/hub-config.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { JsonStateFile } from "../kernel/state-file.js";
+import { damageNotice } from "../kernel/damage-notice.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import type { CatalogVariant } from "./catalog-schema.js";
 import { refreshFromHub } from "./hub-refresh.js";
@@ -24,7 +25,10 @@ export interface CatalogDeps {
 
 /** The model catalog: built in, extended by extra files, with sizes refreshed from the hub. */
 export function createCatalogModule(ctx: CoreContext, deps: CatalogDeps): CapabilityModule<CatalogService> {
-  const hubFacts = new JsonStateFile(path.join(ctx.dataDir, "catalog", "hub-facts.json"), HubFacts, { indent: 2 });
+  const hubFacts = new JsonStateFile(path.join(ctx.dataDir, "catalog", "hub-facts.json"), HubFacts, {
+    indent: 2,
+    onDamaged: damageNotice(ctx, "The list of file sizes kept from the hub", "the catalog's own sizes stand in until the next refresh."),
+  });
   const readHubFacts = () => hubFacts.readSync().value ?? {};
   const fixedExtras = [...(deps.extraCatalogPath ? [deps.extraCatalogPath] : []), ...extraCatalogPathsFromEnv(ctx.env)];
   const load = (): LoadedCatalog => {

@@ -2,6 +2,7 @@ import { defaultSampling, type ChatDone, type ChatTurn, type LargerContext, type
 import { refuseWhileBusy } from "../../shared/busy.js";
 import type { EventSink } from "../kernel/event-bus.js";
 import { AppError } from "../kernel/errors.js";
+import type { CoreLog } from "../kernel/log-file.js";
 import type { JobRegistry } from "../kernel/jobs.js";
 import type { GenerationEngine } from "../generation/generation-engine.js";
 import type { z } from "zod";
@@ -46,6 +47,8 @@ export interface ChatServiceDeps {
   engine: GenerationEngine;
   jobs: JobRegistry;
   emit: EventSink;
+  /** Where a failure nobody wrote a message for leaves its stack. */
+  log?: CoreLog;
   samplingDefaults: SamplingDefaults;
   /** Where earlier turns come from; without one, requests must carry `messages`. */
   history?: ChatHistorySource;
@@ -144,6 +147,7 @@ export class ChatService {
           }
         }
       } catch (err) {
+        this.deps.log?.unexpected("chat response", err);
         done = close({ stopReason: "error", thought, answer, metrics: null, message: err instanceof Error ? err.message : String(err) });
       } finally {
         this.active = undefined;

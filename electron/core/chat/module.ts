@@ -21,6 +21,7 @@ export function createChatModule(ctx: CoreContext, deps: ChatDeps): CapabilityMo
     engine: deps.engine,
     jobs: ctx.jobs,
     emit: ctx.emit,
+    log: ctx.log,
     samplingDefaults: () => generationDefaults(deps.settings.get()),
     history: deps.history,
     persistence: deps.persistence,

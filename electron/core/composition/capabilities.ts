@@ -32,7 +32,7 @@ import { linkSavedContextCleanup } from "./saved-context-link.js";
  */
 export async function composeCapabilities(
   ctx: CoreContext,
-  wiring: { bus: EventBus; engineLauncher: EngineLauncher; updater?: Updater },
+  wiring: { bus: EventBus; engineLauncher: EngineLauncher; updater?: Updater; openFolder?: (folder: string) => Promise<boolean> },
 ): Promise<CoreModule[]> {
   const modules: CoreModule[] = [];
   // Built modules are kept as they come, so a failure half-way still closes what was started.
@@ -78,7 +78,7 @@ export async function composeCapabilities(
       }),
     );
     add(await createApiModule(ctx, { engine: answering, settings: settings.service, instanceId }));
-    add(createAppModule(ctx, { hardware: hardware.service }));
+    add(createAppModule(ctx, { hardware: hardware.service, openFolder: wiring.openFolder }));
     add(createUpdatesModule(ctx, { settings: settings.service, updater: wiring.updater }));
     const stopUsage = linkModelUsage(wiring.bus, library.service, fit.service);
     const stopSavedContextCleanup = linkSavedContextCleanup(wiring.bus, savedContexts.service);

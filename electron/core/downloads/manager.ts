@@ -14,6 +14,7 @@ import { RunningHashes } from "./running-hashes.js";
 import type { HubConfig } from "../hub/hub-config.js";
 import { assertSafeFileName, isInside, pathInside, safeSubfolder, unsafeNameReason } from "../kernel/safe-path.js";
 import type { DownloadPlan } from "./sources.js";
+import type { OnDamaged } from "../kernel/state-file.js";
 import { DownloadStateFile, type DownloadRecord } from "./state-file.js";
 import { PartTransfer } from "./transfer.js";
 
@@ -22,6 +23,8 @@ export type { DownloadRecord };
 export interface DownloadManagerOptions {
   /** The persisted list of downloads (JSON). */
   stateFile: string;
+  /** Told when that list was damaged and set aside. */
+  onStateDamaged?: OnDamaged;
   /** Models folder, read when a download is added (settings may change it). */
   modelsDir: () => string;
   /** Hub endpoint and token, read at each request (settings may change them). */
@@ -52,7 +55,7 @@ export class DownloadManager {
   private closed = false;
 
   constructor(private readonly options: DownloadManagerOptions) {
-    this.downloads = new DownloadList(new DownloadStateFile(options.stateFile), this.progress);
+    this.downloads = new DownloadList(new DownloadStateFile(options.stateFile, options.onStateDamaged), this.progress);
     const freeSpace = { marginBytes: options.freeSpaceMarginBytes ?? 512 * 1024 * 1024, freeSpaceOf: options.disk?.freeSpace ?? freeSpaceOnDisk };
     const runner = new DownloadRunner({
       list: this.downloads,

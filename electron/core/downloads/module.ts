@@ -8,6 +8,7 @@ import type { SettingsService } from "../settings/settings-service.js";
 import { planFromCatalog } from "./catalog-source.js";
 import { DownloadManager, type DownloadManagerOptions } from "./manager.js";
 import { planFromSource } from "./sources.js";
+import { damageNotice } from "../kernel/damage-notice.js";
 
 export interface DownloadsDeps {
   settings: SettingsService;
@@ -16,7 +17,7 @@ export interface DownloadsDeps {
   /** Catalog variants are downloaded by id. */
   catalog: Pick<CatalogService, "variant">;
   /** Faster retries and smaller margins for tests. */
-  manager?: Partial<Omit<DownloadManagerOptions, "stateFile" | "modelsDir" | "hub" | "onDone">>;
+  manager?: Partial<Omit<DownloadManagerOptions, "stateFile" | "onStateDamaged" | "modelsDir" | "hub" | "onDone">>;
 }
 
 /** The download queue: catalog variants and pasted sources, resumable and verified. */
@@ -25,6 +26,7 @@ export async function createDownloadsModule(ctx: CoreContext, deps: DownloadsDep
   const hub = () => hubFromSettings(settings());
   const manager = new DownloadManager({
     stateFile: join(ctx.dataDir, "downloads", "downloads.json"),
+    onStateDamaged: damageNotice(ctx, "The downloads list", "the list starts empty; files already downloaded were not touched."),
     modelsDir: () => settings().modelsDir,
     hub,
     concurrency: settings().downloads.concurrency,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DownloadState } from "../../shared/contract/downloads.js";
-import { JsonStateFile } from "../kernel/state-file.js";
+import { JsonStateFile, type OnDamaged } from "../kernel/state-file.js";
 
 const DownloadFileRecord = z.object({
   url: z.string(),
@@ -37,8 +37,11 @@ const DownloadsFile = z.object({ version: z.literal(1), downloads: z.array(Downl
 export class DownloadStateFile {
   private readonly file: JsonStateFile<z.infer<typeof DownloadsFile>>;
 
-  constructor(readonly path: string) {
-    this.file = new JsonStateFile(path, DownloadsFile);
+  constructor(
+    readonly path: string,
+    onDamaged?: OnDamaged,
+  ) {
+    this.file = new JsonStateFile(path, DownloadsFile, { onDamaged });
   }
 
   /** The saved records; none when there is no file yet or it is damaged (set aside by JsonStateFile). */

@@ -6,7 +6,7 @@ import type { CatalogVariant } from "../catalog/catalog-schema.js";
 import type { CatalogEntry } from "../catalog/load-catalog.js";
 import { readGgufHeaderOffThread } from "../gguf/read-off-thread.js";
 import { parseSplitFileName } from "../gguf/split-names.js";
-import { JsonStateFile } from "../kernel/state-file.js";
+import { JsonStateFile, type OnDamaged } from "../kernel/state-file.js";
 import { matchFileSize, structureFromGguf, type ModelStructure } from "./model-structure.js";
 import { structureFromRecipe } from "./recipe-structure.js";
 import { chooseContext, type ContextChoice } from "./context-choice.js";
@@ -28,6 +28,8 @@ export interface FitServiceOptions {
   measuredSpeedFile?: string;
   /** The downloaded file of a variant, when there is one. */
   localFileOf?: (variantId: string) => Promise<string | null>;
+  /** Told when the measured-speed file was damaged and set aside. */
+  onMeasuredDamaged?: OnDamaged;
 }
 
 /**
@@ -41,7 +43,9 @@ export class FitService {
   readonly #measuredFile: JsonStateFile<Record<string, number>> | undefined;
 
   constructor(private readonly options: FitServiceOptions = {}) {
-    this.#measuredFile = options.measuredSpeedFile ? new JsonStateFile(options.measuredSpeedFile, MeasuredSpeeds, { indent: 2 }) : undefined;
+    this.#measuredFile = options.measuredSpeedFile
+      ? new JsonStateFile(options.measuredSpeedFile, MeasuredSpeeds, { indent: 2, onDamaged: options.onMeasuredDamaged })
+      : undefined;
   }
 
   /** Drops cached structures (the catalog changed or a file arrived). */
@@ -118,6 +122,11 @@ export class FitService {
         }),
     );
     return Promise.all(jobs);
+  }
+
+  /** Reads the measured speeds now (at start), so a damaged file is reported when the app opens. */
+  async loadMeasured(): Promise<void> {
+    await this.measuredSpeeds();
   }
 
   private async measuredSpeeds(): Promise<Record<string, number>> {

@@ -1,3 +1,4 @@
+import { damageNotice } from "../kernel/damage-notice.js";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { MachineProfile, UseCase } from "../../shared/contract/catalog.js";
@@ -37,11 +38,13 @@ export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModu
   void rm(path.join(ctx.dataDir, "cache", "fit-metadata"), { recursive: true, force: true }).catch(() => undefined);
   const fit = new FitService({
     measuredSpeedFile: path.join(ctx.dataDir, "catalog", "measured-speed.json"),
+    onMeasuredDamaged: damageNotice(ctx, "The list of speeds measured on this computer", "estimates stand in until the next answer measures them again."),
     localFileOf: async (variantId) => {
       const entry = (await deps.library.list()).find((m) => m.variantId === variantId && !m.missing);
       return entry?.path ?? null;
     },
   });
+  void fit.loadMeasured();
   // Structures come from the catalog or from a downloaded file: either changing makes them stale.
   deps.catalog.onChange(() => fit.forget());
   deps.library.onChange(() => fit.forget());

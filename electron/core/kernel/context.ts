@@ -1,6 +1,7 @@
 import type { EventSink } from "./event-bus.js";
 import type { PartialHandlers } from "./dispatcher.js";
 import type { JobRegistry } from "./jobs.js";
+import type { CoreLog } from "./log-file.js";
 
 /** What every capability module is given where the app is composed; collaborators come separately. */
 export interface CoreContext {
@@ -9,6 +10,8 @@ export interface CoreContext {
   readonly version: string;
   readonly emit: EventSink;
   readonly jobs: JobRegistry;
+  /** The log file in the data folder (`logs/`): failures with stacks, crashes, set-aside files; never a secret or a prompt. */
+  readonly log: CoreLog;
   /** Process environment as seen at start (HF_ENDPOINT, HF_TOKEN, …); injectable for tests. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }

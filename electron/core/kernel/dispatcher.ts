@@ -2,6 +2,7 @@ import { describeIssues } from "./zod-issues.js";
 import type { z } from "zod";
 import { calls, callNames, isCallName, type CallName, type CallResponse } from "../../shared/contract/index.js";
 import { toCallError, type CallOutcome } from "./errors.js";
+import { silentLog, type CoreLog } from "./log-file.js";
 
 export type Handler<K extends CallName> = (request: z.output<(typeof calls)[K]["request"]>) => Promise<CallResponse<K>> | CallResponse<K>;
 export type Handlers = { [K in CallName]: Handler<K> };
@@ -13,16 +14,18 @@ export type PartialHandlers = Partial<Handlers>;
  */
 export class Dispatcher {
   readonly #handlers: Handlers;
+  readonly #log: CoreLog;
 
-  constructor(handlers: Handlers) {
+  constructor(handlers: Handlers, log: CoreLog = silentLog) {
     this.#handlers = handlers;
+    this.#log = log;
   }
 
   /** The whole app's dispatcher: refuses to exist when a contract call has no handler, so a gap shows at start. */
-  static complete(handlers: PartialHandlers): Dispatcher {
+  static complete(handlers: PartialHandlers, log: CoreLog = silentLog): Dispatcher {
     const missing = callNames.filter((name) => !handlers[name]);
     if (missing.length) throw new Error(`No handler for: ${missing.join(", ")}`);
-    return new Dispatcher(handlers as Handlers);
+    return new Dispatcher(handlers as Handlers, log);
   }
 
   async dispatch(name: unknown, payload: unknown): Promise<CallOutcome> {
@@ -37,6 +40,8 @@ export class Dispatcher {
       const handler = this.#handlers[name] as (req: unknown) => unknown;
       return { ok: true, value: await handler(parsed.data) };
     } catch (err) {
+      // The caller sees "failed" with the message; the stack goes to the log, where it can be read.
+      this.#log.unexpected(`call ${name}`, err);
       return { ok: false, error: toCallError(err) };
     }
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { silentLog, type CoreLog } from "./log-file.js";
 
 export interface Job {
   id: string;
@@ -10,11 +11,16 @@ export interface Job {
 export class JobRegistry {
   readonly #controllers = new Map<string, { kind: string; controller: AbortController }>();
 
+  constructor(private readonly log: CoreLog = silentLog) {}
+
   start(kind: string, run: (job: Job) => Promise<void>): string {
     const id = `${kind}-${randomUUID().slice(0, 8)}`;
     const controller = new AbortController();
     this.#controllers.set(id, { kind, controller });
-    void run({ id, kind, signal: controller.signal }).finally(() => this.#controllers.delete(id));
+    // A job reports its own outcome in events; what escapes it is a bug, kept in the log.
+    void run({ id, kind, signal: controller.signal })
+      .catch((err: unknown) => this.log.unexpected(`job ${kind}`, err))
+      .finally(() => this.#controllers.delete(id));
     return id;
   }
 

@@ -9,6 +9,9 @@ export interface StateRead<T> {
   damaged?: { backup: string; problem: string };
 }
 
+/** Told when a damaged file was set aside, so its owner can say so (a notice, a log line). */
+export type OnDamaged = (damaged: { backup: string; problem: string }) => void;
+
 /**
  * One JSON state file in the data folder (downloads, library, hub facts, measured speeds, …):
  * read and validated with its zod schema, replaced atomically and durably (temp file, fsync,
@@ -21,7 +24,7 @@ export class JsonStateFile<T> {
   constructor(
     readonly path: string,
     private readonly schema: z.ZodType<T>,
-    private readonly options: { mode?: number; indent?: number } = {},
+    private readonly options: { mode?: number; indent?: number; onDamaged?: OnDamaged } = {},
   ) {}
 
   read(): Promise<StateRead<T>> {
@@ -47,6 +50,7 @@ export class JsonStateFile<T> {
     }
     const backup = datedBackupName(this.path, "damaged");
     fs.renameSync(this.path, backup);
+    this.options.onDamaged?.({ backup, problem });
     return { value: undefined, damaged: { backup, problem } };
   }
 

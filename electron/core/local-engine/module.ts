@@ -5,6 +5,7 @@ import { EngineService, type ContextPlanner, type DraftCandidates, type EngineDe
 import type { EngineLauncher } from "./launcher.js";
 import { checkModelFile } from "./model-file-check.js";
 import { ThreadChoices } from "./thread-choices.js";
+import { damageNotice } from "../kernel/damage-notice.js";
 
 export interface EngineDeps {
   settings: Pick<SettingsService, "get">;
@@ -35,13 +36,18 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     kvCacheType: () => settings().kvCacheType,
     speculativeDecoding: () => settings().speculativeDecoding,
   };
+  const threadChoices = new ThreadChoices(
+    ctx.dataDir,
+    damageNotice(ctx, "The list of thread counts measured on this computer", "they will be measured again at the next load."),
+  );
+  void threadChoices.load().catch(() => undefined);
   const service = new EngineService(
     deps.launcher,
     defaults,
     deps.checkFile ?? checkModelFile,
     (report) => ctx.emit("engine.crashed", report),
     deps.planContext,
-    new ThreadChoices(ctx.dataDir),
+    threadChoices,
     deps.savedContexts,
     deps.draftCandidates,
     deps.variantOf,

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { ThreadsMeasurement, type BackendChoice } from "../../shared/contract/engine.js";
-import { JsonStateFile } from "../kernel/state-file.js";
+import { JsonStateFile, type OnDamaged } from "../kernel/state-file.js";
 
 const Choice = z.object({
   threads: z.number().int().min(1),
@@ -24,8 +24,13 @@ export class ThreadChoices {
   readonly #file: JsonStateFile<z.infer<typeof ChoicesFile>>;
   #choices: z.infer<typeof ChoicesFile> | undefined;
 
-  constructor(dataDir: string) {
-    this.#file = new JsonStateFile(path.join(dataDir, "engine", "threads.json"), ChoicesFile, { indent: 2 });
+  constructor(dataDir: string, onDamaged?: OnDamaged) {
+    this.#file = new JsonStateFile(path.join(dataDir, "engine", "threads.json"), ChoicesFile, { indent: 2, onDamaged });
+  }
+
+  /** Reads the kept choices now (at start), so a damaged file is reported when the app opens. */
+  async load(): Promise<void> {
+    await this.#all();
   }
 
   /** The key a model file's choice is kept under. */

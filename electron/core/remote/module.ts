@@ -58,6 +58,15 @@ function plannable(model: ReturnType<CatalogService["models"]>[number]): Plannab
   };
 }
 
+/** The host alone, for the log: a base URL may carry a path someone considers private. */
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return "an unparsable address";
+  }
+}
+
 /** Remote OpenAI-compatible servers: the list (keys kept in the core), "test connection", selection, and server plans. */
 export function createRemoteModule(ctx: CoreContext, deps: RemoteDeps): CapabilityModule<RemoteService> {
   const timeouts = deps.timeouts ?? DEFAULT_TIMEOUTS;
@@ -114,7 +123,12 @@ export function createRemoteModule(ctx: CoreContext, deps: RemoteDeps): Capabili
           sendKeyOverHttp: allowHttp,
           model: model ?? saved?.model ?? "",
         };
-        return testConnection(target, agent, timeouts, undefined, deps.instanceId);
+        try {
+          return await testConnection(target, agent, timeouts, undefined, deps.instanceId);
+        } catch (err) {
+          ctx.log.warn(`Remote test of ${hostOf(target.baseUrl)} failed: ${err instanceof Error ? err.message : String(err)}`);
+          throw err;
+        }
       },
       "remote.select": async ({ id }) => {
         await store.select(id);

@@ -1,3 +1,4 @@
+import { hasAttachments } from "../../shared/attachment-prompt.js";
 import { Agent, fetch, type Response } from "undici";
 import type { GenerationMetrics, StopReason } from "../../shared/contract/chat.js";
 import type { ModelFamily } from "../../shared/contract/engine.js";
@@ -200,6 +201,9 @@ export class RemoteEngine implements GenerationEngine {
     const model = this.loadedModel;
     const options = request.options;
     const messages = toOpenAiMessages(request.turns, options.systemPrompt, model.systemPromptAllowed);
+    // The person should know their files leave this computer, and for which server.
+    if (request.turns.some(hasAttachments))
+      yield { type: "notice", message: `The attached files were sent with the conversation to ${new URL(this.target.baseUrl).host} (${this.target.name}).` };
     if (options.thinkingBudget !== undefined)
       yield { type: "notice", message: "The thinking budget is not applied on a remote server: OpenAI-compatible servers have no common field for it." };
     const queued: string[] = [];

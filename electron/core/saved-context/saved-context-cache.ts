@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { JsonStateFile } from "../kernel/state-file.js";
+import { JsonStateFile, type OnDamaged } from "../kernel/state-file.js";
 
 const Index = z.record(z.string(), z.object({ file: z.string().regex(/^[0-9a-f]{16}-\d+\.state$/), lastUsed: z.number() }));
 type Index = z.infer<typeof Index>;
@@ -27,9 +27,9 @@ export class SavedContextCache {
   #entries: Index | undefined;
   #chain: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string, options: { maxBytes: number }) {
+  constructor(dataDir: string, options: { maxBytes: number; onDamaged?: OnDamaged }) {
     this.#dir = path.join(dataDir, "cache", "conversation-state");
-    this.#index = new JsonStateFile(path.join(this.#dir, "index.json"), Index);
+    this.#index = new JsonStateFile(path.join(this.#dir, "index.json"), Index, { onDamaged: options.onDamaged });
     this.#maxBytes = options.maxBytes;
   }
 
@@ -70,14 +70,18 @@ export class SavedContextCache {
     return this.#serial(async (entries) => (await Promise.all(Object.values(entries).map((entry) => this.#sizeOf(entry.file)))).reduce((a, b) => a + b, 0));
   }
 
-  /** Start-up: files no entry names (left by a crash or an interrupted save) are deleted. */
+  /**
+   * Start-up: files no entry names (left by a crash or an interrupted save) are deleted. A state's
+   * `.loading` marker stays (the engine skips a file whose load crashed it), and so does
+   * `set-aside/`, where the engine moves a file it could not use.
+   */
   removeOrphans(): Promise<void> {
     return this.#serial(async (entries) => {
-      const known = new Set(Object.values(entries).flatMap((entry) => [entry.file, `${entry.file}.json`]));
+      const known = new Set(Object.values(entries).flatMap((entry) => [entry.file, `${entry.file}.json`, `${entry.file}.loading`]));
       const names = await readdir(this.#dir).catch(() => [] as string[]);
       await Promise.all(
         names
-          .filter((name) => name !== "index.json" && !name.startsWith("index.json") && !known.has(name))
+          .filter((name) => name !== "set-aside" && !name.startsWith("index.json") && !known.has(name))
           .map((name) => rm(path.join(this.#dir, name), { force: true })),
       );
     });
@@ -108,7 +112,7 @@ export class SavedContextCache {
   }
 
   async #remove(file: string): Promise<void> {
-    await Promise.all([file, `${file}.json`].map((name) => rm(path.join(this.#dir, name), { force: true })));
+    await Promise.all([file, `${file}.json`, `${file}.loading`].map((name) => rm(path.join(this.#dir, name), { force: true })));
   }
 
   #serial<T>(work: (entries: Index) => Promise<T>): Promise<T> {

@@ -23,6 +23,11 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export const appCalls = {
   "app.info": call(z.object({}).strict(), AppInfo),
   "app.hardwareSummary": call(z.object({}).strict(), HardwareSummary),
+  /**
+   * Opens the folder of the log file on the computer running the core (Electron); where the core
+   * cannot open a folder on the viewer's screen (serve mode), `opened` is false and the path is shown.
+   */
+  "app.openLogFolder": call(z.object({}).strict(), z.object({ opened: z.boolean(), folder: z.string() })),
   /** Cancels any job (download, model load, generation); crosses into the engine process. */
   "jobs.cancel": call(z.object({ jobId: JobId }).strict(), z.object({ cancelled: z.boolean() })),
 };

@@ -1,3 +1,4 @@
+import { silentLog } from "../../../electron/core/kernel/log-file.js";
 import type { CoreContext } from "../../../electron/core/kernel/context.js";
 import { JobRegistry } from "../../../electron/core/kernel/jobs.js";
 import type { EventName } from "../../../electron/shared/contract/index.js";
@@ -14,6 +15,7 @@ export function moduleContext(
     version: "test",
     env,
     jobs: new JobRegistry(),
+    log: silentLog,
     emit: (name, payload) => void events.push({ name, payload }),
   };
   return { ctx, events };

@@ -8,6 +8,7 @@ import type { DraftCandidates, ModelFileCheck } from "../../../electron/core/loc
 import { NodeEngineLauncher } from "../../../electron/core/local-engine/launcher.js";
 import { createEngineModule } from "../../../electron/core/local-engine/module.js";
 import { createHardwareModule } from "../../../electron/core/hardware/module.js";
+import { silentLog } from "../../../electron/core/kernel/log-file.js";
 import type { CoreContext, CoreModule } from "../../../electron/core/kernel/context.js";
 import { Dispatcher, type Handlers } from "../../../electron/core/kernel/dispatcher.js";
 import { JobRegistry } from "../../../electron/core/kernel/jobs.js";
@@ -58,6 +59,7 @@ export class CoreHarness {
       mode: "serve",
       version: "test",
       env: {},
+      log: silentLog,
       jobs: harness.jobs,
       emit: (name, payload) => {
         const event = { name, payload };

@@ -10,6 +10,7 @@ import { layout, type Layout } from "./layout.svelte.js";
 import { ModelActions } from "./model-actions.svelte.js";
 import { navigation, type Navigation, type View } from "./navigation.svelte.js";
 import { Notices, type NoticesGateway } from "./notices.svelte.js";
+import { LogFolder, type LogFolderGateway } from "./log-folder.svelte.js";
 import { focusWhenShown, MESSAGE_BOX } from "../focus.js";
 import { NEW_CHAT, type Route } from "./route.js";
 import { RemoteEndpointsState, type RemoteGateway } from "./remote-endpoints.svelte.js";
@@ -24,6 +25,7 @@ export interface Gateways {
   catalog: CatalogGateway;
   downloads: DownloadsGateway;
   notices: NoticesGateway;
+  logFolder: LogFolderGateway;
   remote: RemoteGateway;
   commands: CommandsGateway;
 }
@@ -57,6 +59,7 @@ export class AppState {
   readonly downloads: DownloadsState;
   readonly actions: ModelActions;
   readonly notices: Notices;
+  readonly logFolder: LogFolder;
   readonly remote: RemoteEndpointsState;
   readonly layout: Layout;
   readonly navigation: Navigation;
@@ -80,6 +83,7 @@ export class AppState {
     });
     this.catalog = new CatalogState(gateways.catalog);
     this.notices = new Notices(gateways.notices);
+    this.logFolder = new LogFolder(gateways.logFolder);
     this.remote = new RemoteEndpointsState(gateways.remote);
     this.downloads = new DownloadsState(gateways.downloads, {
       outcome: (outcome, item) => this.#downloadEnded(outcome, item),

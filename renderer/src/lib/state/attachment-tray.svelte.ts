@@ -1,4 +1,5 @@
 import type { Attachment, ChatMeasure } from "$shared/contract/chat.js";
+import { isSecretLookingFile } from "$shared/secret-files.js";
 import { formatCount } from "../format.js";
 import { selectFolderFiles, type FolderFile } from "../attachments/folder.js";
 import { readTextFile } from "../attachments/read-file.js";
@@ -16,6 +17,9 @@ export type Measurer = (request: { prompt: string; attachments: Attachment[] }) 
  */
 export class AttachmentTray {
   #files = $state.raw<Array<Pick<Attachment, "name" | "content">>>([]);
+  /** Secret-looking files (.env, keys, credentials) read but held back until the person ticks to include them. */
+  #heldBack = $state.raw<Array<Pick<Attachment, "name" | "content">>>([]);
+  #includeSecrets = $state(false);
   #measured = $state.raw<ChatMeasure | null>(null);
   #notices = $state.raw<string[]>([]);
   #measuring = $state(false);
@@ -42,6 +46,30 @@ export class AttachmentTray {
   /** Files refused or skipped, in words (binary, too large, ignored by .gitignore). */
   get notices(): string[] {
     return this.#notices;
+  }
+
+  /** Names of the secret-looking files left out (empty once included). */
+  get heldBack(): string[] {
+    return this.#heldBack.map((file) => file.name);
+  }
+
+  /** Whether secret-looking files are attached too; ticking it attaches those held back. */
+  get includeSecrets(): boolean {
+    return this.#includeSecrets;
+  }
+
+  set includeSecrets(include: boolean) {
+    this.#includeSecrets = include;
+    if (include) {
+      const held = this.#heldBack;
+      this.#heldBack = [];
+      for (const file of held) this.#put(file.name, file.content);
+    } else {
+      const secret = this.#files.filter((file) => isSecretLookingFile(file.name));
+      this.#files = this.#files.filter((file) => !isSecretLookingFile(file.name));
+      this.#heldBack = [...this.#heldBack, ...secret];
+    }
+    void this.remeasure();
   }
 
   get totalTokens(): number | null {
@@ -82,18 +110,20 @@ export class AttachmentTray {
   async addFolder(folderName: string, files: FolderFile[]): Promise<void> {
     const { kept, ignored, tooLarge, overLimit } = await selectFolderFiles(files);
     let binary = 0;
+    let held = 0;
     for (const { path, file } of kept) {
       const read = await readTextFile(file, `${folderName}/${path}`);
-      if (read.ok) this.#put(read.name, read.content);
-      else binary++;
+      if (!read.ok) binary++;
+      else if (!this.#put(read.name, read.content)) held++;
     }
     const skipped = [
       ignored && `${formatCount(ignored)} ignored by .gitignore`,
       binary && `${formatCount(binary)} binary`,
+      held && `${formatCount(held)} that may hold secrets`,
       tooLarge && `${formatCount(tooLarge)} too large`,
       overLimit && `${formatCount(overLimit)} over the ${formatCount(kept.length)}-file limit`,
     ].filter(Boolean);
-    if (skipped.length) this.#notice(`From ${folderName}: ${formatCount(kept.length - binary)} files attached; skipped ${skipped.join(", ")}.`);
+    if (skipped.length) this.#notice(`From ${folderName}: ${formatCount(kept.length - binary - held)} files attached; skipped ${skipped.join(", ")}.`);
     await this.remeasure();
   }
 
@@ -119,6 +149,8 @@ export class AttachmentTray {
     const items = this.items;
     const taken = this.#files.map((file, i) => ({ ...file, tokens: items[i]!.tokens }));
     this.#files = [];
+    this.#heldBack = [];
+    this.#includeSecrets = false;
     this.#measured = null;
     this.#notices = [];
     return taken;
@@ -144,9 +176,15 @@ export class AttachmentTray {
     this.#measuring = false;
   }
 
-  #put(name: string, content: string): void {
+  /** Attaches the file, or holds it back when it looks secret and those are not included; true when attached. */
+  #put(name: string, content: string): boolean {
+    if (!this.#includeSecrets && isSecretLookingFile(name)) {
+      this.#heldBack = [...this.#heldBack.filter((file) => file.name !== name), { name, content }];
+      return false;
+    }
     const others = this.#files.filter((file) => file.name !== name);
     this.#files = [...others, { name, content }];
+    return true;
   }
 
   #notice(message: string): void {
