@@ -1,5 +1,6 @@
 import { CoreToEngine, type EngineToCore } from "../shared/contract/engine-protocol.js";
 import { AppError } from "../shared/errors.js";
+import { BackendAttempts } from "./backend-attempts.js";
 import { EngineHost } from "./engine-host.js";
 import { connectToParent } from "./parent-port.js";
 
@@ -11,6 +12,8 @@ const port = connectToParent();
 const host = new EngineHost(
   (message: EngineToCore) => port.send(message),
   (message) => process.stderr.write(`[engine] ${message}\n`),
+  // The core names the data folder's engine/ (launcher env): backends that crashed the engine stay excluded there.
+  BackendAttempts.open(process.env.R1_ENGINE_STATE_DIR),
 );
 
 port.onMessage((raw) => {

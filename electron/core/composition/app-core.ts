@@ -44,7 +44,7 @@ export class AppCore implements CoreEndpoint {
     const ctx: CoreContext = { dataDir: options.dataDir, mode: options.mode, version: appVersion(), env: options.env ?? process.env, jobs, emit: bus.emit };
     let node: NodeEngineLauncher | undefined;
     // Resolved on first launch: the core starts (and its tests run) without a built engine.
-    const engineLauncher = options.engineLauncher ?? { launch: () => (node ??= new NodeEngineLauncher()).launch() };
+    const engineLauncher = options.engineLauncher ?? { launch: (env) => (node ??= new NodeEngineLauncher()).launch(env) };
     try {
       const modules = await composeCapabilities(ctx, { bus, engineLauncher, updater: options.updater });
       try {

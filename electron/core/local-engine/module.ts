@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { SettingsService } from "../settings/settings-service.js";
 import type { SavedContextCache } from "../saved-context/saved-context-cache.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
@@ -35,8 +36,11 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     kvCacheType: () => settings().kvCacheType,
     speculativeDecoding: () => settings().speculativeDecoding,
   };
+  // The engine keeps, in the data folder, the backends that crashed it while starting ("auto" skips them).
+  const engineDir = path.join(ctx.dataDir, "engine");
+  const launcher: EngineLauncher = { launch: (env) => deps.launcher.launch({ ...env, R1_ENGINE_STATE_DIR: engineDir }) };
   const service = new EngineService(
-    deps.launcher,
+    launcher,
     defaults,
     deps.checkFile ?? checkModelFile,
     (report) => ctx.emit("engine.crashed", report),
@@ -47,11 +51,17 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     deps.variantOf,
   );
 
+  let toldNotice: string | undefined;
   return {
     service,
     handlers: {
       "engine.status": () => service.status(),
-      "engine.backends": ({ backend }) => service.backends(backend),
+      "engine.backends": async ({ backend }) => {
+        const info = await service.backends(backend);
+        if (info.notice && info.notice !== toldNotice) ctx.emit("app.notice", { level: "warning", message: info.notice });
+        toldNotice = info.notice;
+        return info;
+      },
       "engine.load": async (request) => {
         const prepared = await service.prepareLoad(request);
         const jobId = ctx.jobs.start("load", async (job) => {
