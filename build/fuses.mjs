@@ -4,9 +4,9 @@
 import path from "node:path";
 import { FuseV1Options, FuseVersion, flipFuses } from "@electron/fuses";
 
-/** On everywhere but macOS (see `fusesFor`); the rest are the same on every platform. */
+/** The same on every platform. */
 export const FUSES = {
-  runAsNode: true,
+  runAsNode: false,
   enableCookieEncryption: true,
   enableNodeOptionsEnvironmentVariable: false,
   enableNodeCliInspectArguments: false,
@@ -17,15 +17,16 @@ export const FUSES = {
 };
 
 /**
- * RunAsNode: node-llama-cpp tests each prebuilt binary in a child process before loading it, and
- * inside the engine's utilityProcess it can only fork that child through child_process.fork, which
- * needs ELECTRON_RUN_AS_NODE. It runs that test on Linux always and on Windows for GPU builds
- * (getLlama.js#getShouldTestBinaryBeforeLoading), never on macOS: there the fuse is off, so the app's
- * binary cannot be used as a plain Node runtime.
+ * RunAsNode is off everywhere: node-llama-cpp used to test each prebuilt binary in a forked child
+ * (Linux always, Windows GPU builds), which inside the engine's utilityProcess needs
+ * ELECTRON_RUN_AS_NODE. The engine process is that test now (electron/engine/backend-attempts.ts: a
+ * backend that crashes it while starting is excluded on the next start) and skips node-llama-cpp's
+ * (NODE_LLAMA_CPP_SKIP_BINARY_TEST, patches/node-llama-cpp+*.patch), so the app's binary never has
+ * to run as plain Node. Kept as a function of the platform for the next fuse that has to differ.
  */
 export function fusesFor(electronPlatformName) {
-  const mac = electronPlatformName === "darwin" || electronPlatformName === "mas";
-  return { ...FUSES, runAsNode: !mac };
+  void electronPlatformName;
+  return { ...FUSES };
 }
 
 /** Where electron-builder put the Electron binary (as its own `addElectronFuses` finds it). */

@@ -8,6 +8,9 @@ import { connectToParent } from "./parent-port.js";
  * The engine process: node-llama-cpp runs here and nowhere else, so a native abort in llama.cpp
  * (a malformed file, GPU out of memory) ends this process, not the app. The core restarts it.
  */
+// This process is the test of each backend it starts (backend-attempts.ts), so node-llama-cpp's own
+// forked binary test, which needs Electron's RunAsNode fuse, is skipped (patches/node-llama-cpp+*.patch).
+process.env.NODE_LLAMA_CPP_SKIP_BINARY_TEST = "true";
 const port = connectToParent();
 const host = new EngineHost(
   (message: EngineToCore) => port.send(message),
