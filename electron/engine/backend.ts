@@ -9,7 +9,8 @@ const GPU_ORDER: BackendKind[] = ["cuda", "vulkan", "metal"];
 /**
  * The GPU backends this machine appears able to run. R1_TEST_GPU_TYPES replaces the list, and
  * R1_TEST_CRASH_BACKEND aborts the process when that backend starts: the tests' broken GPU backend
- * (there is no GPU where they run). Neither is set outside the tests.
+ * (there is no GPU where they run); R1_TEST_HANG_BACKEND one that never finishes starting. None is
+ * set outside the tests.
  */
 async function gpuCandidates(): Promise<BackendKind[]> {
   const forced = process.env.R1_TEST_GPU_TYPES;
@@ -17,8 +18,10 @@ async function gpuCandidates(): Promise<BackendKind[]> {
   return GPU_ORDER.filter((kind) => detected.includes(kind));
 }
 
-function crashIfTestSaysSo(kind: BackendKind): void {
+/** R1_TEST_CRASH_BACKEND aborts as that backend starts; R1_TEST_HANG_BACKEND never finishes starting it. */
+async function breakIfTestSaysSo(kind: BackendKind): Promise<void> {
   if (process.env.R1_TEST_CRASH_BACKEND === kind) process.abort();
+  if (process.env.R1_TEST_HANG_BACKEND === kind) await new Promise<never>(() => undefined);
 }
 
 async function getLlamaOn(kind: BackendKind, log: (message: string) => void): Promise<Llama> {
@@ -35,7 +38,7 @@ async function getLlamaOn(kind: BackendKind, log: (message: string) => void): Pr
 /** One backend, marked as starting until llama.cpp runs on it: a crash in between excludes it next time. */
 async function tryBackend(kind: BackendKind, attempts: BackendAttempts, log: (message: string) => void): Promise<Llama> {
   attempts.starting(kind);
-  crashIfTestSaysSo(kind);
+  await breakIfTestSaysSo(kind);
   try {
     const llama = await getLlamaOn(kind, log);
     attempts.started(kind);

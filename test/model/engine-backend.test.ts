@@ -94,3 +94,28 @@ describe("engine: a backend that crashes the engine while starting", () => {
     expect(model.backend).toBe("cpu");
   });
 });
+
+describe("engine: a backend that hangs while starting", () => {
+  let harness: CoreHarness;
+
+  beforeAll(async () => {
+    process.env.R1_TEST_GPU_TYPES = "vulkan";
+    process.env.R1_TEST_HANG_BACKEND = "vulkan";
+    // Long enough for the CPU backend to start on a busy machine; the app waits 5 minutes.
+    harness = await CoreHarness.start({ startTimeoutMs: 45_000 });
+  });
+  afterAll(async () => {
+    delete process.env.R1_TEST_GPU_TYPES;
+    delete process.env.R1_TEST_HANG_BACKEND;
+    await harness?.close();
+  });
+
+  it("ends the engine after the start limit, and the restarted engine runs on the next backend with the notice", async () => {
+    await expect(harness.call("engine.backends", {})).rejects.toThrow(/crash/i);
+    await harness.engine.client.whenRestarted();
+    const info = (await harness.call("engine.backends", {})) as { backend: string; excluded?: string[]; notice?: string };
+    expect(info.backend).toBe("cpu");
+    expect(info.excluded).toEqual(["vulkan"]);
+    expect(info.notice).toMatch(/^The Vulkan backend crashed the engine while starting/);
+  });
+});

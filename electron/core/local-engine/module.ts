@@ -9,6 +9,8 @@ import { ThreadChoices } from "./thread-choices.js";
 
 export interface EngineDeps {
   settings: Pick<SettingsService, "get">;
+  /** How long a backend may take to start before the engine is ended as hung (tests shorten it). */
+  startTimeoutMs?: number;
   /** How the engine process starts: child_process.fork in Node, utilityProcess.fork in Electron. */
   launcher: EngineLauncher;
   /** Refuses a bad model file before llama.cpp sees it; tests may pass a stricter one. */
@@ -49,6 +51,7 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     deps.savedContexts,
     deps.draftCandidates,
     deps.variantOf,
+    deps.startTimeoutMs,
   );
 
   let toldNotice: string | undefined;

@@ -46,7 +46,7 @@ export class CoreHarness {
 
   /** `draftCandidates`: the model files a library would offer as drafts for speculative decoding. */
   static async start(
-    options: { checkFile?: ModelFileCheck; savedContexts?: { maxBytes: number }; draftCandidates?: DraftCandidates } = {},
+    options: { checkFile?: ModelFileCheck; savedContexts?: { maxBytes: number }; draftCandidates?: DraftCandidates; startTimeoutMs?: number } = {},
   ): Promise<CoreHarness> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "r1-engine-test-"));
     const harness = new CoreHarness(dataDir);
@@ -73,6 +73,7 @@ export class CoreHarness {
       checkFile: options.checkFile,
       savedContexts: harness.savedContexts,
       draftCandidates: options.draftCandidates,
+      startTimeoutMs: options.startTimeoutMs,
     });
     const hardware = createHardwareModule({ dataDir }, { modelsDir: () => dataDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) });
     const chat = createChatModule(ctx, { engine: engine.service, settings: settings.service });
