@@ -11,6 +11,7 @@ import {
 } from "../shared/contract/engine-protocol.js";
 import { AppError } from "../shared/errors.js";
 import { describeBackend, startLlama } from "./backend.js";
+import { BackendAttempts } from "./backend-attempts.js";
 import { identityOf, restoreConversationState, saveConversationState, setAsideState, type StateIdentity } from "./saved-context.js";
 import { ConversationWindowCache } from "./conversation-window-cache.js";
 import type { ConversationWindow } from "./conversation-window.js";
@@ -39,6 +40,7 @@ export class EngineHost {
   constructor(
     private readonly send: (message: EngineToCore) => void,
     private readonly log: (message: string) => void,
+    private readonly attempts: BackendAttempts = BackendAttempts.open(undefined),
   ) {}
 
   async handle<M extends EngineMethod>(method: M, rawParams: unknown): Promise<EngineResult<M>> {
@@ -76,7 +78,7 @@ export class EngineHost {
     const previous = this.llama;
     this.llama = undefined;
     await previous?.dispose();
-    this.llama = await startLlama(choice, this.log);
+    this.llama = await startLlama(choice, this.log, this.attempts);
     this.llamaChoice = choice;
     return this.llama;
   }
@@ -85,12 +87,12 @@ export class EngineHost {
     if (backend !== this.llamaChoice) refuseWhileBusy("switch-backend", this.loading ? "loading" : null);
     if (threads !== undefined) this.threadsOverride = threads;
     const llama = await this.ensureLlama(backend);
-    return describeBackend(llama, this.llamaChoice, this.threads(llama));
+    return describeBackend(llama, this.llamaChoice, this.threads(llama), this.attempts);
   }
 
   private async backendInfo(): Promise<BackendInfo> {
     const llama = await this.ensureLlama();
-    return describeBackend(llama, this.llamaChoice, this.threads(llama));
+    return describeBackend(llama, this.llamaChoice, this.threads(llama), this.attempts);
   }
 
   private async load(params: EngineParams<"load">): Promise<LoadedModel> {

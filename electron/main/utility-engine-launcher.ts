@@ -8,8 +8,12 @@ import type { EngineLauncher, EngineProcess } from "../core/local-engine/launche
 export class UtilityEngineLauncher implements EngineLauncher {
   constructor(private readonly entryFile: string) {}
 
-  launch(): EngineProcess {
-    const child = utilityProcess.fork(this.entryFile, [], { stdio: ["ignore", "inherit", "pipe"], serviceName: "R1 Local engine" });
+  launch(env: Record<string, string> = {}): EngineProcess {
+    const child = utilityProcess.fork(this.entryFile, [], {
+      stdio: ["ignore", "inherit", "pipe"],
+      serviceName: "R1 Local engine",
+      env: { ...process.env, ...env },
+    });
     child.stderr?.setEncoding("utf8");
     let exited = false;
     return {

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packLinuxDir, type PackedApp } from "../support/packaging/pack-dir.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterPack } from "../../build/fuses.mjs";
+import { fuseWireOf, packLinuxDir, standInMacApp, type PackedApp } from "../support/packaging/pack-dir.js";
 
 // The Linux x64 package as electron-builder lays it out from electron-builder.yml (AppImage and
 // .deb wrap this folder). Only the Electron runtime is a stand-in: it cannot be downloaded here.
@@ -57,7 +61,21 @@ describe("the packaged app (linux x64)", () => {
   it("flips the Electron fuses as electron-builder.yml asks", () => {
     // FuseV1Options order: RunAsNode, CookieEncryption, NODE_OPTIONS, inspect arguments, asar integrity,
     // only-load-from-asar, browser V8 snapshot (left as Electron has it), file:// privileges.
-    expect(packed.fuseWire).toBe("11001100");
+    // RunAsNode off: the engine process tests each backend itself (electron/engine/backend-attempts.ts).
+    expect(packed.fuseWire).toBe("01001100");
     console.log(`linux-x64 app payload (asar + unpacked + resources, before compression, without the Electron runtime): ${mb(packed.appBytes)}`);
+  });
+
+  it("on macOS, the same hook flips the same fuses, RunAsNode off", async () => {
+    // electron-builder packs macOS only on a Mac; its afterPack hook is run here on a stand-in .app
+    // with the context electron-builder passes it.
+    const appOutDir = await mkdtemp(path.join(os.tmpdir(), "r1-mac-"));
+    try {
+      const app = await standInMacApp(appOutDir, "R1 Local");
+      await afterPack({ appOutDir, electronPlatformName: "darwin", packager: { appInfo: { productFilename: "R1 Local" } } });
+      expect(await fuseWireOf(app)).toBe("01001100");
+    } finally {
+      await rm(appOutDir, { recursive: true, force: true });
+    }
   });
 });

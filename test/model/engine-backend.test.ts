@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { getLlamaGpuTypes } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFixture } from "../fixtures/models.js";
@@ -55,5 +57,65 @@ describe("engine: backend selection", () => {
     expect(status.state).toBe("ready");
     expect(status.model?.family).toBe("r1-distill");
     expect(status.backend?.backend).toBe("cpu");
+  });
+});
+
+describe("engine: a backend that crashes the engine while starting", () => {
+  let harness: CoreHarness;
+
+  beforeAll(async () => {
+    // A GPU backend that looks available and aborts the engine process as it starts (the tests' broken
+    // driver: there is no GPU here); the engine reads both when launched.
+    process.env.R1_TEST_GPU_TYPES = "vulkan";
+    process.env.R1_TEST_CRASH_BACKEND = "vulkan";
+    harness = await CoreHarness.start();
+  });
+  afterAll(async () => {
+    delete process.env.R1_TEST_GPU_TYPES;
+    delete process.env.R1_TEST_CRASH_BACKEND;
+    await harness?.close();
+  });
+
+  it("is excluded for good: the restarted engine runs on the next backend and says why, without a hang", async () => {
+    // The first start dies in the broken backend; the caller hears of the crash, not silence.
+    await expect(harness.call("engine.backends", {})).rejects.toThrow(/crash/i);
+    await harness.engine.client.whenRestarted();
+    const info = (await harness.call("engine.backends", {})) as { backend: string; excluded?: string[]; notice?: string };
+    expect(info.backend).toBe("cpu");
+    expect(info.excluded).toEqual(["vulkan"]);
+    expect(info.notice).toMatch(/^The Vulkan backend crashed the engine while starting, so Auto skips it now and runs on CPU\./);
+    const notices = harness.eventsOf("app.notice") as Array<{ message: string }>;
+    expect(notices.map((n) => n.message)).toEqual([info.notice]);
+    // Kept in the data folder, so the next launch of the app skips it too.
+    const kept = JSON.parse(await readFile(path.join(harness.dataDir, "engine", "backend-attempts.json"), "utf8")) as unknown;
+    expect(kept).toEqual({ starting: null, excluded: ["vulkan"] });
+    // And a model loads on the backend it fell to.
+    const model = await harness.load({ path: await ensureFixture("scripted-r1") });
+    expect(model.backend).toBe("cpu");
+  });
+});
+
+describe("engine: a backend that hangs while starting", () => {
+  let harness: CoreHarness;
+
+  beforeAll(async () => {
+    process.env.R1_TEST_GPU_TYPES = "vulkan";
+    process.env.R1_TEST_HANG_BACKEND = "vulkan";
+    // Long enough for the CPU backend to start on a busy machine; the app waits 5 minutes.
+    harness = await CoreHarness.start({ startTimeoutMs: 45_000 });
+  });
+  afterAll(async () => {
+    delete process.env.R1_TEST_GPU_TYPES;
+    delete process.env.R1_TEST_HANG_BACKEND;
+    await harness?.close();
+  });
+
+  it("ends the engine after the start limit, and the restarted engine runs on the next backend with the notice", async () => {
+    await expect(harness.call("engine.backends", {})).rejects.toThrow(/crash/i);
+    await harness.engine.client.whenRestarted();
+    const info = (await harness.call("engine.backends", {})) as { backend: string; excluded?: string[]; notice?: string };
+    expect(info.backend).toBe("cpu");
+    expect(info.excluded).toEqual(["vulkan"]);
+    expect(info.notice).toMatch(/^The Vulkan backend crashed the engine while starting/);
   });
 });

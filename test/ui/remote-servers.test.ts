@@ -104,4 +104,35 @@ describe("run on a server", () => {
     for (let i = 0; i < recipes; i++)
       expect(await page.getByTestId("server-recipe").nth(i).getByRole("button", { name: "Copy command" }).count()).toBeGreaterThan(0);
   });
+
+  test("no command listens on every interface or runs the repository's code; Use this server fills the form with the key the commands start it with", async () => {
+    page = await ui.open("remote");
+    await page.getByRole("button", { name: "Run on a server" }).click();
+    await expect.poll(() => page.getByTestId("server-recipe").count()).toBeGreaterThan(4);
+    const plan = (await page.getByTestId("server-plan").textContent()) ?? "";
+    expect(plan).not.toContain("0.0.0.0");
+    expect(plan).not.toContain("--trust-remote-code");
+    expect(plan).toContain("ssh -N -L 8000:127.0.0.1:8000");
+    const key = /--api-key (sk-r1-[\w-]+)/.exec(plan)![1]!;
+
+    const vllm = page.getByTestId("server-recipe").filter({ hasText: "vLLM on" }).first();
+    await vllm.getByRole("button", { name: "Use this server" }).click();
+    const form = page.getByTestId("endpoint-form");
+    await expect.poll(() => form.count()).toBe(1);
+    expect(await form.getByLabel("API key").inputValue()).toBe(key);
+    expect(await form.getByLabel("Base URL").inputValue()).toBe("http://127.0.0.1:8000/v1");
+    expect(await form.getByLabel("Model", { exact: true }).inputValue()).toBe("deepseek-ai/DeepSeek-R1");
+    await form.getByRole("button", { name: "Add server" }).click();
+    await expect.poll(() => page.getByTestId("endpoint-row").count()).toBe(1);
+    expect(await page.evaluate(() => harness.saved())).toEqual([
+      {
+        name: "DeepSeek-R1 (671B) on vLLM",
+        baseUrl: "http://127.0.0.1:8000/v1",
+        model: "deepseek-ai/DeepSeek-R1",
+        preset: "vllm",
+        family: "r1-distill",
+        apiKey: key,
+      },
+    ]);
+  });
 });

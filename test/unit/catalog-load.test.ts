@@ -62,6 +62,27 @@ describe("catalog loading", () => {
     expect(zero.architecture).toEqual(byId("deepseek-r1").architecture);
   });
 
+  it("lists R1-Zero's own quants and the January R1 sizes the hub publishes, each with its source", () => {
+    const { models } = loadCatalog({});
+    const byId = (id: string) => models.find((m) => m.id === id)!;
+    const variant = (id: string) => models.flatMap((m) => m.variants).find((v) => v.id === id)!;
+    const gb = (id: string) => variant(id).files.reduce((a, f) => a + f.sizeBytes, 0) / 1e9;
+    // huggingface.co/unsloth/DeepSeek-R1-GGUF: the folders' totals.
+    expect(gb("deepseek-r1.ud-q2_k_xl")).toBeCloseTo(226.6, 1);
+    expect(gb("deepseek-r1.ud-iq1_m")).toBeCloseTo(168.9, 1);
+    // unsloth/DeepSeek-R1-Zero-GGUF has Q2_K_XS, Q2_K_L, Q3_K_M, Q4_K_M and Q8_0: no dynamic (UD) quant.
+    const zero = byId("deepseek-r1-zero");
+    expect(zero.variants.filter((v) => v.quant.startsWith("UD-"))).toEqual([]);
+    expect(zero.description).not.toMatch(/files layout as R1/);
+    // Its Q4_K_M parts are its own (45.2 GB, 46.0 GB, …), not R1's (48.3 GB, 49.4 GB, …).
+    const zeroParts = variant("deepseek-r1-zero.q4_k_m").files.map((f) => f.sizeBytes);
+    const r1Parts = variant("deepseek-r1.q4_k_m").files.map((f) => f.sizeBytes);
+    expect(zeroParts.slice(0, 6).map((b) => b / 1e9)).toEqual([45.2, 46, 45.2, 45.2, 45.1, 46.1]);
+    expect(zeroParts).not.toEqual(r1Parts);
+    for (const id of ["deepseek-r1.ud-q2_k_xl", "deepseek-r1.ud-iq1_m", "deepseek-r1-zero.q4_k_m"])
+      expect(variant(id).source).toMatch(/^huggingface\.co\/unsloth\//);
+  });
+
   it("adds an extra catalog file's models", () => {
     const extra = path.join(dir, "extra.json");
     writeFileSync(extra, JSON.stringify(tinyEntry("scripted-r1")));

@@ -8,6 +8,8 @@ const { catalog, fit } = catalogAndFit();
 
 /** An H100 80 GB typed into the planner (in GiB, as memory is sold): SXM, 3,350 GB/s. */
 const h100 = { vramGB: 80, name: "NVIDIA H100 80GB HBM3" };
+/** Lambda's single-GPU instance (gpu_1x_h100_pcie): the PCIe card, 2.0 TB/s, with 200 GiB of RAM. */
+const h100Pcie = { vramGB: 80, name: "NVIDIA H100 PCIe" };
 
 /** The published llama.cpp runs of the January R1 UD-IQ1_S the MoE efficiencies are calibrated on (speed-calibration.ts). */
 const RUNS = [
@@ -18,8 +20,8 @@ const RUNS = [
     measured: 14,
   },
   {
-    name: "Lambda, 1 × H100 + RAM, 29 layers on the GPU",
-    machine: profileFromCustom({ ramGB: 225, gpus: [h100], unifiedMemory: false, ramBandwidthGBs: 300 }),
+    name: "Lambda, 1 × H100 PCIe + 200 GiB RAM, 29 layers on the GPU",
+    machine: profileFromCustom({ ramGB: 200, gpus: [h100Pcie], unifiedMemory: false, ramBandwidthGBs: 300 }),
     gpuLayers: 29,
     measured: 4.36,
   },

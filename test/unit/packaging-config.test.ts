@@ -4,6 +4,7 @@ import { getConfig, validateConfiguration } from "app-builder-lib/out/util/confi
 import { DebugLogger } from "builder-util";
 import type { Configuration, TargetConfiguration } from "electron-builder";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fusesFor } from "../../build/fuses.mjs";
 
 // electron-builder.yml as electron-builder itself reads and validates it (its JSON schema).
 const root = path.resolve(import.meta.dirname, "../..");
@@ -65,16 +66,20 @@ describe("electron-builder.yml", () => {
     expect(files).toContain("!**/*.map");
   });
 
-  it("sets the Electron fuses: no NODE_OPTIONS, no inspector, asar integrity, the app only from its asar", () => {
-    expect(config.electronFuses).toEqual({
-      runAsNode: true, // node-llama-cpp's binary test forks through ELECTRON_RUN_AS_NODE; see the comment in the file
+  it("sets the Electron fuses through its afterPack hook: no NODE_OPTIONS, no inspector, asar integrity, the app only from its asar", () => {
+    // electron-builder's own table would flip them again after the hook, with one value for every platform.
+    expect(config.electronFuses).toBeUndefined();
+    expect(config.afterPack).toBe("./build/fuses.mjs");
+    const common = {
       enableCookieEncryption: true,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
       grantFileProtocolExtraPrivileges: false,
-    });
+    };
+    // RunAsNode off everywhere: the engine process tests each backend itself, and skips node-llama-cpp's forked test.
+    for (const platform of ["darwin", "mas", "linux", "win32"]) expect(fusesFor(platform)).toEqual({ ...common, runAsNode: false });
   });
 
   it("publishes to GitHub Releases, which the updater reads", () => {

@@ -57,7 +57,7 @@ describe("server plans for the 671B", () => {
       /--tensor-parallel-size 8 --pipeline-parallel-size 2 .*--reasoning-parser deepseek_r1/,
     );
     const sglang = on80.find((r) => r.engine === "sglang")!;
-    expect(sglang.commands).toHaveLength(2);
+    expect(sglang.commands.filter((c) => c.startsWith("# node"))).toHaveLength(2);
     expect(sglang.commands[1]).toMatch(/--tp 16 .*--reasoning-parser deepseek-r1 .*--nnodes 2 --node-rank 1/);
     expect(fp8.filter((r) => r.gpuMemoryGb === 141).every((r) => r.nodes === 1 && r.gpus === 8)).toBe(true);
   });
@@ -95,7 +95,54 @@ describe("server plans for the 671B", () => {
   it("every recipe comes with its command; DeepSeek's API is offered for R1", async () => {
     const recipes = await plans("deepseek-r1");
     for (const recipe of recipes) expect(recipe.commands.join("").length).toBeGreaterThan(20);
-    expect(recipes.find((r) => r.engine === "deepseek-api")?.commands[0]).toContain("deepseek-reasoner");
+    expect(recipes.find((r) => r.engine === "deepseek-api")?.commands.join("\n")).toContain("deepseek-reasoner");
+  });
+
+  it("the DeepSeek API entry says it serves V3.2, not R1, and that R1 is reached through any OpenAI-compatible provider", async () => {
+    const api = (await plans("deepseek-r1-0528")).find((r) => r.engine === "deepseek-api")!;
+    expect(api.precision).toMatch(/^Not R1/);
+    expect(api.note).toMatch(/no longer serves R1.*V3\.1, then V3\.2/);
+    expect(api.commands[0]).toMatch(/^R1 itself: any provider that still serves DeepSeek-R1 over an OpenAI-compatible API/);
+    expect(api.apiKey).toBeNull();
+  });
+
+  it("no recipe runs the repository's code or listens on every interface: each starts the server on 127.0.0.1 with a key and gives the ssh -L line", async () => {
+    for (const id of ["deepseek-r1", "deepseek-r1-0528", "deepseek-r1-zero"]) {
+      for (const recipe of (await plans(id)).filter((r) => r.engine !== "deepseek-api")) {
+        const text = recipe.commands.join("\n");
+        expect(text).not.toContain("--trust-remote-code");
+        const port = /--port (\d+) --api-key/.exec(text)![1];
+        for (const listen of text.match(/--host \S+/g)!) expect(listen).toBe("--host 127.0.0.1");
+        expect(text).not.toContain("0.0.0.0");
+        expect(text).toContain(`--api-key ${recipe.apiKey}`);
+        expect(recipe.commands.at(-1)).toMatch(
+          new RegExp(`^# on this computer.*Base URL http://127\\.0\\.0\\.1:${port}/v1\\):\\nssh -N -L ${port}:127\\.0\\.0\\.1:${port} `),
+        );
+      }
+    }
+  });
+
+  it("each showing of the plans gets its own key, the same in every recipe of that showing", async () => {
+    const first = (await plans("deepseek-r1")).filter((r) => r.apiKey);
+    const second = (await plans("deepseek-r1")).filter((r) => r.apiKey);
+    expect(new Set(first.map((r) => r.apiKey)).size).toBe(1);
+    expect(first[0]!.apiKey).toMatch(/^sk-r1-[0-9a-f]{32}$/);
+    expect(second[0]!.apiKey).not.toBe(first[0]!.apiKey);
+  });
+
+  it("FP8 on 80 GB cards names the H100 only: SGLang serves R1 on A100 as BF16, INT8 or AWQ, not FP8", async () => {
+    const fp8 = (await plans("deepseek-r1")).filter((r) => r.precision === "FP8");
+    for (const recipe of fp8) expect(recipe.hardware).not.toMatch(/A100/);
+    expect(fp8.filter((r) => r.gpuMemoryGb === 80).every((r) => r.hardware.includes("H100 80 GB"))).toBe(true);
+  });
+
+  it("with the experts in RAM, about 11 GB of Q4_K_M's weights stay on the GPU, not a fixed share of the file", async () => {
+    const q4 = (await plans("deepseek-r1-0528")).find((r) => r.precision === "Q4_K_M" && r.ramBytes > 0)!;
+    const onGpu = Number(/about (\d+\.\d) GiB of weights there/.exec(q4.note)![1]) * 2 ** 30;
+    expect(onGpu).toBeGreaterThan(10e9);
+    expect(onGpu).toBeLessThan(12e9);
+    // 11 GB of weights, R1-0528's small cache and the runtime fit a 24 GB card (a 6 % share made it 32 GB).
+    expect(q4.gpuMemoryGb).toBe(24);
   });
 
   it("R1-Zero gets the same hardware plans with its own weights, and no DeepSeek API (it does not serve R1-Zero)", async () => {

@@ -93,6 +93,8 @@ export const CatalogVariant = z
     files: z.array(CatalogFile).min(1),
     /** Sizes were not verified against the hub; refreshed from its tree API when online. */
     approximate: z.boolean().default(false),
+    /** Where the sizes come from (JSON has no comments): the page or listing they were read from. */
+    source: z.string().max(500).optional(),
   })
   .strict();
 

@@ -61,7 +61,7 @@ export class AppCore implements CoreEndpoint {
     log.info(`R1 Local ${ctx.version} started (${options.mode} mode).`);
     let node: NodeEngineLauncher | undefined;
     // Resolved on first launch: the core starts (and its tests run) without a built engine.
-    const engineLauncher = options.engineLauncher ?? { launch: () => (node ??= new NodeEngineLauncher()).launch() };
+    const engineLauncher = options.engineLauncher ?? { launch: (env) => (node ??= new NodeEngineLauncher()).launch(env) };
     try {
       const modules = await composeCapabilities(ctx, { bus, engineLauncher, updater: options.updater, openFolder: options.openFolder });
       try {

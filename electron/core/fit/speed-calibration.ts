@@ -12,18 +12,23 @@
  * | run | where the 16.5 GB read per token lives | measured | estimate | residual |
  * | --- | --- | --- | --- | --- |
  * | unsloth, 2 × H100 80 GB (3,350 GB/s), all 62 layers on the GPUs | 16.5 GB on the GPUs | 14 tok/s | 14.0 | 0 % |
- * | Lambda, 1 × H100 80 GB + RAM, 29 of 62 layers on the GPU | 7.8 GB on the GPU, 8.7 GB in RAM (300 GB/s assumed) | 4.36 tok/s | 4.4 | +0.9 % |
+ * | Lambda, 1 × H100 PCIe 80 GB (2,000 GB/s) + 200 GiB RAM, 29 of 62 layers on the GPU | 7.8 GB on the GPU, 8.7 GB in RAM (300 GB/s assumed) | 4.36 tok/s | 4.4 | +0.9 % |
+ *
+ * Sources: unsloth's "Run DeepSeek-R1 Dynamic 1.58-bit" post (2 × H100 80 GB SXM, 14 tok/s) and
+ * Lambda's "How to serve DeepSeek-R1 1.58-bit with llama.cpp" post, whose single-GPU instance is a
+ * gpu_1x_h100_pcie (H100 PCIe: 2.0 TB/s per NVIDIA's H100 datasheet; 200 GiB RAM per Lambda's
+ * instance table), not an SXM card.
  *
  * Two runs fix two numbers exactly, so these residuals say nothing about other machines: the fit is
  * for CUDA and a server CPU; no Apple or Vulkan figure was published with it, and the RAM bandwidth
- * of Lambda's instance (a Xeon 8480+ slice with DDR5) is an assumption. The old 0.45 for both was
+ * of Lambda's instance (a slice of a DDR5 server) is an assumption. The old 0.45 for both was
  * 4–6 times optimistic on these runs (91 and 16.7 tok/s estimated).
  */
 export const DENSE_EFFICIENCY = 0.65;
 /** 14 tok/s × 16.5 GB / 3,350 GB/s. */
 export const MOE_GPU_EFFICIENCY = 0.069;
-/** (1 / 4.36 s − 7.8 GB / (3,350 GB/s × 0.069)) solved for the RAM side at 300 GB/s. */
-export const MOE_CPU_EFFICIENCY = 0.148;
+/** (1 / 4.36 s − 7.8 GB / (2,000 GB/s × 0.069)) solved for the RAM side at 300 GB/s (the PCIe card's bandwidth, not the SXM's 3,350). */
+export const MOE_CPU_EFFICIENCY = 0.168;
 
 export interface Efficiency {
   gpu: number;

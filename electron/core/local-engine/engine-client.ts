@@ -27,7 +27,17 @@ export interface LoadParams {
   variantId?: string | null;
 }
 
-export type EngineClientOptions = EngineSupervisorOptions;
+export interface EngineClientOptions extends EngineSupervisorOptions {
+  /**
+   * How long starting a backend may take before the engine is ended as hung. The engine marks the
+   * backend it is starting, so the restarted engine excludes it (electron/engine/backend-attempts.ts),
+   * as node-llama-cpp's own forked test did with its 5-minute limit.
+   */
+  startTimeoutMs?: number;
+}
+
+/** node-llama-cpp's forked test allowed 5 minutes (a first CUDA start may compile kernels for the GPU). */
+const DEFAULT_START_TIMEOUT_MS = 300_000;
 
 /** The one long operation the engine runs at a time, if any. */
 type Activity = "load" | "generate";
@@ -47,7 +57,10 @@ export class EngineClient {
   private backendChoice: BackendChoice = "auto";
   private threads: number | undefined;
 
+  private readonly startTimeoutMs: number;
+
   constructor(options: EngineClientOptions) {
+    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.supervisor = new EngineSupervisor(options, {
       inProgress: () => ({ model: this.loadingPath ?? this.model?.path ?? null, operation: this.activity }),
       crashed: () => this.forgetCrashedEngine(),
@@ -88,9 +101,21 @@ export class EngineClient {
 
   async backendInfo(choice?: BackendChoice): Promise<BackendInfo> {
     if (choice) this.backendChoice = choice;
-    const info = await this.callStarted("init", { backend: this.backendChoice, threads: this.threads });
+    // Watched from when the process is up: a slow process start is not a hung backend.
+    const channel = await this.supervisor.start();
+    const info = await this.watchStart(channel.call("init", { backend: this.backendChoice, threads: this.threads }));
     this.backend = info;
     return info;
+  }
+
+  /** A backend start that does not answer in time ends the engine: its calls fail as a crash and it restarts without that backend. */
+  private async watchStart<T>(starting: Promise<T>): Promise<T> {
+    const timer = setTimeout(() => this.supervisor.kill(), this.startTimeoutMs);
+    try {
+      return await starting;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async load(params: LoadParams, options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {}): Promise<LoadedModel> {
@@ -241,7 +266,7 @@ export class EngineClient {
     this.loadingPath = null;
     this.activity = null;
     return async (restarted) => {
-      await restarted.call("init", { backend: this.backendChoice, threads: this.threads });
+      await this.watchStart(restarted.call("init", { backend: this.backendChoice, threads: this.threads }));
       if (reload) await this.loadOn(restarted, reload, undefined, () => undefined);
     };
   }

@@ -73,8 +73,9 @@ export class EngineService implements GenerationEngine {
     private readonly savedContexts?: Pick<SavedContextCache, "plan" | "recordSaved">,
     private readonly draftCandidates?: DraftCandidates,
     private readonly variantOf?: VariantOfFile,
+    startTimeoutMs?: number,
   ) {
-    this.client = new EngineClient({ launcher, onCrash });
+    this.client = new EngineClient({ launcher, onCrash, startTimeoutMs });
   }
 
   status(): EngineStatus {

@@ -78,6 +78,11 @@ export class EngineSupervisor {
     await this.restarting;
   }
 
+  /** Ends a process that stopped answering (a backend hung while starting): it goes the crash way, restart included. */
+  kill(): void {
+    this.process?.kill("SIGKILL");
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     const child = this.process;

@@ -25,7 +25,8 @@ export interface EngineProcess {
  * provides one built on utilityProcess.fork with the same entry (see `resolveEngineEntry`).
  */
 export interface EngineLauncher {
-  launch(): EngineProcess;
+  /** `env`: added to the process's environment (R1_ENGINE_STATE_DIR: where the engine keeps its backend attempts). */
+  launch(env?: Record<string, string>): EngineProcess;
 }
 
 export interface EngineEntry {
@@ -59,9 +60,10 @@ export function resolveEngineEntry(env: Record<string, string | undefined> = pro
 export class NodeEngineLauncher implements EngineLauncher {
   constructor(private readonly entry: EngineEntry = resolveEngineEntry()) {}
 
-  launch(): EngineProcess {
+  launch(env: Record<string, string> = {}): EngineProcess {
     const child = fork(this.entry.file, [], {
       execArgv: this.entry.execArgv,
+      env: { ...process.env, ...env },
       stdio: ["ignore", "inherit", "pipe", "ipc"],
       serialization: "json",
     });

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { SettingsService } from "../settings/settings-service.js";
 import type { SavedContextCache } from "../saved-context/saved-context-cache.js";
 import type { CapabilityModule, CoreContext } from "../kernel/context.js";
@@ -9,6 +10,8 @@ import { damageNotice } from "../kernel/damage-notice.js";
 
 export interface EngineDeps {
   settings: Pick<SettingsService, "get">;
+  /** How long a backend may take to start before the engine is ended as hung (tests shorten it). */
+  startTimeoutMs?: number;
   /** How the engine process starts: child_process.fork in Node, utilityProcess.fork in Electron. */
   launcher: EngineLauncher;
   /** Refuses a bad model file before llama.cpp sees it; tests may pass a stricter one. */
@@ -41,8 +44,11 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     damageNotice(ctx, "The list of thread counts measured on this computer", "they will be measured again at the next load."),
   );
   void threadChoices.load().catch(() => undefined);
+  // The engine keeps, in the data folder, the backends that crashed it while starting ("auto" skips them).
+  const engineDir = path.join(ctx.dataDir, "engine");
+  const launcher: EngineLauncher = { launch: (env) => deps.launcher.launch({ ...env, R1_ENGINE_STATE_DIR: engineDir }) };
   const service = new EngineService(
-    deps.launcher,
+    launcher,
     defaults,
     deps.checkFile ?? checkModelFile,
     (report) => ctx.emit("engine.crashed", report),
@@ -51,13 +57,20 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     deps.savedContexts,
     deps.draftCandidates,
     deps.variantOf,
+    deps.startTimeoutMs,
   );
 
+  let toldNotice: string | undefined;
   return {
     service,
     handlers: {
       "engine.status": () => service.status(),
-      "engine.backends": ({ backend }) => service.backends(backend),
+      "engine.backends": async ({ backend }) => {
+        const info = await service.backends(backend);
+        if (info.notice && info.notice !== toldNotice) ctx.emit("app.notice", { level: "warning", message: info.notice });
+        toldNotice = info.notice;
+        return info;
+      },
       "engine.load": async (request) => {
         const prepared = await service.prepareLoad(request);
         const jobId = ctx.jobs.start("load", async (job) => {

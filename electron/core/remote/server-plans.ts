@@ -11,15 +11,22 @@ export interface PlannableModel {
   fp8Repo: string;
   /** The GGUF quants the catalog lists. */
   quants: { quant: string; sizeBytes: number; repo: string; firstFile: string }[];
-  /** DeepSeek's API serves R1 (as deepseek-reasoner), not R1-Zero. */
+  /**
+   * Whether to show DeepSeek's API beside the plans: it once served R1 as deepseek-reasoner, so
+   * people look for it there; the recipe says what it serves today (never R1-Zero, so not offered for it).
+   */
   onDeepSeekApi: boolean;
   /** F16 KV cache per token llama.cpp allocates for these GGUF files (their attention layout decides it). */
   ggufKvBytesPerToken: number;
 }
 
-/** Server GPUs, smallest first; 8 per node is how they are sold. */
+/**
+ * Server GPUs for the FP8 weights, smallest first; 8 per node is how they are sold. No A100: it has
+ * no FP8 units, and SGLang serves R1 on A100 only as BF16, INT8 or AWQ weights (source: SGLang's
+ * DeepSeek V3/R1 usage page, docs.sglang.ai/basic_usage/deepseek.html, "Recommended usage" table).
+ */
 const GPU_CLASSES = [
-  { name: "H100 / A100 80 GB", gb: 80 },
+  { name: "H100 80 GB", gb: 80 },
   { name: "H200 141 GB", gb: 141 },
 ] as const;
 const GPUS_PER_NODE = 8;
@@ -29,8 +36,22 @@ const USABLE = 0.9;
 const RUNTIME_PER_GPU_BYTES = 6e9;
 /** FP8: one byte per weight, plus the block scales and the MTP layer DeepSeek ships (688 GB for R1's 671B). */
 const FP8_BYTES_PER_PARAM = 1.026;
-/** What stays on the GPU when the experts live in RAM: attention, shared experts, embeddings (≈17B weights, quantized). */
-const NON_EXPERT_SHARE = 0.06;
+/**
+ * What stays on the GPU when the routed experts live in RAM: attention, the three dense blocks, the
+ * shared experts and the output head. 37B are active per token (source: the DeepSeek-R1 model card);
+ * eight routed experts of 58 MoE blocks are 8 × 58 × 3 × 7168 × 2048 ≈ 20.4B of them, which leaves
+ * ≈ 16.6B weights besides the experts.
+ */
+const NON_EXPERT_PARAMS = 16.6e9;
+/**
+ * The bits those weights keep: Q4_K_M stores them at Q4_K with some Q6_K (≈ 5.1 bits), and unsloth's
+ * dynamic quants keep them at 4–6 bits while squeezing only the experts (quant-recipes.ts#dynamicMix),
+ * so the share is about 11 GB whatever the quant (16.6B × 5.1 / 8 = 10.6 GB), not a fixed fraction of
+ * the file. Source: the tensor types llama.cpp's `llama_tensor_get_type` picks for these names.
+ */
+const NON_EXPERT_BITS = 5.1;
+/** The port each server listens on by default (the endpoint form's presets use the same). */
+const PORTS = { vllm: 8000, sglang: 30000, "llama-server": 8080 } as const;
 const CONTEXT = 32768;
 /** llama-server's recipes run the default context: the older GGUF layout's cache is 38 GiB at 8K already. */
 const GGUF_CONTEXT = DEFAULT_CONTEXT_SIZE;
@@ -47,25 +68,57 @@ export function gpusNeeded(weightsBytes: number, gpuGb: number): { gpus: number;
   return { gpus: Infinity, nodes: Infinity };
 }
 
-function vllmCommands(repo: string, gpus: number, nodes: number): string[] {
+/**
+ * A key for one showing of the plans: every server recipe starts with `--api-key` set to it, and
+ * "Use this server" fills it into the endpoint form, so nobody copies a recipe with no key.
+ */
+export function newServerKey(): string {
+  // Web Crypto (global in Node and browsers): the UI harness runs this planner in Chromium.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `sk-r1-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * The server listens on its own loopback only, with a key; this computer reaches it through an SSH
+ * tunnel, so neither the key nor the conversations cross the network in clear, and the endpoint
+ * form's base URL is http://127.0.0.1:<port>/v1.
+ */
+function listen(port: number, key: string): string {
+  return `--host 127.0.0.1 --port ${port} --api-key ${key}`;
+}
+
+function tunnel(port: number): string {
+  return `# on this computer, keep open while you chat (then Base URL http://127.0.0.1:${port}/v1):\nssh -N -L ${port}:127.0.0.1:${port} <user>@<server>`;
+}
+
+// DeepSeek-V3's architecture is built into vLLM and SGLang: no --trust-remote-code (it would run the
+// repository's own Python).
+function vllmCommands(repo: string, gpus: number, nodes: number, key: string): string[] {
   const tp = Math.min(gpus, GPUS_PER_NODE);
-  const serve = `vllm serve ${repo} --tensor-parallel-size ${tp}${nodes > 1 ? ` --pipeline-parallel-size ${nodes}` : ""} --max-model-len ${CONTEXT} --trust-remote-code --reasoning-parser deepseek_r1 --host 0.0.0.0 --port 8000`;
-  if (nodes === 1) return [serve];
+  const serve = `vllm serve ${repo} --tensor-parallel-size ${tp}${nodes > 1 ? ` --pipeline-parallel-size ${nodes}` : ""} --max-model-len ${CONTEXT} --reasoning-parser deepseek_r1 ${listen(PORTS.vllm, key)}`;
+  if (nodes === 1) return [serve, tunnel(PORTS.vllm)];
   return [
     "# node 0 (head): ray start --head --port 6379",
     ...Array.from({ length: nodes - 1 }, (_, i) => `# node ${i + 1}: ray start --address <head-ip>:6379`),
     `# then, on the head node:\n${serve}`,
+    tunnel(PORTS.vllm),
   ];
 }
 
-function sglangCommands(repo: string, gpus: number, nodes: number): string[] {
-  const base = `python3 -m sglang.launch_server --model-path ${repo} --tp ${gpus} --trust-remote-code --reasoning-parser deepseek-r1 --context-length ${CONTEXT} --host 0.0.0.0 --port 30000`;
-  if (nodes === 1) return [base];
-  return Array.from({ length: nodes }, (_, rank) => `# node ${rank}:\n${base} --dist-init-addr <head-ip>:5000 --nnodes ${nodes} --node-rank ${rank}`);
+function sglangCommands(repo: string, gpus: number, nodes: number, key: string): string[] {
+  const base = `python3 -m sglang.launch_server --model-path ${repo} --tp ${gpus} --reasoning-parser deepseek-r1 --context-length ${CONTEXT} ${listen(PORTS.sglang, key)}`;
+  if (nodes === 1) return [base, tunnel(PORTS.sglang)];
+  return [
+    ...Array.from({ length: nodes }, (_, rank) => `# node ${rank}:\n${base} --dist-init-addr <head-ip>:5000 --nnodes ${nodes} --node-rank ${rank}`),
+    tunnel(PORTS.sglang),
+  ];
 }
 
-function llamaServerCommand(firstFile: string, extra: string): string {
-  return `llama-server -m ${firstFile} --n-gpu-layers 99${extra} --ctx-size ${GGUF_CONTEXT} --jinja --reasoning-format deepseek --host 0.0.0.0 --port 8080`;
+function llamaServerCommands(firstFile: string, extra: string, key: string): string[] {
+  return [
+    `llama-server -m ${firstFile} --n-gpu-layers 99${extra} --ctx-size ${GGUF_CONTEXT} --jinja --reasoning-format deepseek ${listen(PORTS["llama-server"], key)}`,
+    tunnel(PORTS["llama-server"]),
+  ];
 }
 
 /**
@@ -75,17 +128,17 @@ function llamaServerCommand(firstFile: string, extra: string): string {
  * for the GGUF quants, llama-server with the experts in RAM for a big-RAM box with one GPU, and
  * DeepSeek's API. Weights plus a working margin per GPU; a plan, not a promise: say so in the UI.
  */
-export function serverRecipes(model: PlannableModel): ServerRecipe[] {
+export function serverRecipes(model: PlannableModel, key: string = newServerKey()): ServerRecipe[] {
   const recipes: ServerRecipe[] = [];
   const fp8Bytes = model.totalParams * FP8_BYTES_PER_PARAM;
   for (const gpu of GPU_CLASSES) {
     const { gpus, nodes } = gpusNeeded(fp8Bytes, gpu.gb);
     if (!Number.isFinite(gpus)) continue;
     const hardware = nodes > 1 ? `${nodes} nodes × ${GPUS_PER_NODE} × ${gpu.name}` : `${gpus} × ${gpu.name}`;
-    const common = { precision: "FP8", weightsBytes: fp8Bytes, hardware, gpus, nodes, gpuMemoryGb: gpu.gb, ramBytes: 0 };
+    const common = { precision: "FP8", weightsBytes: fp8Bytes, hardware, gpus, nodes, gpuMemoryGb: gpu.gb, ramBytes: 0, apiKey: key, model: model.fp8Repo };
     const why = `${gb(fp8Bytes)} of FP8 weights${nodes > 1 ? `: more than one node of ${GPUS_PER_NODE} × ${gpu.gb} GB holds` : ""}.`;
-    recipes.push({ ...common, engine: "vllm", preset: "vllm", commands: vllmCommands(model.fp8Repo, gpus, nodes), note: why });
-    recipes.push({ ...common, engine: "sglang", preset: "sglang", commands: sglangCommands(model.fp8Repo, gpus, nodes), note: why });
+    recipes.push({ ...common, engine: "vllm", preset: "vllm", commands: vllmCommands(model.fp8Repo, gpus, nodes, key), note: why });
+    recipes.push({ ...common, engine: "sglang", preset: "sglang", commands: sglangCommands(model.fp8Repo, gpus, nodes, key), note: why });
   }
   const ggufKvBytes = model.ggufKvBytesPerToken * GGUF_CONTEXT;
   const kvNote = ggufKvBytes > 0 ? ` The ${GGUF_CONTEXT / 1024}K KV cache takes ${gb(ggufKvBytes)} on the GPUs.` : "";
@@ -103,10 +156,13 @@ export function serverRecipes(model: PlannableModel): ServerRecipe[] {
         nodes,
         gpuMemoryGb: gpu.gb,
         ramBytes: 0,
-        commands: [llamaServerCommand(quant.firstFile, gpus > 1 ? " --split-mode layer" : "")],
+        apiKey: key,
+        model: quant.firstFile,
+        commands: llamaServerCommands(quant.firstFile, gpus > 1 ? " --split-mode layer" : "", key),
         note: `${gb(quant.sizeBytes)} GGUF (${quant.repo}); llama-server splits the layers over the GPUs.${kvNote}`,
       });
-    const onGpu = quant.sizeBytes * NON_EXPERT_SHARE + ggufKvBytes + RUNTIME_PER_GPU_BYTES;
+    const nonExpertBytes = (NON_EXPERT_PARAMS * NON_EXPERT_BITS) / 8;
+    const onGpu = nonExpertBytes + ggufKvBytes + RUNTIME_PER_GPU_BYTES;
     const ram = quant.sizeBytes * 1.1;
     recipes.push({
       engine: "llama-server",
@@ -118,23 +174,33 @@ export function serverRecipes(model: PlannableModel): ServerRecipe[] {
       nodes: 1,
       gpuMemoryGb: Math.max(16, Math.ceil(onGpu / GB / 8) * 8),
       ramBytes: ram,
-      commands: [llamaServerCommand(quant.firstFile, ' -ot ".ffn_.*_exps.=CPU" --threads <physical cores>')],
-      note: `The experts stay in RAM and run on the CPU; attention, the shared expert and the KV cache are on the GPU. Speed follows RAM bandwidth.${kvNote}`,
+      apiKey: key,
+      // llama-server answers to the path given with -m.
+      model: quant.firstFile,
+      commands: llamaServerCommands(quant.firstFile, ' -ot ".ffn_.*_exps.=CPU" --threads <physical cores>', key),
+      note: `The experts stay in RAM and run on the CPU; attention, the shared expert and the KV cache are on the GPU (about ${gb(nonExpertBytes)} of weights there). Speed follows RAM bandwidth.${kvNote}`,
     });
   }
   if (model.onDeepSeekApi)
     recipes.push({
       engine: "deepseek-api",
       preset: "deepseek-api",
-      precision: "FP8 (DeepSeek's servers)",
+      precision: "Not R1: DeepSeek's API serves V3.2 today",
       weightsBytes: 0,
-      hardware: "none: DeepSeek runs it",
+      hardware: "none: a provider runs it",
       gpus: 0,
       nodes: 0,
       gpuMemoryGb: 0,
       ramBytes: 0,
-      commands: ["Base URL https://api.deepseek.com/v1, model deepseek-reasoner, your API key from platform.deepseek.com"],
-      note: "Your conversations are sent to DeepSeek.",
+      apiKey: null,
+      model: "deepseek-reasoner",
+      // Source: api-docs.deepseek.com, "Models & Pricing" and the news of 2025-08-21 (V3.1) and
+      // 2025-09-29 / 2025-12-01 (V3.2): deepseek-reasoner is the thinking mode of the current V3 model.
+      commands: [
+        "R1 itself: any provider that still serves DeepSeek-R1 over an OpenAI-compatible API (Settings → Remote servers → Other OpenAI-compatible server: its base URL, its model name, your key)",
+        "DeepSeek's own API (not R1): Base URL https://api.deepseek.com/v1, model deepseek-reasoner, your key from platform.deepseek.com",
+      ],
+      note: "DeepSeek's API no longer serves R1: since August 2025 deepseek-reasoner has been DeepSeek-V3.1, then V3.2, in thinking mode. Your conversations are sent to the provider.",
     });
   return recipes;
 }

@@ -31,6 +31,10 @@ export const BackendInfo = z.object({
   requested: BackendChoice,
   /** Backends this machine appears able to run (drivers detected); CPU is always there. */
   available: z.array(BackendKind),
+  /** Backends that crashed the engine while starting: "auto" skips them (electron/engine/backend-attempts.ts). */
+  excluded: z.array(BackendKind).optional(),
+  /** Said to the person while a backend is excluded. */
+  notice: z.string().optional(),
   devices: z.array(z.string()),
   vram: z.object({ totalBytes: z.number(), usedBytes: z.number(), freeBytes: z.number() }),
   cpuMathCores: z.number().int(),

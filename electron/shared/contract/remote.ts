@@ -46,7 +46,7 @@ export const REMOTE_PRESETS: Record<RemotePreset, RemotePresetInfo> = {
     reasoningFlag: "(splits <think> itself)",
   },
   "deepseek-api": {
-    label: "DeepSeek API",
+    label: "DeepSeek API (V3.2, not R1)",
     baseUrl: "https://api.deepseek.com/v1",
     model: "deepseek-reasoner",
     family: "r1-0528",
@@ -127,8 +127,12 @@ export const ServerRecipe = z.object({
   gpuMemoryGb: z.number(),
   /** Host RAM the recipe needs besides the GPUs (experts kept in RAM), bytes. */
   ramBytes: z.number(),
-  /** Copyable launch command(s), one per node. */
+  /** Copyable launch command(s), one per node, then the SSH tunnel from this computer. */
   commands: z.array(z.string()),
+  /** The `--api-key` the commands start the server with (new on every showing), for the endpoint form; null where the provider issues keys. */
+  apiKey: z.string().nullable(),
+  /** The model name the server answers to (the endpoint form's Model). */
+  model: z.string(),
   preset: RemotePreset,
   note: z.string(),
 });

@@ -49,7 +49,13 @@ export class CoreHarness {
 
   /** `draftCandidates`: the model files a library would offer as drafts for speculative decoding; `dataDir`: an earlier harness's, as a relaunch. */
   static async start(
-    options: { checkFile?: ModelFileCheck; savedContexts?: { maxBytes: number }; draftCandidates?: DraftCandidates; dataDir?: string } = {},
+    options: {
+      checkFile?: ModelFileCheck;
+      savedContexts?: { maxBytes: number };
+      draftCandidates?: DraftCandidates;
+      dataDir?: string;
+      startTimeoutMs?: number;
+    } = {},
   ): Promise<CoreHarness> {
     const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "r1-engine-test-")));
     const harness = new CoreHarness(dataDir);
@@ -78,6 +84,7 @@ export class CoreHarness {
       checkFile: options.checkFile,
       savedContexts: harness.savedContexts,
       draftCandidates: options.draftCandidates,
+      startTimeoutMs: options.startTimeoutMs,
     });
     const hardware = createHardwareModule({ dataDir }, { modelsDir: () => dataDir, engineGpus: async () => gpusFromEngineStatus(engine.service.status()) });
     const chat = createChatModule(ctx, { engine: engine.service, settings: settings.service });

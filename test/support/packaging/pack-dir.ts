@@ -42,22 +42,48 @@ async function walk(dir: string, base = dir): Promise<{ file: string; bytes: num
   return out;
 }
 
-/**
- * A stand-in for the Electron runtime, which cannot be downloaded here: an `electron` file carrying
- * the fuse wire where the real binary has it. electron-builder copies it, renames it, and flips its
- * fuses exactly as it would the real one.
- */
-async function fakeElectronDist(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+/** A file carrying Electron's fuse wire where the real binary has it, with Electron's defaults. */
+async function standInBinary(file: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
   const body = Buffer.concat([
     Buffer.from("stand-in for the Electron binary\n"),
     Buffer.from(FUSE_SENTINEL),
     Buffer.from([1, 8]),
     Buffer.from(ELECTRON_DEFAULT_WIRE),
   ]);
-  await writeFile(path.join(dir, "electron"), body);
-  await chmod(path.join(dir, "electron"), 0o755);
+  await writeFile(file, body);
+  await chmod(file, 0o755);
+}
+
+/** The wire of a binary (or a macOS .app), "1"/"0" per fuse in FuseV1Options order. */
+export async function fuseWireOf(binary: string): Promise<string> {
+  const wire = await getCurrentFuseWire(binary);
+  return Object.keys(wire)
+    .filter((k) => k !== "version")
+    .sort((a, b) => Number(a) - Number(b))
+    .map((k) => String.fromCharCode(wire[k as unknown as keyof typeof wire] as number))
+    .join("");
+}
+
+/**
+ * A stand-in for the Electron runtime, which cannot be downloaded here: an `electron` file carrying
+ * the fuse wire where the real binary has it. electron-builder copies it, renames it, and flips its
+ * fuses exactly as it would the real one.
+ */
+async function fakeElectronDist(dir: string): Promise<string> {
+  await standInBinary(path.join(dir, "electron"));
   return dir;
+}
+
+/**
+ * A macOS app bundle as electron-builder leaves it before its afterPack hook: the fuse wire lives in
+ * the Electron Framework binary inside the .app (where @electron/fuses looks for it). electron-builder
+ * cannot pack for macOS off a Mac, so the hook is run on this bundle as electron-builder would run it.
+ */
+export async function standInMacApp(appOutDir: string, productFilename: string): Promise<string> {
+  const app = path.join(appOutDir, `${productFilename}.app`);
+  await standInBinary(path.join(app, "Contents", "Frameworks", "Electron Framework.framework", "Electron Framework"));
+  return app;
 }
 
 /** The app's bundles and renderer, built if this checkout has not built them yet. */
@@ -96,12 +122,7 @@ export async function packLinuxDir(arch: "x64" | "arm64" = "x64"): Promise<Packe
   // listPackage names folders too: keep the entries that are files (in the archive or unpacked beside it).
   const dirs = new Set(headerFiles.flatMap((p) => p.split("/").map((_, i, parts) => parts.slice(0, i).join("/"))));
   const asarFiles = headerFiles.filter((p) => !dirs.has(p) && !unpackedSet.has(p));
-  const wire = await getCurrentFuseWire(path.join(appOutDir, "r1-local"));
-  const fuseWire = Object.keys(wire)
-    .filter((k) => k !== "version")
-    .sort((a, b) => Number(a) - Number(b))
-    .map((k) => String.fromCharCode(wire[k as unknown as keyof typeof wire] as number))
-    .join("");
+  const fuseWire = await fuseWireOf(path.join(appOutDir, "r1-local"));
   const appBytes = (await stat(asar)).size + [...unpacked, ...resourceFiles].reduce((sum, f) => sum + f.bytes, 0);
   return {
     appOutDir,

@@ -14,6 +14,7 @@ import { LogFolder, type LogFolderGateway } from "./log-folder.svelte.js";
 import { focusWhenShown, MESSAGE_BOX } from "../focus.js";
 import { NEW_CHAT, type Route } from "./route.js";
 import { RemoteEndpointsState, type RemoteGateway } from "./remote-endpoints.svelte.js";
+import type { ServerRecipe } from "$shared/contract/remote.js";
 import { SettingsState, type Settings, type SettingsGateway } from "./settings.svelte.js";
 
 /** Where each area reaches the core; all default to the real API client. */
@@ -150,6 +151,12 @@ export class AppState {
 
   navigate(view: View): void {
     this.navigation.show(view);
+  }
+
+  /** "Use this server" on a server recipe: Settings opens with the endpoint form filled in from it, its key included. */
+  useServerRecipe(recipe: ServerRecipe, modelName: string): void {
+    this.remote.propose(recipe, modelName);
+    this.navigation.show("settings");
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { ModelFamily } from "$shared/contract/engine.js";
-import { REMOTE_PRESETS, type RemoteEndpointInput, type RemoteEndpointView, type RemotePreset } from "$shared/contract/remote.js";
+import { REMOTE_PRESETS, type RemoteEndpointInput, type RemoteEndpointView, type RemotePreset, type ServerRecipe } from "$shared/contract/remote.js";
 
 /**
  * The add/edit form of one remote endpoint. The key field starts empty: blank keeps the saved key.
@@ -32,6 +32,19 @@ export class EndpointDraft {
       this.#preset = existing.preset;
       this.#family = existing.family;
     } else this.applyPreset("vllm");
+  }
+
+  /**
+   * A new endpoint for a server started from a recipe: its preset's address (the SSH tunnel's end on
+   * this computer), the model it serves and the key the recipe started it with.
+   */
+  static fromRecipe(recipe: ServerRecipe, modelName: string): EndpointDraft {
+    const draft = new EndpointDraft();
+    draft.applyPreset(recipe.preset);
+    draft.#name = `${modelName} on ${REMOTE_PRESETS[recipe.preset].label}`.slice(0, 100);
+    draft.#model = recipe.model;
+    draft.#apiKey = recipe.apiKey ?? "";
+    return draft;
   }
 
   get name(): string {

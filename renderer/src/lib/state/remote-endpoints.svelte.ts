@@ -1,6 +1,7 @@
-import type { RemoteEndpointInput, RemoteEndpointView, RemoteTestResult } from "$shared/contract/remote.js";
+import type { RemoteEndpointInput, RemoteEndpointView, RemoteTestResult, ServerRecipe } from "$shared/contract/remote.js";
 import { api } from "../api/client.js";
 import { attempt } from "../attempt.js";
+import { EndpointDraft } from "./endpoint-draft.svelte.js";
 
 export type { RemoteEndpointInput, RemoteEndpointView, RemoteTestResult };
 
@@ -30,6 +31,7 @@ export class RemoteEndpointsState {
   #selectedId = $state<string | null>(null);
   #error = $state<string | undefined>();
   #tests = $state<Record<string, TestOutcome>>({});
+  #proposal = $state<EndpointDraft | undefined>();
 
   constructor(private readonly gateway: RemoteGateway = coreRemoteGateway) {}
 
@@ -44,6 +46,22 @@ export class RemoteEndpointsState {
   /** The endpoint chat answers from; undefined: the local engine. */
   get selected(): RemoteEndpointView | undefined {
     return this.#endpoints.find((e) => e.id === this.#selectedId);
+  }
+
+  /** A form filled from a server recipe ("Use this server"), waiting for the remote-servers section to open it. */
+  get proposal(): EndpointDraft | undefined {
+    return this.#proposal;
+  }
+
+  propose(recipe: ServerRecipe, modelName: string): void {
+    this.#proposal = EndpointDraft.fromRecipe(recipe, modelName);
+  }
+
+  /** The section opens the proposed form once. */
+  takeProposal(): EndpointDraft | undefined {
+    const draft = this.#proposal;
+    this.#proposal = undefined;
+    return draft;
   }
 
   testOf(id: string): TestOutcome | undefined {
