@@ -36,6 +36,7 @@ describe("the Anthropic Messages API through @anthropic-ai/sdk", () => {
       max_tokens: 512,
       system: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }],
       metadata: { user_id: "someone" },
+      service_tier: "auto",
       messages: [{ role: "user", content: [{ type: "text", text: "What is 6 x 7?", cache_control: { type: "ephemeral" } }] }],
     });
     expect(message.type).toBe("message");
