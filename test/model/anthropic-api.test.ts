@@ -179,6 +179,9 @@ describe("the Anthropic Messages API through @anthropic-ai/sdk", () => {
       .then(() => "answered")
       .catch((e: unknown) => e);
     // Either the path takes tool messages (answered), or it says which message it cannot take.
-    if (result !== "answered") expect(result).toBeInstanceOf(BadRequestError);
+    if (result !== "answered") {
+      expect(result).toBeInstanceOf(BadRequestError);
+      expect((result as BadRequestError).message).toMatch(/messages\.2\.role/);
+    }
   });
 });
