@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApiServer, type RunningApiServer } from "../../electron/core/api/openai-server.js";
 import type { AnsweringModel, GenerateEvent, GenerateRequest, GenerationEngine } from "../../electron/core/generation/generation-engine.js";
@@ -97,5 +98,20 @@ describe("the Anthropic route's refusals and failures", () => {
     const openai = await post("/v1/embeddings");
     expect(openai.status).toBe(404);
     expect(await openai.json()).toMatchObject({ error: { type: "not_found" } });
+  });
+
+  it("answers a request target that is no address with a 400, and stays up", async () => {
+    const origin = await serve(engineThat({ generate: nothing }));
+    const { port } = new URL(origin);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => socket.end("POST http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"));
+      let text = "";
+      socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    expect(reply).toContain("could not be read");
+    expect((await message(origin, { max_tokens: 0 })).status).toBe(400);
   });
 });

@@ -23,11 +23,12 @@ export class ApiFailure extends Error {
     super(message);
   }
 
+  /** An AppError keeps its code's status and words; anything else is a bug, answered without echoing its details. */
   static from(err: unknown): ApiFailure {
     if (err instanceof ApiFailure) return err;
-    const error = AppError.from(err);
-    const { status, type } = httpErrorOf(error.code);
-    return new ApiFailure(status, type, error.message);
+    if (!(err instanceof AppError)) return new ApiFailure(500, "server_error", "The request failed inside R1 Local.");
+    const { status, type } = httpErrorOf(err.code);
+    return new ApiFailure(status, type, err.message);
   }
 }
 

@@ -38,8 +38,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   // Anthropic's and the Responses paths first: OpenAI's shape owns everything else.
   const routes: ApiRoute[] = [anthropicRoute(deps), responsesRoute(deps), openAiChatRoute(deps)];
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const route = routes.find((r) => r.owns(path))!;
+    const path = requestPath(req.url);
+    const route = routes.find((r) => r.owns(path ?? "/"))!;
+    if (path === undefined) return route.fail(res, 400, "invalid_request_error", "The request's address could not be read.");
     handle(req, res, path, route, options).catch((err: unknown) => {
       const failure = ApiFailure.from(err);
       route.fail(res, failure.status, failure.type, failure.message, failure.extra);
@@ -61,6 +62,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         server.close(() => resolve());
       }),
   };
+}
+
+/** The request's path; undefined when the request target is no address at all (`http://[`, …). */
+function requestPath(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? "/", "http://x").pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The key as OpenAI clients send it (`Authorization: Bearer`) or as Anthropic's do (`x-api-key`). */
