@@ -126,11 +126,11 @@ describe("daily use: the compact picker and the editor panel, end to end", () =>
     expect(listed.data).toHaveLength(1);
     expect(await panel.textContent()).toContain(`model: "${listed.data[0]!.id}"`);
 
-    await panel.getByRole("button", { name: "Test the API" }).click();
+    await panel.getByRole("button", { name: "Test OpenAI chat" }).click();
     const result = panel.getByTestId("api-test-result");
     await expect.poll(() => result.getAttribute("data-ok"), long).toBe("true");
     const text = (await result.textContent()) ?? "";
-    expect(text).toMatch(/The API works\. HTTP 200 from .+, \d+ tokens/);
+    expect(text).toMatch(/The OpenAI chat API works\. HTTP 200 from .+, \d+ tokens/);
     // The scripted model thinks for 3,200 tokens, so the test's 256-token request ends mid-thought, and says so.
     expect(text).toContain("still reasoning");
     expect(text).toContain(LONG_SCRIPT_THOUGHT.slice(0, 40));

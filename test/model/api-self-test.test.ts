@@ -58,4 +58,15 @@ describe("api.test", () => {
     expect(refused.status).toBe(401);
     expect((await callOk(core, "api.test", {})).ok).toBe(true);
   });
+
+  it.each([
+    ["anthropic-messages", "end_turn"],
+    ["responses", "completed"],
+  ] as const)("sends a %s request through the API, as that shape's clients do, and returns the reply and reasoning", async (shape, finishReason) => {
+    const result = await callOk(core, "api.test", { shape });
+    expect(result).toMatchObject({ ok: true, status: 200, message: null, finishReason });
+    expect(result.reply).toBe(SCRIPT_ANSWER);
+    expect(result.reasoning).toContain(SCRIPT_THOUGHT.slice(0, 40));
+    expect(result.completionTokens).toBeGreaterThan(10);
+  });
 });

@@ -8,6 +8,7 @@ declare const harness: {
   nextTest(result: unknown): void;
   answer(): void;
   tests(): number;
+  shapes(): string[];
 };
 
 const ui = useHarness();
@@ -29,7 +30,7 @@ describe("editor setup panel", () => {
   test("asks for the API to be turned on before showing any settings", async () => {
     const page = await ui.open("editor-setup");
     await expect.poll(() => panel(page).textContent()).toContain("Turn on the local API");
-    expect(await page.getByRole("button", { name: "Test the API" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Test OpenAI chat" }).count()).toBe(0);
   });
 
   test("shows the base URL, the key and the loaded model, each copyable", async () => {
@@ -70,6 +71,56 @@ describe("editor setup panel", () => {
     expect(env).toContain(`Authorization: Bearer ${KEY}`);
   });
 
+  test("gives Claude Code the shell lines it reads: the API's origin, the key as a token, the model for main and side requests", async () => {
+    const page = await opened();
+    await page.getByRole("tab", { name: "Claude Code" }).click();
+    await expect.poll(() => config(page).getAttribute("data-editor")).toBe("claude-code");
+    const lines = ((await config(page).locator("pre").textContent()) ?? "").split("\n");
+    // Anthropic's clients add /v1/messages themselves, so the base URL is the origin.
+    expect(lines).toContain("export ANTHROPIC_BASE_URL=http://127.0.0.1:41742");
+    expect(lines).toContain(`export ANTHROPIC_AUTH_TOKEN=${KEY}`);
+    expect(lines).toContain(`export ANTHROPIC_MODEL='${MODEL}'`);
+    expect(lines).toContain(`export ANTHROPIC_DEFAULT_HAIKU_MODEL='${MODEL}'`);
+    expect(lines).toContain("claude");
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy Claude Code settings" }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain(`ANTHROPIC_AUTH_TOKEN=${KEY}`);
+  });
+
+  test("gives Codex a config.toml provider on the Responses wire API, pointed at this URL, with the key in its variable", async () => {
+    const page = await opened();
+    await page.getByRole("tab", { name: "Codex" }).click();
+    await expect.poll(() => config(page).getAttribute("data-editor")).toBe("codex");
+    expect(await config(page).textContent()).toContain("~/.codex/config.toml");
+    const toml = (await config(page).locator("pre").textContent()) ?? "";
+    expect(toml).toContain(`model = "${MODEL}"`);
+    expect(toml).toContain('model_provider = "r1-local"');
+    expect(toml).toMatch(
+      /\[model_providers\.r1-local\]\nname = "R1 Local"\nbase_url = "http:\/\/127\.0\.0\.1:41742\/v1"\nenv_key = "R1_LOCAL_API_KEY"\nwire_api = "responses"/,
+    );
+    expect(toml).toContain(`export R1_LOCAL_API_KEY=${KEY}`);
+  });
+
+  test("each API shape has its own Test: Anthropic Messages asks the core for that shape and names it in the result", async () => {
+    const page = await opened();
+    const buttons = await page.getByRole("group", { name: "Test the API" }).getByRole("button").allTextContents();
+    expect(buttons.map((text) => text.trim())).toEqual(["Test OpenAI chat", "Test Anthropic Messages", "Test Responses"]);
+    await page.evaluate((model) => {
+      harness.nextTest({ ok: true, status: 200, model, reply: "Ready.", reasoning: "Short.", finishReason: "end_turn", completionTokens: 9, message: null });
+    }, MODEL);
+    await page.getByRole("button", { name: "Test Anthropic Messages" }).click();
+    await page.evaluate(() => harness.answer());
+    await expect.poll(() => page.getByTestId("api-test-reply").textContent()).toBe("Ready.");
+    expect(await page.getByTestId("api-test-result").textContent()).toContain(`The Anthropic Messages API works. HTTP 200 from ${MODEL}, 9 tokens`);
+    await page.evaluate(() =>
+      harness.nextTest({ ok: false, status: 400, model: null, reply: "", reasoning: "", finishReason: null, completionTokens: null, message: "Bad." }),
+    );
+    await page.getByRole("button", { name: "Test Responses" }).click();
+    await page.evaluate(() => harness.answer());
+    await expect.poll(() => page.getByTestId("api-test-result").textContent()).toContain("The Responses test failed (HTTP 400): Bad.");
+    expect(await page.evaluate(() => harness.shapes())).toEqual(["anthropic-messages", "responses"]);
+  });
+
   test("the editor tabs are one Tab stop and the arrow keys move between them", async () => {
     const page = await opened();
     await page.getByRole("tab", { name: "Continue" }).focus();
@@ -79,6 +130,8 @@ describe("editor setup panel", () => {
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
     await expect.poll(() => config(page).getAttribute("data-editor")).toBe("openai");
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => config(page).getAttribute("data-editor")).toBe("codex");
     // Tab leaves the tab list for the panel's copy button, not the next tab.
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).not.toBe("tab");
@@ -98,7 +151,7 @@ describe("editor setup panel", () => {
         message: null,
       });
     }, MODEL);
-    const button = page.getByRole("button", { name: "Test the API" });
+    const button = page.getByRole("button", { name: "Test OpenAI chat" });
     await button.click();
     await expect.poll(() => page.getByTestId("api-test-result").textContent()).toContain("Waiting");
     expect(await button.isDisabled()).toBe(true);
@@ -122,7 +175,7 @@ describe("editor setup panel", () => {
         message: null,
       }),
     );
-    await page.getByRole("button", { name: "Test the API" }).click();
+    await page.getByRole("button", { name: "Test OpenAI chat" }).click();
     await page.evaluate(() => harness.answer());
     await expect.poll(() => page.getByTestId("api-test-result").textContent()).toContain("still reasoning");
     expect(await page.getByTestId("api-test-result").textContent()).toContain("Okay, the user asks");
@@ -142,12 +195,12 @@ describe("editor setup panel", () => {
         message: "No model is loaded in R1 Local.",
       }),
     );
-    await page.getByRole("button", { name: "Test the API" }).click();
+    await page.getByRole("button", { name: "Test OpenAI chat" }).click();
     await page.evaluate(() => harness.answer());
     await expect.poll(() => page.getByTestId("api-test-result").getAttribute("data-ok")).toBe("false");
     expect(await page.getByTestId("api-test-result").textContent()).toContain("(HTTP 503): No model is loaded in R1 Local.");
     await page.evaluate(() => harness.nextTest({ error: "The local API is off. Turn it on in Settings first." }));
-    await page.getByRole("button", { name: "Test the API" }).click();
+    await page.getByRole("button", { name: "Test OpenAI chat" }).click();
     await page.evaluate(() => harness.answer());
     await expect.poll(() => page.getByTestId("api-test-result").textContent()).toContain("The local API is off");
   });
@@ -157,7 +210,7 @@ describe("editor setup panel", () => {
     await page.evaluate(() =>
       harness.nextTest({ ok: false, status: 401, model: null, reply: "", reasoning: "", finishReason: null, completionTokens: null, message: "Wrong key." }),
     );
-    await page.getByRole("button", { name: "Test the API" }).click();
+    await page.getByRole("button", { name: "Test OpenAI chat" }).click();
     await page.evaluate(() => harness.answer());
     await expect.poll(() => page.getByTestId("api-test-result").getAttribute("data-ok")).toBe("false");
     for (const selector of [".muted", "dt", "pre", ".failed", '[role="tab"][aria-selected="true"]', "button.primary"]) {

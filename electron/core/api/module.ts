@@ -70,10 +70,10 @@ export async function createApiModule(ctx: CoreContext, deps: ApiDeps): Promise<
         apiKey = await keyFile.rotate();
         return status();
       },
-      "api.test": async () => {
+      "api.test": async ({ shape }) => {
         const now = await status();
         if (!now.url) throw new AppError("unavailable", now.error ?? "The local API is off. Turn it on in Settings first.");
-        return runSelfTest(now.url, now.apiKey);
+        return runSelfTest(now.url, now.apiKey, shape ?? "openai-chat");
       },
     },
     close: async () => {

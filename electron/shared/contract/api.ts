@@ -14,6 +14,10 @@ export const ApiServerStatus = z.object({
 });
 export type ApiServerStatus = z.infer<typeof ApiServerStatus>;
 
+/** The API shapes the local API speaks, each with its own "Test" in the editor panel. */
+export const ApiShape = z.enum(["openai-chat", "anthropic-messages", "responses"]);
+export type ApiShape = z.infer<typeof ApiShape>;
+
 /** The editor panel's "Test": one request sent through the running API, and what came back. */
 export const ApiTestResult = z.object({
   ok: z.boolean(),
@@ -22,7 +26,7 @@ export const ApiTestResult = z.object({
   model: z.string().nullable(),
   reply: z.string(),
   reasoning: z.string(),
-  /** OpenAI's finish_reason: "stop", or "length" when the test's token limit cut it. */
+  /** The shape's own stop reason: OpenAI's "stop" / "length", Anthropic's "end_turn" / "max_tokens", the Responses status. */
   finishReason: z.string().nullable(),
   completionTokens: z.number().int().nullable(),
   /** Why it failed, for a person. */
@@ -34,8 +38,8 @@ export const apiCalls = {
   "api.status": call(z.object({}).strict(), ApiServerStatus),
   /** A new key; clients holding the old one are refused from now on. */
   "api.rotateKey": call(z.object({}).strict(), ApiServerStatus),
-  /** Sends one chat completion through the local API over HTTP with its key, as an editor would. */
-  "api.test": call(z.object({}).strict(), ApiTestResult),
+  /** Sends one request of the shape (OpenAI chat by default) through the local API over HTTP with its key, as an editor would. */
+  "api.test": call(z.object({ shape: ApiShape.optional() }).strict(), ApiTestResult),
 };
 
 export const apiEvents = {};

@@ -9,11 +9,11 @@ export interface ApiEndpoint {
 }
 
 export interface EditorConfig {
-  id: "continue" | "zed" | "openai";
+  id: "continue" | "zed" | "openai" | "claude-code" | "codex";
   label: string;
   /** Where the text goes, in words. */
   where: string;
-  language: "yaml" | "json" | "bash";
+  language: "yaml" | "json" | "bash" | "toml";
   text: string;
 }
 

@@ -1,21 +1,21 @@
-import type { ApiServerStatus, ApiTestResult } from "$shared/contract/api.js";
+import type { ApiServerStatus, ApiShape, ApiTestResult } from "$shared/contract/api.js";
 import { api } from "../api/client.js";
 import type { SettingsState } from "./settings.svelte.js";
 import { messageOf } from "../attempt.js";
 
-export type { ApiTestResult };
+export type { ApiShape, ApiTestResult };
 
 /** What the API section needs from the core; the only place its calls are named. */
 export interface ApiServerGateway {
   status(): Promise<ApiServerStatus>;
   rotateKey(): Promise<ApiServerStatus>;
-  test(): Promise<ApiTestResult>;
+  test(shape: ApiShape): Promise<ApiTestResult>;
 }
 
 export const coreApiServerGateway: ApiServerGateway = {
   status: () => api.call("api.status", {}),
   rotateKey: () => api.call("api.rotateKey", {}),
-  test: () => api.call("api.test", {}),
+  test: (shape) => api.call("api.test", { shape }),
 };
 
 /** The local OpenAI-compatible API: on/off and port live in settings; address and key come from the core. */
@@ -24,6 +24,7 @@ export class ApiServerState {
   #error = $state<string | undefined>();
   #testResult = $state<ApiTestResult | undefined>();
   #testing = $state(false);
+  #testedShape = $state<ApiShape>("openai-chat");
 
   constructor(
     private readonly settings: () => SettingsState,
@@ -41,6 +42,11 @@ export class ApiServerState {
   /** The editor panel's last "Test". */
   get testResult(): ApiTestResult | undefined {
     return this.#testResult;
+  }
+
+  /** The API shape the last (or running) "Test" used. */
+  get testedShape(): ApiShape {
+    return this.#testedShape;
   }
 
   /** Whether a "Test" is running. */
@@ -68,12 +74,13 @@ export class ApiServerState {
     this.#status = await this.gateway.rotateKey();
   }
 
-  /** Sends one request through the API, as an editor would; a refusal becomes a failed result in words. */
-  async test(): Promise<void> {
+  /** Sends one request of the shape through the API, as its clients would; a refusal becomes a failed result in words. */
+  async test(shape: ApiShape = "openai-chat"): Promise<void> {
     this.#testing = true;
+    this.#testedShape = shape;
     this.#testResult = undefined;
     try {
-      this.#testResult = await this.gateway.test();
+      this.#testResult = await this.gateway.test(shape);
     } catch (err) {
       const message = messageOf(err);
       this.#testResult = { ok: false, status: null, model: null, reply: "", reasoning: "", finishReason: null, completionTokens: null, message };
