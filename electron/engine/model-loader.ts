@@ -10,14 +10,24 @@ import { SwitchedLookupPredictor } from "./prompt-lookup.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
 import { measureBestThreads } from "./thread-calibration.js";
 
+/** One sequence of the context with its chat: one response at a time is written on it. */
+export interface SequenceChat {
+  chat: LlamaChat;
+  /** Prompt-lookup decoding, switched on per turn (absent with a draft, or when turned off). */
+  lookup?: SwitchedLookupPredictor;
+}
+
 /** A model ready to chat with, and what the app is told about it. */
 export interface LoadedChat {
   model: LlamaModel;
   context: LlamaContext;
+  /** The first sequence's chat (the app window's). */
   chat: LlamaChat;
+  /** Every sequence's chat, the window's first; node-llama-cpp batches those that generate together. */
+  sequences: SequenceChat[];
   info: LoadedModel;
   draft?: LoadedDraft;
-  /** Prompt-lookup decoding, switched on per turn (absent with a draft, or when turned off). */
+  /** The first sequence's prompt lookup. */
   lookup?: SwitchedLookupPredictor;
 }
 
@@ -35,7 +45,7 @@ export interface LoadOptions {
 /** Loads a GGUF file and creates its context and chat; what was made is disposed again when a step fails or is cancelled. */
 export async function loadChatModel(
   llama: Llama,
-  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup">,
+  params: Pick<EngineParsedParams<"load">, "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup" | "sequences">,
   options: LoadOptions,
 ): Promise<LoadedChat> {
   const { signal } = options;
@@ -64,8 +74,11 @@ export async function loadChatModel(
     const threads = measurement?.threads ?? options.threads;
     // A context above the training length only costs memory and quality.
     const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
+    // node-llama-cpp 3.21 gives each sequence its own `contextSize` cells (n_ctx = size × sequences),
+    // so every request gets the context the person chose.
     context = await model.createContext({
       contextSize,
+      sequences: params.sequences,
       threads,
       createSignal: signal,
       failedCreationRemedy: false,
@@ -84,9 +97,14 @@ export async function loadChatModel(
     throw err;
   }
   const setup = setUpChat(model, params.family);
-  const lookup = !draft && params.promptLookup ? new SwitchedLookupPredictor() : undefined;
-  const sequence = context.getSequence({ tokenPredictor: draft?.predictor ?? lookup });
-  const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: setup.wrapper });
+  // The draft model has one sequence of its own, so only the window's sequence drafts with it.
+  const sequences: SequenceChat[] = [];
+  for (let i = 0; i < context.totalSequences; i++) {
+    const lookup = (i > 0 || !draft) && params.promptLookup ? new SwitchedLookupPredictor() : undefined;
+    const sequence = context.getSequence({ tokenPredictor: i === 0 ? (draft?.predictor ?? lookup) : lookup });
+    sequences.push({ chat: new LlamaChat({ contextSequence: sequence, chatWrapper: setup.wrapper }), lookup });
+  }
+  const { chat, lookup } = sequences[0]!;
   const info: LoadedModel = {
     path: params.path,
     name: modelName(model, params.path),
@@ -107,8 +125,9 @@ export async function loadChatModel(
     loadMs: performance.now() - options.startedAt,
     draft: draft && params.draft ? draftInfo(draft, params.draft.path) : null,
     draftMeasurement,
+    sequences: context.totalSequences,
   };
-  return { model, context, chat, info, draft, lookup };
+  return { model, context, chat, sequences, info, draft, lookup };
 }
 
 /** The draft; one the core chose itself is measured first and dropped again unless it is faster here. */

@@ -5,6 +5,7 @@ import type { GenerationEngine } from "../generation/generation-engine.js";
 import { describeIssues } from "../kernel/zod-issues.js";
 import { AppError } from "../kernel/errors.js";
 import { sameSecret } from "../kernel/same-secret.js";
+import { QueueFullError } from "../generation/queue-full.js";
 import { httpErrorOf } from "./http-errors.js";
 import { ChatCompletionRequest } from "./openai-schemas.js";
 import { finishReason, toTurns } from "./openai-messages.js";
@@ -56,6 +57,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 
 function failWith(res: ServerResponse, error: AppError): void {
   const { status, type } = httpErrorOf(error.code);
+  // Only a full queue is a 429 worth retrying; it says when (a request that merely waits gets no refusal).
+  if (error instanceof QueueFullError && !res.headersSent) res.setHeader("retry-after", String(error.retryAfterSeconds));
   fail(res, status, type, error.message);
 }
 
@@ -141,8 +144,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
 
   let events;
   try {
-    events = engine.generate({ turns, options: generation }, abort.signal);
-    // Surface "busy" and "not loaded" before any header goes out.
+    // API clients queue for the sequences the app's window does not hold (local-engine/request-queue.ts).
+    events = engine.generate({ turns, options: generation, lane: "api" }, abort.signal);
+    // Waits for a sequence; surfaces "queue full" and "not loaded" before any header goes out.
     const first = await events.next();
     // A prompt that cannot fit is the request's fault, answered before any header (as OpenAI and llama-server do).
     if (!first.done && first.value.type === "done" && first.value.stopReason === "prompt-too-long")
@@ -190,9 +194,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
     }
   } catch (err) {
     if (res.headersSent) return void res.end();
-    const error = AppError.from(err);
-    const { status, type } = httpErrorOf(error.code);
-    return fail(res, status, type, error.message);
+    return failWith(res, AppError.from(err));
   } finally {
     // Leaving the loop early must still let the engine client finish its bookkeeping.
     await events?.return(undefined);

@@ -22,7 +22,7 @@ export interface EngineDeps {
   variantOf?: VariantOfFile;
 }
 
-/** The engine capability: one model, one generation at a time, in its own process (started on first use). */
+/** The engine capability: one model, one response per sequence at a time, in its own process (started on first use). */
 export function createEngineModule(ctx: CoreContext, deps: EngineDeps): CapabilityModule<EngineService> {
   const settings = () => deps.settings.get();
   const defaults: EngineDefaults = {
@@ -34,6 +34,7 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     contextSize: () => settings().contextSize,
     kvCacheType: () => settings().kvCacheType,
     speculativeDecoding: () => settings().speculativeDecoding,
+    parallelRequests: () => settings().parallelRequests,
   };
   const service = new EngineService(
     deps.launcher,
