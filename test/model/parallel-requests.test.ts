@@ -164,4 +164,15 @@ describe("clients side by side", () => {
     // With the queue drained, a request is served again.
     expect(textOf(await short(1))).toContain("|");
   }, 180_000);
+
+  it('loads as many sequences as "Parallel requests" says: up to 4 on "auto" where memory allows, else the number set', async () => {
+    const load = async () => {
+      const loaded = waitForEvent(core, "engine.loaded");
+      await callOk(core, "engine.load", { path: await ensureFixture("flat-r1"), contextSize: 1024, threads: 1 });
+      return (await loaded).model;
+    };
+    expect(await load()).toMatchObject({ sequences: 4, contextSize: 1024 });
+    await callOk(core, "settings.update", { patch: { parallelRequests: 2 } });
+    expect(await load()).toMatchObject({ sequences: 2, contextSize: 1024 });
+  }, 120_000);
 });
