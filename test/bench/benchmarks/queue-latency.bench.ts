@@ -34,7 +34,7 @@ export default defineBenchmark<State>({
     model: "bench-q8_0",
     busy_clients: BUSY,
     threads: state.threads,
-    tokens_per_busy_client: PARALLEL_TOKENS * 4,
+    tokens_per_busy_client: PARALLEL_TOKENS * 2,
     // Warm-up rounds included: few rounds, and each is a real wait.
     app_ms: { p50: percentile(state.samples.app, 50), p95: percentile(state.samples.app, 95) },
     llama_server_ms: { p50: percentile(state.samples.reference, 50), p95: percentile(state.samples.reference, 95) },

@@ -25,7 +25,7 @@ export async function ttftBehind(endpoint: Endpoint, round: number, busy: number
   const others: Promise<StreamRun>[] = [];
   for (let i = 0; i < busy; i++) {
     firsts.push(
-      new Promise<void>((resolve) => others.push(streamCompletion(endpoint, peerPrompt(round * 10 + i, PROMPT_WORDS), PARALLEL_TOKENS * 4, resolve))),
+      new Promise<void>((resolve) => others.push(streamCompletion(endpoint, peerPrompt(round * 10 + i, PROMPT_WORDS), PARALLEL_TOKENS * 2, resolve))),
     );
   }
   await Promise.all(firsts);
