@@ -19,23 +19,21 @@ import { disposeDraft } from "./draft-model.js";
 import { generateResponse } from "./generation.js";
 import { repeatsInput } from "./prompt-lookup.js";
 import { loadChatModel, type LoadedChat } from "./model-loader.js";
+import { SequenceSlots, type SequenceSlot } from "./sequence-slots.js";
 
-/** Everything node-llama-cpp does for the app, one operation of each kind at a time. */
+/** Everything node-llama-cpp does for the app: one load at a time, one response per sequence at a time. */
 export class EngineHost {
   private llama: Llama | undefined;
   private llamaChoice: BackendChoice = "auto";
   private threadsOverride: number | undefined;
   private loaded: LoadedChat | undefined;
   private loading = false;
-  private generating = false;
+  /** The loaded context's sequences; a response takes one for its whole run. */
+  private slots: SequenceSlots | undefined;
   private readonly operations = new Map<string, AbortController>();
   private readonly windows = new ConversationWindowCache();
   /** The loaded model and context, as saved conversation states must match them. */
   private stateIdentity: StateIdentity | undefined;
-  /** The conversation whose tokens the chat's sequence holds now (null: none or unknown). */
-  private sequenceOwner: string | null = null;
-  /** The last answer's state being written; the sequence is not touched again before it ends. */
-  private pendingSave: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly send: (message: EngineToCore) => void,
@@ -65,7 +63,7 @@ export class EngineHost {
 
   /** What runs now, for the busy refusals. */
   private activity(): BusyActivity | null {
-    return this.loading ? "loading" : this.generating ? "generating" : null;
+    return this.loading ? "loading" : (this.slots?.busyCount ?? 0) > 0 ? "generating" : null;
   }
 
   private threads(llama: Llama): number {
@@ -115,7 +113,7 @@ export class EngineHost {
         onProgress: (progress) => this.send({ kind: "loadProgress", opId: params.opId, progress }),
       });
       this.windows.clear();
-      this.sequenceOwner = null;
+      this.slots = new SequenceSlots(this.loaded.sequences);
       this.stateIdentity = await identityOf(params.path, contextSettingsOf(this.loaded.info));
       return this.loaded.info;
     } catch (err) {
@@ -131,11 +129,11 @@ export class EngineHost {
     const loaded = this.loaded;
     if (!loaded) return { unloaded: false, path: null };
     refuseWhileBusy("unload", this.activity());
-    await this.pendingSave;
+    await this.savesWritten();
     this.loaded = undefined;
     this.windows.clear();
-    this.sequenceOwner = null;
-    loaded.chat.dispose();
+    this.slots = undefined;
+    for (const sequence of loaded.sequences) sequence.chat.dispose();
     await loaded.context.dispose();
     await loaded.model.dispose();
     await disposeDraft(loaded.draft);
@@ -143,22 +141,23 @@ export class EngineHost {
   }
 
   private async generate(params: EngineParams<"generate">): Promise<EngineResult<"generate">> {
-    const loaded = this.loaded;
-    if (!loaded) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
-    refuseWhileBusy("generate", this.activity());
-    this.generating = true;
+    const { loaded, slots } = this;
+    if (!loaded || !slots) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
+    if (this.loading) refuseWhileBusy("generate", "loading");
+    const slot = slots.take(params.lane, params.conversationId);
     const controller = new AbortController();
     this.operations.set(params.opId, controller);
     try {
-      await this.pendingSave;
+      await slot.pendingSave;
       const key = params.conversationId;
       const onNotice = (message: string) => this.send({ kind: "notice", opId: params.opId, message });
-      const restoredStateTokens = key && params.state?.load ? await this.restoreState(key, params.state.load, onNotice) : null;
-      this.sequenceOwner = key;
-      if (loaded.lookup) loaded.lookup.enabled = repeatsInput(params.turns.at(-1)!);
+      // A saved conversation state restores into whichever sequence serves it.
+      const restoredStateTokens = key && params.state?.load ? await this.restoreState(slot, key, params.state.load, onNotice) : null;
+      slot.owner = key;
+      if (slot.lookup) slot.lookup.enabled = repeatsInput(params.turns.at(-1)!);
       const result = await generateResponse(
         {
-          chat: loaded.chat,
+          chat: slot.chat,
           family: loaded.info.family,
           systemPromptAllowed: loaded.info.systemPromptAllowed,
           backend: loaded.info.backend,
@@ -177,20 +176,20 @@ export class EngineHost {
       if (key && result.window) this.windows.remember(key, result.window);
       const save = params.state?.save;
       // Written after the reply has gone: the next operation on the sequence waits for it instead.
-      if (key && save && result.stopReason !== "error") this.pendingSave = this.saveState(key, save, result.window);
+      if (key && save && result.stopReason !== "error") slot.pendingSave = this.saveState(slot, key, save, result.window);
       const { window: _window, ...rest } = result;
       return { ...rest, restoredStateTokens };
     } finally {
-      this.generating = false;
+      slots.release(slot);
       this.operations.delete(params.opId);
     }
   }
 
   /** Loads a conversation's saved context unless the sequence holds it already; a bad file is deleted with a notice. */
-  private async restoreState(conversationId: string, file: string, onNotice: (message: string) => void): Promise<number | null> {
-    const { loaded, stateIdentity } = this;
-    if (!loaded || !stateIdentity || this.sequenceOwner === conversationId) return null;
-    const sequence = loaded.chat.sequence;
+  private async restoreState(slot: SequenceSlot, conversationId: string, file: string, onNotice: (message: string) => void): Promise<number | null> {
+    const { stateIdentity } = this;
+    if (!stateIdentity || slot.owner === conversationId) return null;
+    const sequence = slot.chat.sequence;
     const outcome = await restoreConversationState(sequence, file, stateIdentity).catch((err: unknown) => ({
       restored: false as const,
       problem: `it could not be read (${err instanceof Error ? err.message : String(err)})`,
@@ -209,10 +208,10 @@ export class EngineHost {
     return null;
   }
 
-  private async saveState(conversationId: string, file: string, window: ConversationWindow | undefined): Promise<void> {
-    const { loaded, stateIdentity } = this;
-    if (!loaded || !stateIdentity || this.sequenceOwner !== conversationId) return;
-    await saveConversationState(loaded.chat.sequence, file, stateIdentity, window).catch((err: unknown) =>
+  private async saveState(slot: SequenceSlot, conversationId: string, file: string, window: ConversationWindow | undefined): Promise<void> {
+    const { stateIdentity } = this;
+    if (!stateIdentity || slot.owner !== conversationId) return;
+    await saveConversationState(slot.chat.sequence, file, stateIdentity, window).catch((err: unknown) =>
       this.log(`could not save the conversation's context: ${err instanceof Error ? err.message : String(err)}`),
     );
   }
@@ -223,8 +222,9 @@ export class EngineHost {
   }
 
   private async inspectContext(): Promise<EngineResult<"inspectContext">> {
-    if (!this.loaded) return { text: "", tokens: 0 };
-    const sequence = this.loaded.chat.sequence;
+    if (!this.loaded || !this.slots) return { text: "", tokens: 0 };
+    // The window's sequence: what the person's chat evaluated last.
+    const sequence = this.slots.window.chat.sequence;
     const tokens = sequence.contextTokens;
     return { text: this.loaded.model.detokenize(tokens, true), tokens: tokens.length };
   }
@@ -235,9 +235,14 @@ export class EngineHost {
     return { counts: texts.map((text) => model.tokenize(text, false).length) };
   }
 
+  /** Every sequence's last state write has ended. */
+  private async savesWritten(): Promise<void> {
+    await Promise.all((this.slots?.all ?? []).map((slot) => slot.pendingSave));
+  }
+
   async close(): Promise<void> {
     for (const controller of this.operations.values()) controller.abort(new Error("Engine closing"));
-    await this.pendingSave;
+    await this.savesWritten();
     await this.unload().catch(() => undefined);
     await this.llama?.dispose();
   }
@@ -253,6 +258,8 @@ function contextSettingsOf(info: LoadedModel): Record<string, unknown> {
     threadsMeasurement: _measurement,
     gpuLayers: _gpuLayers,
     draft: _draft,
+    // A sequence's state loads into any sequence of a context like it, whatever their number.
+    sequences: _sequences,
     ...settings
   } = info;
   return settings;

@@ -11,14 +11,24 @@ import { setUpChat } from "./r1-chat-wrapper.js";
 import { flashAttentionOffFits, measureFlashAttention } from "./attention-calibration.js";
 import { measureBestThreads } from "./thread-calibration.js";
 
+/** One sequence of the context with its chat: one response at a time is written on it. */
+export interface SequenceChat {
+  chat: LlamaChat;
+  /** Prompt-lookup decoding, switched on per turn (absent with a draft, or when turned off). */
+  lookup?: SwitchedLookupPredictor;
+}
+
 /** A model ready to chat with, and what the app is told about it. */
 export interface LoadedChat {
   model: LlamaModel;
   context: LlamaContext;
+  /** The first sequence's chat (the app window's). */
   chat: LlamaChat;
+  /** Every sequence's chat, the window's first; node-llama-cpp batches those that generate together. */
+  sequences: SequenceChat[];
   info: LoadedModel;
   draft?: LoadedDraft;
-  /** Prompt-lookup decoding, switched on per turn (absent with a draft, or when turned off). */
+  /** The first sequence's prompt lookup. */
   lookup?: SwitchedLookupPredictor;
 }
 
@@ -38,7 +48,7 @@ export async function loadChatModel(
   llama: Llama,
   params: Pick<
     EngineParsedParams<"load">,
-    "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup" | "batchThreads" | "flashAttention"
+    "path" | "gpuLayers" | "contextSize" | "kvCacheType" | "family" | "draft" | "promptLookup" | "batchThreads" | "flashAttention" | "sequences"
   >,
   options: LoadOptions,
 ): Promise<LoadedChat> {
@@ -75,9 +85,13 @@ export async function loadChatModel(
     const attentionChoosable = model.gpuLayers === 0 && layout.keyType === "f16" && layout.flashAttention;
     if (measurement && attentionChoosable) measurement.flashAttention = await measureFlashAttention(model, { threads, batchThreads }, { signal });
     const offFaster = (measurement?.flashAttention?.flashAttention ?? params.flashAttention) === false;
-    if (attentionChoosable && offFaster && (await flashAttentionOffFits(model, contextSize))) layout = { ...layout, flashAttention: false };
+    if (attentionChoosable && offFaster && (await flashAttentionOffFits(model, contextSize * (params.sequences ?? 1))))
+      layout = { ...layout, flashAttention: false };
+    // node-llama-cpp 3.21 gives each sequence its own `contextSize` cells (n_ctx = size × sequences),
+    // so every request gets the context the person chose.
     context = await model.createContext({
       contextSize,
+      sequences: params.sequences,
       threads,
       batchThreads,
       createSignal: signal,
@@ -97,9 +111,14 @@ export async function loadChatModel(
     throw err;
   }
   const setup = setUpChat(model, params.family);
-  const lookup = !draft && params.promptLookup ? new SwitchedLookupPredictor() : undefined;
-  const sequence = context.getSequence({ tokenPredictor: draft?.predictor ?? lookup });
-  const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: setup.wrapper });
+  // The draft model has one sequence of its own, so only the window's sequence drafts with it.
+  const sequences: SequenceChat[] = [];
+  for (let i = 0; i < context.totalSequences; i++) {
+    const lookup = (i > 0 || !draft) && params.promptLookup ? new SwitchedLookupPredictor() : undefined;
+    const sequence = context.getSequence({ tokenPredictor: i === 0 ? (draft?.predictor ?? lookup) : lookup });
+    sequences.push({ chat: new LlamaChat({ contextSequence: sequence, chatWrapper: setup.wrapper }), lookup });
+  }
+  const { chat, lookup } = sequences[0]!;
   const info: LoadedModel = {
     path: params.path,
     name: modelName(model, params.path),
@@ -121,8 +140,9 @@ export async function loadChatModel(
     loadMs: performance.now() - options.startedAt,
     draft: draft && params.draft ? draftInfo(draft, params.draft.path) : null,
     draftMeasurement,
+    sequences: context.totalSequences,
   };
-  return { model, context, chat, info, draft, lookup };
+  return { model, context, chat, sequences, info, draft, lookup };
 }
 
 /** The draft; one the core chose itself is measured first and dropped again unless it is faster here. */

@@ -30,7 +30,9 @@ Options:
 
 Environment:
   BENCH_THREADS=<n>         llama.cpp threads for the engine benchmarks (default: up to 2)
-  UI_STREAMING_TOKENS=<n>   tokens ui-streaming streams (default 20000)`,
+  UI_STREAMING_TOKENS=<n>   tokens ui-streaming streams (default 20000)
+  PARALLEL_BENCH_TOKENS=<n> tokens each client generates in parallel-throughput and queue-latency (default 128)
+  PARALLEL_BENCH_ROUNDS=<n> their measured rounds (default 5)`,
   config: { allowPositionals: true },
 } as const;
 const requested = readCommandLine(commandLine).positionals;

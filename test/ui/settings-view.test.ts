@@ -62,6 +62,17 @@ describe("settings view", () => {
     expect(patch).toMatchObject({ contextSize: 16384, kvCacheType: "q4_0" });
   });
 
+  test("parallel requests are automatic by default, and a fixed number can be set", async () => {
+    page = await ui.open("settings");
+    const parallel = page.getByLabel(/^Parallel requests/);
+    expect(await parallel.inputValue()).toBe("auto");
+    await parallel.fill("2");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText("Saved.").count()).toBe(1);
+    const [patch] = await page.evaluate(() => harness.patches());
+    expect(patch).toMatchObject({ parallelRequests: 2 });
+  });
+
   test("the hub token is never in the page: the form says it is set, keeps it unless a new one is typed, and can remove it", async () => {
     page = await ui.open("settings");
     const token = page.getByLabel(/^Hub token/);

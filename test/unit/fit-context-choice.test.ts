@@ -81,3 +81,25 @@ describe("room to reason", () => {
     expect(f.room.verdict).toBe("wont-fit");
   });
 });
+
+describe("parallel requests in the estimate", () => {
+  it("counts every sequence's KV cache: 4 sequences at 8K hold four caches of 8K", async () => {
+    const at = (sequences: number) => fit.evaluate(catalog.models, 8_192, preset("gpu-24gb"), ["r1-distill-qwen-14b.q4_k_m"], "q8_0", sequences);
+    const [[one], [four]] = await Promise.all([at(1), at(4)]);
+    expect(four!.memory.kvCacheBytes).toBe(4 * one!.memory.kvCacheBytes);
+    expect(four!.memory.totalBytes - one!.memory.totalBytes).toBe(3 * one!.memory.kvCacheBytes);
+  });
+
+  it('"auto" keeps room to reason first and adds sequences up to 4 only where they keep the placement', async () => {
+    const input = { machine: preset("gpu-24gb"), downloadBytes: 0, downloaded: true };
+    const small = chooseContext(await structureOf("r1-distill-qwen-1.5b.q4_k_m"), input, { sequences: "auto" });
+    expect(small.sequences).toBe(4);
+    expect(small.plan.memory.kvCacheBytes).toBe(4 * chooseContext(await structureOf("r1-distill-qwen-1.5b.q4_k_m"), input).plan.memory.kvCacheBytes);
+    const tight = await structureOf("r1-distill-qwen-32b.q4_k_m");
+    const single = chooseContext(tight, input);
+    const auto = chooseContext(tight, input, { sequences: "auto" });
+    expect(auto.contextSize).toBe(single.contextSize);
+    expect(auto.sequences).toBeLessThan(4);
+    expect(auto.plan.verdict).toBe(single.plan.verdict);
+  });
+});

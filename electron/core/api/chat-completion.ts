@@ -96,7 +96,8 @@ export function startChat(
     thinkingBudget: extras.thinkingBudget ?? defaults.thinkingBudget,
     systemPrompt,
   };
-  return { model, steps: chatSteps(engine, { turns, options: generation }, signal) };
+  // API clients queue for the sequences the app's window does not hold (local-engine/request-queue.ts).
+  return { model, steps: chatSteps(engine, { turns, options: generation, lane: "api" }, signal) };
 }
 
 async function* chatSteps(

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { ResolvedGenerationOptions } from "../../shared/contract/chat.js";
 import type { GenerationEngine } from "../generation/generation-engine.js";
+import { QueueFullError } from "../generation/queue-full.js";
 import { sameSecret } from "../kernel/same-secret.js";
 import { SELF_HEADER } from "../../shared/self-header.js";
 import type { ApiRoute } from "./api-route.js";
@@ -43,6 +44,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     if (path === undefined) return route.fail(res, 400, "invalid_request_error", "The request's address could not be read.");
     handle(req, res, path, route, options).catch((err: unknown) => {
       const failure = ApiFailure.from(err);
+      // Only a full queue is a 429 worth retrying; it says when (a request that merely waits gets no refusal).
+      if (err instanceof QueueFullError && !res.headersSent) res.setHeader("retry-after", String(err.retryAfterSeconds));
       route.fail(res, failure.status, failure.type, failure.message, failure.extra);
     });
   });

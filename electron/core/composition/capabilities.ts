@@ -43,8 +43,8 @@ export async function composeCapabilities(
     const modelsDir = () => settings.service.get().modelsDir;
     const savedContexts = add(createSavedContextModule(ctx));
     // "auto" contexts are planned by the fit estimator, built below; the planner only runs at load time.
-    const planContext: ContextPlanner = (modelPath, kvCacheType, reservedBytes, contextSize) =>
-      fit.service.largestContextFor(modelPath, { kvCacheType, reservedBytes, contextSize });
+    const planContext: ContextPlanner = (modelPath, kvCacheType, reservedBytes, contextSize, sequences) =>
+      fit.service.largestContextFor(modelPath, { kvCacheType, reservedBytes, contextSize, sequences });
     // Drafts for speculative decoding come from the library, built below; looked up only at load time.
     const draftCandidates: DraftCandidates = async () => (await library.service.list()).filter((m) => !m.missing && m.files.length === 1);
     // A load by path alone (the API, a script) still names the catalog variant the library knows the file as.

@@ -26,8 +26,13 @@ const SPEED_KEPT = 0.9;
 /** The prompt and the answer take some of the context; the rest is room for the reasoning. */
 const PROMPT_AND_ANSWER_TOKENS = 1_024;
 
+/** "Parallel requests" on "auto": up to this many sequences, where memory allows. */
+export const AUTO_SEQUENCES_MAX = 4;
+
 export interface ContextChoice {
   contextSize: number;
+  /** Sequences, each with the whole context (its KV cache counted in `plan`). */
+  sequences: number;
   kvCacheType: KvCacheType;
   flashAttention: boolean;
   /** About how many tokens of reasoning fit after the prompt and the answer. */
@@ -40,6 +45,11 @@ export interface ContextChoiceOptions {
   kvCacheType?: KvCacheType | "auto";
   /** Contexts to consider, largest first (CONTEXT_STEPS unless given). */
   steps?: readonly number[];
+  /**
+   * Sequences ("Parallel requests"): a number is counted in every candidate; "auto" chooses the
+   * context for one, then as many as AUTO_SEQUENCES_MAX that keep its placement (room to reason first).
+   */
+  sequences?: number | "auto";
 }
 
 /** The contexts worth trying for a model: the steps within its trained context, and never nothing. */
@@ -54,7 +64,28 @@ export function contextStepsFor(s: ModelStructure, steps: readonly number[] = CO
  * fully on the GPU, still without swapping) and, with layers split, at least 90 % of the speed.
  * When even the smallest does not run, that one is returned with its plan saying why.
  */
-export function chooseContext(s: ModelStructure, input: Omit<PlanInput, "contextSize" | "kvCacheType">, options: ContextChoiceOptions = {}): ContextChoice {
+export function chooseContext(
+  s: ModelStructure,
+  input: Omit<PlanInput, "contextSize" | "kvCacheType" | "sequences">,
+  options: ContextChoiceOptions = {},
+): ContextChoice {
+  const sequences = options.sequences ?? 1;
+  const single = chooseContextFor(s, { ...input, sequences: sequences === "auto" ? 1 : sequences }, options);
+  return sequences === "auto" ? moreSequences(s, input, single) : single;
+}
+
+/** The most sequences up to AUTO_SEQUENCES_MAX whose caches keep the one-sequence choice's verdict and 90 % of its speed. */
+function moreSequences(s: ModelStructure, input: Omit<PlanInput, "contextSize" | "kvCacheType" | "sequences">, single: ContextChoice): ContextChoice {
+  if (!runsHere(single.plan.verdict)) return single;
+  for (let sequences = AUTO_SEQUENCES_MAX; sequences > 1; sequences--) {
+    const plan = planFit(s, { ...input, contextSize: single.contextSize, kvCacheType: single.kvCacheType, sequences });
+    if (plan.verdict === single.plan.verdict && plan.speed.tokensPerSecond >= SPEED_KEPT * single.plan.speed.tokensPerSecond)
+      return { ...single, sequences, plan };
+  }
+  return single;
+}
+
+function chooseContextFor(s: ModelStructure, input: Omit<PlanInput, "contextSize" | "kvCacheType">, options: ContextChoiceOptions): ContextChoice {
   const steps = contextStepsFor(s, options.steps);
   const auto = input.machine.gpus.length > 0 ? AUTO_KV_TYPES_GPU : AUTO_KV_TYPES_CPU;
   const types = options.kvCacheType === undefined || options.kvCacheType === "auto" ? auto : [options.kvCacheType];
@@ -62,6 +93,7 @@ export function chooseContext(s: ModelStructure, input: Omit<PlanInput, "context
     const plan = planFit(s, { ...input, contextSize, kvCacheType });
     return {
       contextSize,
+      sequences: input.sequences ?? 1,
       kvCacheType,
       flashAttention: plan.kvCache.flashAttention,
       reasoningTokens: Math.max(0, contextSize - Math.min(PROMPT_AND_ANSWER_TOKENS, contextSize / 4)),

@@ -19,6 +19,8 @@ export interface MemoryOptions {
   flashAttention?: boolean;
   /** GPUs the layers are split across; each holds its own scratch buffer. */
   gpuCount?: number;
+  /** Sequences ("Parallel requests"), each with its own `contextSize` of KV cache (1 unless given). */
+  sequences?: number;
 }
 
 export interface DeviceSplit {
@@ -87,7 +89,7 @@ export function estimateMemory(s: ModelStructure, options: MemoryOptions): Memor
   const firstGpuBlock = s.blocks + 1 - gpuLayers;
   const layout = kvLayoutOf(s, options.kvCacheType);
   const kvCache = { ...layout, flashAttention: options.flashAttention ?? layout.flashAttention };
-  const kvPerBlock = kvBytesPerTokenPerBlock(s, kvCache) * ctx;
+  const kvPerBlock = kvBytesPerTokenPerBlock(s, kvCache) * ctx * Math.max(1, options.sequences ?? 1);
 
   const gpu: DeviceSplit = { weightsBytes: 0, kvCacheBytes: 0, computeBytes: 0 };
   const cpu: DeviceSplit = { weightsBytes: s.inputBytes, kvCacheBytes: 0, computeBytes: 0 };

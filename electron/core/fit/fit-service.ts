@@ -80,9 +80,19 @@ export class FitService {
    * within its trained context that runs on `machine` at the placement 8K gets, with the KV cache
    * type that allows it. On "this" machine with a model loaded, VRAM that model holds counts as used.
    */
-  async largestContextForFile(file: string, machine: MachineProfile, kvCacheType: KvCacheChoice = "auto", contextSize?: number): Promise<ContextChoice> {
+  async largestContextForFile(
+    file: string,
+    machine: MachineProfile,
+    kvCacheType: KvCacheChoice = "auto",
+    contextSize?: number,
+    sequences?: number | "auto",
+  ): Promise<ContextChoice> {
     const structure = await readModelStructure(file);
-    return chooseContext(structure, { machine, downloadBytes: 0, downloaded: true }, { kvCacheType, steps: contextSize ? [contextSize] : undefined });
+    return chooseContext(
+      structure,
+      { machine, downloadBytes: 0, downloaded: true },
+      { kvCacheType, steps: contextSize ? [contextSize] : undefined, sequences },
+    );
   }
 
   async evaluate(
@@ -91,6 +101,8 @@ export class FitService {
     machine: MachineProfile,
     variantIds?: readonly string[],
     kvCacheType?: KvCacheChoice,
+    /** "Parallel requests": every sequence's KV cache is counted (1 unless given). */
+    sequences?: number | "auto",
   ): Promise<VariantFit[]> {
     const wanted = variantIds ? new Set(variantIds) : undefined;
     const measured = machine.id === "this" ? await this.measuredSpeeds() : {};
@@ -103,8 +115,13 @@ export class FitService {
           const input = { machine, downloadBytes, downloaded: from === "file", measuredTokensPerSecond: measured[variant.id] };
           // The room is chosen as a load chooses: among 64K … 8K for "auto", else at the size asked for,
           // so the row's context, cache type and verdict are the ones loading it would use.
-          const room = chooseContext(structure, input, { kvCacheType: kvCacheType ?? "auto", steps: contextSize === "auto" ? undefined : [contextSize] });
-          const plan = kvCacheType === undefined && contextSize !== "auto" ? planFit(structure, { ...input, contextSize }) : room.plan;
+          const room = chooseContext(structure, input, {
+            kvCacheType: kvCacheType ?? "auto",
+            steps: contextSize === "auto" ? undefined : [contextSize],
+            sequences,
+          });
+          const plan =
+            kvCacheType === undefined && contextSize !== "auto" ? planFit(structure, { ...input, contextSize, sequences: room.sequences }) : room.plan;
           return {
             variantId: variant.id,
             modelId: model.id,

@@ -22,7 +22,10 @@ export interface FitEstimatorService {
    * allows it. Compare `contextSize` with the loaded one to know whether a larger context fits.
    * `reservedBytes`: RAM something else loaded with the model takes (a speculative-decoding draft).
    */
-  largestContextFor(modelPath: string, options?: { kvCacheType?: KvCacheChoice; reservedBytes?: number; contextSize?: number }): Promise<ContextChoice>;
+  largestContextFor(
+    modelPath: string,
+    options?: { kvCacheType?: KvCacheChoice; reservedBytes?: number; contextSize?: number; sequences?: number | "auto" },
+  ): Promise<ContextChoice>;
 }
 
 export interface FitDeps {
@@ -73,13 +76,14 @@ export function createFitModule(ctx: CoreContext, deps: FitDeps): CapabilityModu
           withReserved(profileFromHardware(await deps.hardware.probe({})), options?.reservedBytes ?? 0),
           options?.kvCacheType,
           options?.contextSize,
+          options?.sequences,
         ),
     },
     handlers: {
       "fit.presets": () => ({ presets: MACHINE_PRESETS }),
-      "fit.evaluate": async ({ contextSize, machine, variantIds, kvCacheType }) => {
+      "fit.evaluate": async ({ contextSize, machine, variantIds, kvCacheType, sequences }) => {
         const profile = await resolveMachine(machine);
-        return { machine: profile, results: await fit.evaluate(deps.catalog.models(), contextSize, profile, variantIds, kvCacheType) };
+        return { machine: profile, results: await fit.evaluate(deps.catalog.models(), contextSize, profile, variantIds, kvCacheType, sequences) };
       },
       "catalog.recommend": async ({ use, contextSize, machine }) => {
         const profile = await resolveMachine(machine);

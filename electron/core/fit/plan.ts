@@ -31,6 +31,8 @@ export interface PlanInput {
   /** Already on disk: the disk check is skipped. */
   downloaded: boolean;
   measuredTokensPerSecond?: number;
+  /** Sequences, each with the whole context's KV cache (1 unless given). */
+  sequences?: number;
 }
 
 function gpuBudget(machine: MachineProfile): number {
@@ -40,13 +42,20 @@ function gpuBudget(machine: MachineProfile): number {
 }
 
 /** The most layers whose weights, KV cache and scratch fit the GPUs (memory grows with layers). */
-function bestGpuLayers(s: ModelStructure, contextSize: number, kvCacheType: KvCacheType | undefined, budget: number, gpuCount: number): number {
+function bestGpuLayers(
+  s: ModelStructure,
+  contextSize: number,
+  kvCacheType: KvCacheType | undefined,
+  budget: number,
+  gpuCount: number,
+  sequences: number | undefined,
+): number {
   if (budget <= 0) return 0;
   let lo = 0;
   let hi = s.blocks + 1;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (deviceTotal(estimateMemory(s, { contextSize, kvCacheType, gpuLayers: mid, gpuCount }).gpu) <= budget) lo = mid;
+    if (deviceTotal(estimateMemory(s, { contextSize, kvCacheType, gpuLayers: mid, gpuCount, sequences }).gpu) <= budget) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -107,8 +116,8 @@ function planMemory(s: ModelStructure, input: PlanInput): FitPlan {
   const { contextSize, machine } = input;
   const totalLayers = s.blocks + 1;
   const gpuCount = machine.gpus.length;
-  const gpuLayers = bestGpuLayers(s, contextSize, input.kvCacheType, gpuBudget(machine), gpuCount);
-  const m = estimateMemory(s, { contextSize, kvCacheType: input.kvCacheType, gpuLayers, gpuCount });
+  const gpuLayers = bestGpuLayers(s, contextSize, input.kvCacheType, gpuBudget(machine), gpuCount, input.sequences);
+  const m = estimateMemory(s, { contextSize, kvCacheType: input.kvCacheType, gpuLayers, gpuCount, sequences: input.sequences });
   const gpuNeed = deviceTotal(m.gpu);
   const cpuNeed = deviceTotal(m.cpu);
   const sum = (k: keyof typeof m.cpu) => m.cpu[k] + m.gpu[k];

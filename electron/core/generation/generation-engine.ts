@@ -1,5 +1,5 @@
 import type { AnsweredBy, ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "../../shared/contract/chat.js";
-import type { EngineState, ModelFamily } from "../../shared/contract/engine.js";
+import type { EngineState, ModelFamily, RequestLane } from "../../shared/contract/engine.js";
 
 /** What answers a chat needs to know about the model it talks to. */
 export interface AnsweringModel {
@@ -17,6 +17,8 @@ export interface GenerateRequest {
   options: ResolvedGenerationOptions;
   /** What a stopped run of this response wrote; generation goes on from there. */
   continuation?: { thought: string; answer: string };
+  /** Who asks (the app's window when absent): the local engine gives the window a sequence of its own and queues API clients. */
+  lane?: RequestLane;
 }
 
 /** The end of a response: everything streamed, why it stopped and, when it got that far, its metrics. */

@@ -25,6 +25,8 @@ export interface LoadParams {
   promptLookup?: boolean;
   /** The catalog variant this file is, when the load named one; kept on the loaded model. */
   variantId?: string | null;
+  /** Sequences in the context: responses generated at once. */
+  sequences?: number;
 }
 
 export interface EngineClientOptions extends EngineSupervisorOptions {
@@ -39,17 +41,20 @@ export interface EngineClientOptions extends EngineSupervisorOptions {
 /** node-llama-cpp's forked test allowed 5 minutes (a first CUDA start may compile kernels for the GPU). */
 const DEFAULT_START_TIMEOUT_MS = 300_000;
 
-/** The one long operation the engine runs at a time, if any. */
+/** What the engine runs: a load alone, or responses (one per sequence). */
 type Activity = "load" | "generate";
 
 /**
- * The core's side of the engine process: load, unload and generate one at a time, cancellation
+ * The core's side of the engine process: a load alone, responses side by side (one per sequence;
+ * EngineService admits no more than the sequences hold), cancellation
  * that crosses into the engine, and the loaded model brought back after the supervisor restarted
  * a crashed engine. Failures are AppErrors with the engine's code; a crash has code "crashed".
  */
 export class EngineClient {
   private readonly supervisor: EngineSupervisor;
-  private activity: Activity | null = null;
+  private loadingNow = false;
+  /** The responses being generated, by opId. */
+  private readonly generations = new Set<string>();
   private model: LoadedModel | null = null;
   private loadingPath: string | null = null;
   private lastLoad: LoadParams | null = null;
@@ -62,7 +67,7 @@ export class EngineClient {
   constructor(options: EngineClientOptions) {
     this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.supervisor = new EngineSupervisor(options, {
-      inProgress: () => ({ model: this.loadingPath ?? this.model?.path ?? null, operation: this.activity }),
+      inProgress: () => ({ model: this.loadingPath ?? this.model?.path ?? null, operation: this.activity() }),
       crashed: () => this.forgetCrashedEngine(),
     });
   }
@@ -80,7 +85,11 @@ export class EngineClient {
   }
 
   get isGenerating(): boolean {
-    return this.activity === "generate";
+    return this.generations.size > 0;
+  }
+
+  private activity(): Activity | null {
+    return this.loadingNow ? "load" : this.generations.size > 0 ? "generate" : null;
   }
 
   /** The backend and threads the next start (and restarts) use. */
@@ -157,14 +166,14 @@ export class EngineClient {
   async *generate(request: LocalGenerateRequest, signal?: AbortSignal): AsyncGenerator<LocalGenerateEvent, void, undefined> {
     const channel = await this.supervisor.start();
     if (!this.model) throw new AppError("not-loaded", "No model is loaded. Load a model first.");
-    refuseWhileBusy("generate", this.busyWith());
+    if (this.loadingNow) refuseWhileBusy("generate", "loading");
 
     const opId = `gen-${randomUUID()}`;
     const stream = new GenerateStream();
     const stopListening = channel.listen(opId, (message) => stream.receive(message));
     const cancel = () => channel.cancel(opId);
     signal?.addEventListener("abort", cancel, { once: true });
-    this.activity = "generate";
+    this.generations.add(opId);
     channel
       .call("generate", {
         opId,
@@ -173,6 +182,7 @@ export class EngineClient {
         options: request.options,
         continuation: request.continuation,
         state: request.state,
+        lane: request.lane ?? "window",
       })
       .then(
         (result) => stream.succeed(result),
@@ -186,7 +196,7 @@ export class EngineClient {
       if (!stream.finished) cancel();
       signal?.removeEventListener("abort", cancel);
       stopListening();
-      if (this.activity === "generate") this.activity = null;
+      this.generations.delete(opId);
     }
   }
 
@@ -197,7 +207,8 @@ export class EngineClient {
   /** The state a person sees: a restart outranks the operation running, which outranks the process. */
   private state(): EngineState {
     if (this.supervisor.isRestarting) return "restarting";
-    if (this.activity) return this.activity === "load" ? "loading" : "generating";
+    const activity = this.activity();
+    if (activity) return activity === "load" ? "loading" : "generating";
     const phase = this.supervisor.phase;
     if (phase === "running") return this.model ? "ready" : "idle";
     return phase;
@@ -205,7 +216,8 @@ export class EngineClient {
 
   /** What runs now, for the busy refusals. */
   private busyWith(): BusyActivity | null {
-    return this.activity === "load" ? "loading" : this.activity === "generate" ? "generating" : null;
+    const activity = this.activity();
+    return activity === "load" ? "loading" : activity === "generate" ? "generating" : null;
   }
 
   /** A call after making sure the engine runs (waiting out a restart in progress). */
@@ -223,7 +235,7 @@ export class EngineClient {
     if (signal?.aborted) throw new AppError("cancelled", "Loading was cancelled.");
     const opId = `load-${randomUUID()}`;
     const backend = params.backend ?? this.backendChoice;
-    this.activity = "load";
+    this.loadingNow = true;
     this.loadingPath = params.path;
     const stopListening = channel.listen(opId, (message) => {
       if (message.kind === "loadProgress") onProgress(message.progress);
@@ -255,16 +267,17 @@ export class EngineClient {
       signal?.removeEventListener("abort", cancel);
       stopListening();
       if (this.loadingPath === params.path) this.loadingPath = null;
-      if (this.activity === "load") this.activity = null;
+      this.loadingNow = false;
     }
   }
 
   /** The engine died holding nothing now; the model it had (unless loading it killed the engine) comes back. */
   private forgetCrashedEngine(): (restarted: EngineChannel) => Promise<void> {
-    const reload = this.activity !== "load" && this.model ? this.lastLoad : null;
+    const reload = !this.loadingNow && this.model ? this.lastLoad : null;
     this.model = null;
     this.loadingPath = null;
-    this.activity = null;
+    this.loadingNow = false;
+    this.generations.clear();
     return async (restarted) => {
       await this.watchStart(restarted.call("init", { backend: this.backendChoice, threads: this.threads }));
       if (reload) await this.loadOn(restarted, reload, undefined, () => undefined);

@@ -20,6 +20,7 @@ import type { LocalGenerateEvent, LocalGenerateRequest } from "./generate-stream
 import type { EngineLauncher } from "./launcher.js";
 import type { SavedContextCache } from "../saved-context/saved-context-cache.js";
 import type { ThreadChoices } from "./thread-choices.js";
+import { RequestQueue } from "./request-queue.js";
 
 /** Where load defaults come from (the settings service, when the app has one). */
 export interface EngineDefaults {
@@ -28,6 +29,8 @@ export interface EngineDefaults {
   contextSize(): number | "auto";
   kvCacheType(): KvCacheChoice;
   speculativeDecoding(): boolean;
+  /** "Parallel requests": sequences in the context ("auto": planned, up to 4 where memory allows). */
+  parallelRequests?(): number | "auto";
 }
 
 /** The library's model files, where a draft for speculative decoding is looked for. */
@@ -44,7 +47,9 @@ export type ContextPlanner = (
   reservedBytes: number,
   /** A context already chosen: only the cache type is planned for it. */
   contextSize?: number,
-) => Promise<{ contextSize: number; kvCacheType: KvCacheType }>;
+  /** Sequences, each with the whole context: a number is counted in; "auto" is planned (up to 4 where memory allows). */
+  sequences?: number | "auto",
+) => Promise<{ contextSize: number; kvCacheType: KvCacheType; sequences: number }>;
 
 /**
  * What a draft model takes next to the model: its weights, and about a quarter more for its own
@@ -57,11 +62,14 @@ export type ModelFileCheck = (filePath: string) => Promise<void>;
 
 /**
  * What other modules (chat, the API server, the UI integration) use of the engine. One model at a
- * time, one generation at a time; the engine process restarts itself after a crash.
+ * time, one response per sequence of its context at a time (more wait in the RequestQueue); the
+ * engine process restarts itself after a crash.
  */
 export class EngineService implements GenerationEngine {
   readonly client: EngineClient;
   readonly answeredBy: AnsweredBy = { kind: "local" };
+  /** Requests waiting for a sequence of the loaded context. */
+  readonly queue = new RequestQueue(() => this.client.loadedModel?.sequences ?? 1);
 
   constructor(
     launcher: EngineLauncher,
@@ -100,7 +108,8 @@ export class EngineService implements GenerationEngine {
   async prepareLoad(
     request: LoadRequest,
   ): Promise<
-    Required<Pick<LoadRequest, "path" | "contextSize" | "kvCacheType" | "gpuLayers">> & LoadRequest & { draftPath: string | null; draftNamed: boolean }
+    Required<Pick<LoadRequest, "path" | "contextSize" | "kvCacheType" | "gpuLayers" | "sequences">> &
+      LoadRequest & { draftPath: string | null; draftNamed: boolean }
   > {
     if (!path.isAbsolute(request.path)) throw new AppError("bad-request", "The model path must be absolute.");
     refuseWhileBusy("load", this.busyWith());
@@ -139,16 +148,26 @@ export class EngineService implements GenerationEngine {
     return usable ? chosen : null;
   }
 
-  /** The context and KV cache type: the request's, else the settings', with "auto" planned for this model on this machine. */
-  private async cacheFor(request: LoadRequest, reservedBytes: number): Promise<{ contextSize: number; kvCacheType: KvCacheType }> {
+  /**
+   * The context, KV cache type and sequences: the request's, else the settings', with "auto"
+   * planned for this model on this machine (sequences after the context, so room to reason comes first).
+   */
+  private async cacheFor(request: LoadRequest, reservedBytes: number): Promise<{ contextSize: number; kvCacheType: KvCacheType; sequences: number }> {
     const contextSize = request.contextSize ?? this.defaults.contextSize();
     const kvChoice = request.kvCacheType ?? this.defaults.kvCacheType();
-    if (contextSize !== "auto" && kvChoice !== "auto") return { contextSize, kvCacheType: kvChoice };
+    const sequenceChoice = request.sequences ?? this.defaults.parallelRequests?.() ?? 1;
+    const fixedSequences = sequenceChoice === "auto" ? 1 : sequenceChoice;
+    if (contextSize !== "auto" && kvChoice !== "auto" && sequenceChoice !== "auto") return { contextSize, kvCacheType: kvChoice, sequences: fixedSequences };
     const kvCacheType = kvChoice === "auto" ? "q8_0" : kvChoice;
     // "auto" resolves here as the Models page resolves it (q8_0 on a GPU, F16 on a CPU where it fits).
-    const planned = await this.planContext?.(request.path, kvChoice, reservedBytes, contextSize === "auto" ? undefined : contextSize).catch(() => undefined);
-    if (contextSize !== "auto") return { contextSize, kvCacheType: planned?.kvCacheType ?? kvCacheType };
-    return planned ? { contextSize: planned.contextSize, kvCacheType: planned.kvCacheType } : { contextSize: DEFAULT_CONTEXT_SIZE, kvCacheType };
+    const planned = await this.planContext?.(request.path, kvChoice, reservedBytes, contextSize === "auto" ? undefined : contextSize, sequenceChoice).catch(
+      () => undefined,
+    );
+    const sequences = sequenceChoice === "auto" ? (planned?.sequences ?? 1) : sequenceChoice;
+    if (contextSize !== "auto") return { contextSize, kvCacheType: kvChoice === "auto" ? (planned?.kvCacheType ?? kvCacheType) : kvChoice, sequences };
+    return planned
+      ? { contextSize: planned.contextSize, kvCacheType: planned.kvCacheType, sequences }
+      : { contextSize: DEFAULT_CONTEXT_SIZE, kvCacheType, sequences };
   }
 
   async load(request: LoadRequest, options: { signal?: AbortSignal; onProgress?: (progress: number) => void } = {}): Promise<LoadedModel> {
@@ -182,6 +201,7 @@ export class EngineService implements GenerationEngine {
         draft: request.draftPath ? { path: request.draftPath, measure: !request.draftNamed } : undefined,
         promptLookup: this.defaults.speculativeDecoding(),
         variantId: request.variantId ?? null,
+        sequences: request.sequences,
       },
       options,
     );
@@ -199,13 +219,20 @@ export class EngineService implements GenerationEngine {
    * conversation's saved context is offered to the engine and the new one recorded after it.
    */
   async *generate(request: LocalGenerateRequest, signal?: AbortSignal): AsyncGenerator<LocalGenerateEvent, void, undefined> {
-    const conversationId = request.conversationId;
-    const plan = conversationId && this.savedContexts ? await this.savedContexts.plan(conversationId) : undefined;
-    for await (const event of this.client.generate(plan ? { ...request, state: plan } : request, signal)) {
-      if (event.type === "done" && plan && conversationId && event.stopReason !== "error" && event.stopReason !== "crashed") {
-        void this.savedContexts!.recordSaved(conversationId, plan.save).catch(() => undefined);
+    // Waits for a sequence of its lane (the window has its own); a full queue refuses with QueueFullError.
+    const release = await this.queue.enter(request.lane ?? "window", signal);
+    try {
+      const conversationId = request.conversationId;
+      const plan = conversationId && this.savedContexts ? await this.savedContexts.plan(conversationId) : undefined;
+      for await (const event of this.client.generate(plan ? { ...request, state: plan } : request, signal)) {
+        if (event.type === "done" && plan && conversationId && event.stopReason !== "error" && event.stopReason !== "crashed") {
+          void this.savedContexts!.recordSaved(conversationId, plan.save).catch(() => undefined);
+        }
+        yield event;
       }
-      yield event;
+    } finally {
+      // The next request waiting starts the moment this one ends (done, cancelled or crashed).
+      release();
     }
   }
 

@@ -26,7 +26,7 @@ export interface EngineDeps {
   variantOf?: VariantOfFile;
 }
 
-/** The engine capability: one model, one generation at a time, in its own process (started on first use). */
+/** The engine capability: one model, one response per sequence at a time, in its own process (started on first use). */
 export function createEngineModule(ctx: CoreContext, deps: EngineDeps): CapabilityModule<EngineService> {
   const settings = () => deps.settings.get();
   const defaults: EngineDefaults = {
@@ -38,6 +38,7 @@ export function createEngineModule(ctx: CoreContext, deps: EngineDeps): Capabili
     contextSize: () => settings().contextSize,
     kvCacheType: () => settings().kvCacheType,
     speculativeDecoding: () => settings().speculativeDecoding,
+    parallelRequests: () => settings().parallelRequests,
   };
   const threadChoices = new ThreadChoices(
     ctx.dataDir,

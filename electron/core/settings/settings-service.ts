@@ -47,6 +47,7 @@ export function defaultSettings(dataDir: string, env: Record<string, string | un
     contextSize: "auto",
     kvCacheType: "auto",
     speculativeDecoding: true,
+    parallelRequests: "auto",
     sampling: { temperature: 0.6, topP: 0.95, seed: null, maxTokens: 32_768 },
     thinkingBudget: "off",
     theme: "system",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BENCHMARK_KEYS, type BenchmarkKey } from "../benchmarks.js";
 import { call } from "./define.js";
-import { KvCacheChoice, KvCacheType } from "./engine.js";
+import { KvCacheChoice, KvCacheType, MAX_SEQUENCES } from "./engine.js";
 
 // Calls and events of the catalog, hardware probe and fit estimator. See index.ts.
 
@@ -191,6 +191,8 @@ export const catalogCalls = {
         kvCacheType: KvCacheChoice.optional(),
         /** Only these variants; all when absent. */
         variantIds: z.array(z.string()).max(500).optional(),
+        /** "Parallel requests": each sequence's KV cache is counted; "auto" as a load plans it (1 when absent). */
+        sequences: z.union([z.literal("auto"), z.number().int().min(1).max(MAX_SEQUENCES)]).optional(),
       })
       .strict(),
     z.object({ machine: MachineProfile, results: z.array(VariantFit) }),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "./chat.js";
-import { BackendChoice, BackendInfo, GpuLayersChoice, KvCacheType, LoadedModel, ModelFamily } from "./engine.js";
+import { BackendChoice, BackendInfo, GpuLayersChoice, KvCacheType, LoadedModel, MAX_SEQUENCES, ModelFamily, RequestLane } from "./engine.js";
 import { CallError } from "../errors.js";
 
 /**
@@ -43,6 +43,8 @@ export const EngineMethods = {
       draft: z.object({ path: z.string(), measure: z.boolean().optional() }).optional(),
       /** Without a draft: prompt-lookup decoding for turns with attachments or pasted code. */
       promptLookup: z.boolean().optional(),
+      /** Sequences in the context, each with the whole `contextSize`: requests answered at once. */
+      sequences: z.number().int().min(1).max(MAX_SEQUENCES).default(1),
     }),
     result: LoadedModel,
   },
@@ -62,6 +64,8 @@ export const EngineMethods = {
        * hold that conversation already; after the response the context is saved to `save`.
        */
       state: z.object({ load: z.string().nullable(), save: z.string().nullable() }).optional(),
+      /** Who asks: the app's window has a sequence of its own; API clients share the others. */
+      lane: RequestLane.default("window"),
     }),
     result: z.object({
       stopReason: StopReason,

@@ -81,6 +81,13 @@ export const DraftMeasurement = z.object({
 });
 export type DraftMeasurement = z.infer<typeof DraftMeasurement>;
 
+/** Who a response is for: the person in the app's window, or a client of the local API. */
+export const RequestLane = z.enum(["window", "api"]);
+export type RequestLane = z.infer<typeof RequestLane>;
+
+/** The most sequences ("Parallel requests") one context may hold. */
+export const MAX_SEQUENCES = 16;
+
 export const LoadedModel = z.object({
   path: z.string(),
   name: z.string(),
@@ -109,6 +116,8 @@ export const LoadedModel = z.object({
   draftMeasurement: DraftMeasurement.nullable().optional(),
   /** The catalog variant this file is, when the load named one (the core keeps it; the engine process never sees it). */
   variantId: z.string().nullable().optional(),
+  /** Sequences in the context, each with the full context: requests answered at once (absent: 1). */
+  sequences: z.number().int().min(1).optional(),
 });
 export type LoadedModel = z.infer<typeof LoadedModel>;
 
@@ -163,6 +172,8 @@ export const LoadRequest = z
     draftPath: z.string().min(1).max(4096).nullable().optional(),
     /** The catalog variant the file is (the Models page knows it): its measured speed is recorded for that variant. */
     variantId: z.string().min(1).max(200).optional(),
+    /** Requests answered at once (each a sequence with the whole context). Omitted: the settings' "Parallel requests". */
+    sequences: z.number().int().min(1).max(MAX_SEQUENCES).optional(),
   })
   .strict();
 export type LoadRequest = z.input<typeof LoadRequest>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { call } from "./define.js";
-import { KvCacheChoice } from "./engine.js";
+import { KvCacheChoice, MAX_SEQUENCES } from "./engine.js";
 
 // Calls and events of the settings capability. Owned by the settings work; see index.ts.
 
@@ -72,6 +72,11 @@ export const Settings = z.object({
   kvCacheType: KvCacheChoice,
   /** Speculative decoding: a smaller model of the library with the same tokenizer drafts tokens the loaded one checks. */
   speculativeDecoding: z.boolean(),
+  /**
+   * Requests answered at once: sequences in the loaded model's context, each with the whole context
+   * (the app's window has one of its own). "auto": up to 4, as many as fit at the same placement.
+   */
+  parallelRequests: z.union([z.literal("auto"), z.number().int().min(1).max(MAX_SEQUENCES)]),
   sampling: SamplingSettings,
   /** "off": reasoning runs until the model closes it; a number caps the reasoning tokens. */
   thinkingBudget: z.union([z.literal("off"), z.number().int().min(1).max(1_048_576)]),
@@ -95,6 +100,7 @@ export const SettingsPatch = z
     contextSize: Settings.shape.contextSize,
     kvCacheType: Settings.shape.kvCacheType,
     speculativeDecoding: Settings.shape.speculativeDecoding,
+    parallelRequests: Settings.shape.parallelRequests,
     sampling: SamplingSettings.partial().strict(),
     thinkingBudget: Settings.shape.thinkingBudget,
     theme: Theme,

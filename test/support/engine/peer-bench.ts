@@ -54,16 +54,26 @@ export function peerPrompt(round: number, words: number): string {
   return `Round ${round + 100}. ${text.split(" ").slice(0, words).join(" ")}`;
 }
 
-export async function setUpPeerBench(fixture: FixtureName, contextSize: number): Promise<PeerBenchState> {
+/**
+ * `parallel`: the app loads that many API sequences (plus the window's own) and llama-server gets
+ * `--parallel` with continuous batching and a slot of `contextSize` each.
+ */
+export async function setUpPeerBench(fixture: FixtureName, contextSize: number, parallel = 1): Promise<PeerBenchState> {
   const modelPath = await ensureFixture(fixture);
   const { core, dataDir, dispose: disposeCore } = await createTempCore();
   // The app as a user runs it: threads left on "auto", so it measures and picks them itself.
   const loaded = waitForEvent(core, "engine.loaded", () => true, 600_000);
-  await callOk(core, "engine.load", { path: modelPath, contextSize, family: "other" });
+  await callOk(core, "engine.load", { path: modelPath, contextSize, family: "other", ...(parallel > 1 ? { sequences: parallel + 1 } : {}) });
   const { model } = await loaded;
   await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
   const status = await callOk(core, "api.status", {});
-  const server = await startLlamaServer({ model: modelPath, threads: model.threads, batchThreads: model.batchThreads, contextSize, args: LLAMA_SERVER_ARGS });
+  const server = await startLlamaServer({
+    model: modelPath,
+    threads: model.threads,
+    batchThreads: model.batchThreads,
+    contextSize: contextSize * parallel,
+    args: parallel > 1 ? [...LLAMA_SERVER_ARGS, "--parallel", String(parallel), "--cont-batching"] : LLAMA_SERVER_ARGS,
+  });
   return {
     modelPath,
     core,
@@ -89,7 +99,7 @@ interface Chunk {
 }
 
 /** One streamed chat completion: time to the first text, then tokens per second after it (from the usage it reports). */
-export async function streamCompletion(endpoint: Endpoint, prompt: string, maxTokens: number): Promise<StreamRun> {
+export async function streamCompletion(endpoint: Endpoint, prompt: string, maxTokens: number, onFirstToken?: () => void): Promise<StreamRun> {
   const started = performance.now();
   const response = await fetch(`${endpoint.base}/chat/completions`, {
     method: "POST",
@@ -116,7 +126,10 @@ export async function streamCompletion(endpoint: Endpoint, prompt: string, maxTo
       if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
       const chunk = JSON.parse(line.slice(6)) as Chunk;
       const delta = chunk.choices?.[0]?.delta;
-      if (!firstAt && (delta?.content || delta?.reasoning_content)) firstAt = performance.now();
+      if (!firstAt && (delta?.content || delta?.reasoning_content)) {
+        firstAt = performance.now();
+        onFirstToken?.();
+      }
       if (chunk.usage?.completion_tokens) completionTokens = chunk.usage.completion_tokens;
     }
   }

@@ -118,7 +118,7 @@ export class AppState {
   #settingsAccepted(settings: Settings): void {
     this.session.setThinkingBudget(settings.thinkingBudget === "off" ? undefined : settings.thinkingBudget);
     // The Models page weighs the context a load will use.
-    this.catalog.followSettings(settings.contextSize);
+    this.catalog.followSettings(settings.contextSize, settings.parallelRequests);
   }
 
   /** A question asked with no conversation open starts one, as "New chat" does. */

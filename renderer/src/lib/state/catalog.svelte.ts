@@ -27,7 +27,12 @@ export interface CatalogGateway {
   list(): Promise<{ models: ModelSummary[]; problems: string[] }>;
   hardware(): Promise<HardwareInfo>;
   presets(): Promise<MachinePreset[]>;
-  evaluate(contextSize: PlannedContext, machine: string | CustomMachine): Promise<{ machine: MachineProfile; results: VariantFit[] }>;
+  /** `sequences`: Settings' "Parallel requests"; each sequence's KV cache is weighed. */
+  evaluate(
+    contextSize: PlannedContext,
+    machine: string | CustomMachine,
+    sequences?: number | "auto",
+  ): Promise<{ machine: MachineProfile; results: VariantFit[] }>;
   recommend(use: UseCase, contextSize: PlannedContext, machine: string | CustomMachine): Promise<Recommendation>;
   onChanged(listener: () => void): () => void;
   /** An answer on this machine measured a variant's speed. */
@@ -39,7 +44,7 @@ export const coreCatalogGateway: CatalogGateway = {
   hardware: () => api.call("hardware.probe", {}),
   presets: async () => (await api.call("fit.presets", {})).presets,
   // The cache a default load uses ("auto": q8_0 at a chosen context), so the bars match what loading does.
-  evaluate: (contextSize, machine) => api.call("fit.evaluate", { contextSize, machine, kvCacheType: "auto" }),
+  evaluate: (contextSize, machine, sequences) => api.call("fit.evaluate", { contextSize, machine, kvCacheType: "auto", sequences }),
   recommend: (use, contextSize, machine) => api.call("catalog.recommend", { use, contextSize, machine }),
   onChanged: (listener) => api.on("catalog.changed", () => listener()),
   onMeasured: (listener) => api.on("fit.measured", (event) => listener(event.variantId)),
@@ -59,6 +64,8 @@ export class CatalogState {
   // Settings' default is "auto", and a load then gives each model its room to reason: so does the planner.
   #contextSize = $state<PlannedContext>("auto");
   #loadContext = $state<PlannedContext>("auto");
+  /** Settings' "Parallel requests": a load gives each sequence the whole context, so each cache is weighed. */
+  #sequences = $state<number | "auto">("auto");
   #use = $state<UseCase>("chat");
   #plannerMode = $state<PlannerMode>("this");
   #presetId = $state<string | undefined>();
@@ -171,10 +178,11 @@ export class CatalogState {
   }
 
   /** Settings' context size, the one a load uses: the planner follows it (asked again once the catalog is there). */
-  followSettings(size: PlannedContext): void {
+  followSettings(size: PlannedContext, parallelRequests: number | "auto" = this.#sequences): void {
     this.#loadContext = size;
-    if (size === this.#contextSize) return;
+    if (size === this.#contextSize && parallelRequests === this.#sequences) return;
     this.#contextSize = size;
+    this.#sequences = parallelRequests;
     if (this.#models.length > 0) void this.evaluate();
   }
 
@@ -206,7 +214,7 @@ export class CatalogState {
     const machine = $state.snapshot(this.machineChoice) as string | CustomMachine;
     await this.guard(async () => {
       const [evaluation, recommendation] = await Promise.all([
-        this.gateway.evaluate(this.#contextSize, machine),
+        this.gateway.evaluate(this.#contextSize, machine, this.#sequences),
         this.gateway.recommend(this.#use, this.#contextSize, machine),
       ]);
       if (asked !== this.generation) return;
