@@ -118,10 +118,10 @@ describe("clients side by side", () => {
     expect(chat.apiAnsweredBefore).toBeLessThan(20);
   }, 180_000);
 
-  // Known gap: the queued request takes the freed sequence at once, but node-llama-cpp 3.21's batch
-  // loop holds the context lock while other sequences keep generating, so erasing the freed
-  // sequence's old tokens waits until they pause. Marked as failing until that is patched.
-  it.fails(
+  // node-llama-cpp 3.21's batch loop held the context lock while any sequence had work queued, so
+  // erasing the freed sequence's old tokens waited until the others paused; patches/ releases it
+  // between batches.
+  it(
     "gives a disconnected client's sequence to the next request in the queue at once",
     async () => {
       const busy = [longStream(101), longStream(102), longStream(103)];
