@@ -7,7 +7,10 @@ import { AppError } from "../kernel/errors.js";
 import { sameSecret } from "../kernel/same-secret.js";
 import { httpErrorOf } from "./http-errors.js";
 import { ChatCompletionRequest } from "./openai-schemas.js";
-import { finishReason, toTurns } from "./openai-messages.js";
+import { endsForAnswer, finishReason, toTurns } from "./openai-messages.js";
+import { toolOptionsOf } from "./openai-tools.js";
+import { toolCallChunks, toolCallsMessage } from "./openai-tool-calls.js";
+import { toolSupportOf } from "../../shared/contract/tools.js";
 import { SELF_HEADER } from "../../shared/self-header.js";
 
 export interface ApiServerOptions {
@@ -103,7 +106,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
   const engine = options.engine;
   if (req.method === "GET" && path === "/v1/models") {
     const model = engine.loadedModel;
-    const data = model ? [{ id: model.name, object: "model", created: 0, owned_by: "r1-local" }] : [];
+    // `capabilities.tools`: whether the family was trained on tool calls ("untrained" ones may still try).
+    const data = model ? [{ id: model.name, object: "model", created: 0, owned_by: "r1-local", capabilities: { tools: toolSupportOf(model.family) } }] : [];
     return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data }));
   }
   if (req.method !== "POST" || path !== "/v1/chat/completions") return fail(res, 404, "not_found", `No route ${req.method} ${path}.`);
@@ -120,8 +124,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
   if (!model) return failWith(res, new AppError("not-loaded", "No model is loaded in R1 Local. Load one in the app first."));
 
   const request = parsed.data;
-  const { turns, systemPrompt } = toTurns(request.messages, model.systemPromptAllowed);
-  if (turns.at(-1)?.role !== "user") return fail(res, 400, "invalid_request_error", "The last message must be the user's.");
+  let prepared;
+  try {
+    prepared = { ...toTurns(request.messages, model.systemPromptAllowed), tools: toolOptionsOf(request) };
+  } catch (err) {
+    return failWith(res, AppError.from(err));
+  }
+  const { turns, systemPrompt, tools } = prepared;
+  if (!endsForAnswer(turns)) return fail(res, 400, "invalid_request_error", "The last message must be the user's or a tool's result.");
   const defaults = options.defaults();
   const generation: ResolvedGenerationOptions = {
     ...defaults,
@@ -141,7 +151,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
 
   let events;
   try {
-    events = engine.generate({ turns, options: generation }, abort.signal);
+    events = engine.generate({ turns, options: generation, ...(tools ? { tools } : {}) }, abort.signal);
     // Surface "busy" and "not loaded" before any header goes out.
     const first = await events.next();
     // A prompt that cannot fit is the request's fault, answered before any header (as OpenAI and llama-server do).
@@ -169,20 +179,32 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
           if (request.stream) return void res.end(`data: ${JSON.stringify({ error: { message: event.message, type: "engine_error" } })}\n\n`);
           return fail(res, 500, "engine_error", event.message ?? "The engine failed.");
         }
+        const calls = ("toolCalls" in event ? event.toolCalls : undefined) ?? [];
+        const finish = finishReason(event.stopReason, calls.length);
         if (request.stream)
           return void res.end(
-            chunk({}, finishReason(event.stopReason)) +
-              (usage ? `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: model.name, choices: [], usage })}\n\n` : "") +
+            toolCallChunks(calls)
+              .map((delta) => chunk(delta))
+              .join("") +
+              chunk({}, finish) +
+              (usage && request.stream_options?.include_usage
+                ? `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: model.name, choices: [], usage })}\n\n`
+                : "") +
               "data: [DONE]\n\n",
           );
-        const message = { role: "assistant", content: event.answer, reasoning_content: event.thought };
+        const message = {
+          role: "assistant",
+          content: event.answer || (calls.length > 0 ? null : ""),
+          reasoning_content: event.thought,
+          ...toolCallsMessage(calls),
+        };
         return void res.writeHead(200, { "content-type": "application/json" }).end(
           JSON.stringify({
             id,
             object: "chat.completion",
             created,
             model: model.name,
-            choices: [{ index: 0, message, finish_reason: finishReason(event.stopReason) }],
+            choices: [{ index: 0, message, finish_reason: finish }],
             usage,
           }),
         );

@@ -1,5 +1,6 @@
 import type { AnsweredBy, ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "../../shared/contract/chat.js";
 import type { EngineState, ModelFamily } from "../../shared/contract/engine.js";
+import type { ToolCall, ToolOptions } from "../../shared/contract/tools.js";
 
 /** What answers a chat needs to know about the model it talks to. */
 export interface AnsweringModel {
@@ -17,11 +18,22 @@ export interface GenerateRequest {
   options: ResolvedGenerationOptions;
   /** What a stopped run of this response wrote; generation goes on from there. */
   continuation?: { thought: string; answer: string };
+  /** Tools, stop strings and answer format; an engine that cannot honour them says so before generating. */
+  tools?: ToolOptions;
 }
 
 /** The end of a response: everything streamed, why it stopped and, when it got that far, its metrics. */
 export type GenerateDone =
-  | { type: "done"; stopReason: StopReason; thought: string; answer: string; metrics: GenerationMetrics; message: string | null }
+  | {
+      type: "done";
+      stopReason: StopReason;
+      thought: string;
+      answer: string;
+      metrics: GenerationMetrics;
+      message: string | null;
+      /** Calls the response ended with (the local engine with `tools`). */
+      toolCalls?: Omit<ToolCall, "result">[];
+    }
   | { type: "done"; stopReason: "crashed" | "error"; thought: string; answer: string; metrics: null; message: string };
 
 /** A delta's `thoughtTokens`: reasoning tokens so far, where the engine counts them (the local one does). */

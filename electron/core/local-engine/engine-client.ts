@@ -145,6 +145,7 @@ export class EngineClient {
         options: request.options,
         continuation: request.continuation,
         state: request.state,
+        tools: request.tools,
       })
       .then(
         (result) => stream.succeed(result),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "./chat.js";
 import { BackendChoice, BackendInfo, GpuLayersChoice, KvCacheType, LoadedModel, ModelFamily } from "./engine.js";
 import { CallError } from "../errors.js";
+import { ToolCall, ToolOptions } from "./tools.js";
 
 /**
  * The messages between the app core and the engine process (node-llama-cpp). Both sides parse what
@@ -58,6 +59,8 @@ export const EngineMethods = {
        * hold that conversation already; after the response the context is saved to `save`.
        */
       state: z.object({ load: z.string().nullable(), save: z.string().nullable() }).optional(),
+      /** Tools, stop strings and answer format (the local API's requests). */
+      tools: ToolOptions.optional(),
     }),
     result: z.object({
       stopReason: StopReason,
@@ -67,6 +70,8 @@ export const EngineMethods = {
       message: z.string().nullable(),
       /** Tokens of the conversation that came from its saved state instead of being evaluated again. */
       restoredStateTokens: z.number().int().nullable().optional(),
+      /** The tool calls the response ended with (after its reasoning); absent or empty: none. */
+      toolCalls: z.array(ToolCall.omit({ result: true })).optional(),
     }),
   },
   /** llama.cpp's own memory accounting and the process RSS, to verify that unload frees memory. */
