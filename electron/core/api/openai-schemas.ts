@@ -53,7 +53,7 @@ const ResponseFormat = z.discriminatedUnion("type", [
 ]);
 
 /** Fields that change the answer in a way the app cannot honour: refused by name, never ignored. */
-const refused = (what: string) => z.any().refine((value) => value === undefined || value === null || value === false, what);
+const refused = (what: string) => z.literal(false, { error: what }).nullable().optional();
 
 /** Unknown fields are dropped, as OpenAI's own server ignores them. */
 export const ChatCompletionRequest = z.object({

@@ -116,6 +116,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
   try {
     body = await readJson(req);
   } catch (err) {
+    if (err instanceof RangeError) {
+      // The rest of an oversized body is read and dropped, so the client sees the answer, not a reset.
+      res.setHeader("connection", "close");
+      req.resume();
+    }
     return fail(res, 400, "invalid_request_error", err instanceof RangeError ? err.message : "The body is not valid JSON.");
   }
   const parsed = ChatCompletionRequest.safeParse(body);
