@@ -73,10 +73,12 @@ export async function generateResponse(target: GenerationTarget, input: Generate
   const exhausted = new AbortController();
   // Aborted at a stop string, or (with an answer format) where the reasoning ends and the grammar takes over.
   let answerReached = new AbortController();
+  // Set once the grammar holds the answer (at once when going on from an earlier answer).
+  let grammarRunning = Boolean(input.continuation);
   const interruptions: Interruptions = { cancelled: signal, contextExhausted: exhausted.signal, contextSize: sequence.contextSize };
   const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
     if (answerReached.signal.aborted) return;
-    if (chunk.type !== "segment" && grammar && !input.continuation) return answerReached.abort(new Error("Reasoning done"));
+    if (chunk.type !== "segment" && grammar && !grammarRunning) return answerReached.abort(new Error("Reasoning done"));
     meter.record(chunk);
     if (chunk.type === "segment") return text.push(chunk);
     text.push({ ...chunk, text: answerStop.push(chunk.text) });
@@ -103,6 +105,7 @@ export async function generateResponse(target: GenerationTarget, input: Generate
     if (grammar && !input.continuation && answerReached.signal.aborted && !signal.aborted) {
       // The reasoning is done: the answer is written again from there, held to the format's grammar.
       answerReached = new AbortController();
+      grammarRunning = true;
       response = await run([...history, partialResponse({ thought: text.thought, answer: "", thoughtEnded: true })], true);
     }
     const held = answerStop.flush();
