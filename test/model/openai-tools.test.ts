@@ -34,6 +34,9 @@ const tools: OpenAI.Chat.ChatCompletionTool[] = [
     },
   },
 ];
+/** The function call inside a tool call (this API makes function calls only). */
+const fn = (call: OpenAI.Chat.ChatCompletionMessageToolCall) => (call as OpenAI.Chat.ChatCompletionMessageFunctionToolCall).function;
+
 const question: OpenAI.Chat.ChatCompletionMessageParam = { role: "user", content: "What does notes.txt say?" };
 
 beforeAll(async () => {
@@ -56,8 +59,8 @@ describe("tool calls through the OpenAI client", () => {
     expect(choice.finish_reason).toBe("tool_calls");
     const call = choice.message.tool_calls![0]!;
     expect(call.type).toBe("function");
-    expect(call.function.name).toBe("read_file");
-    expect(JSON.parse(call.function.arguments)).toEqual({ path: "notes.txt" });
+    expect(fn(call).name).toBe("read_file");
+    expect(JSON.parse(fn(call).arguments)).toEqual({ path: "notes.txt" });
     expect(call.id).toMatch(/^call_/);
 
     const second = await client.chat.completions.create({
@@ -75,8 +78,8 @@ describe("tool calls through the OpenAI client", () => {
     const choice = final.choices[0]!;
     expect(choice.finish_reason).toBe("tool_calls");
     const call = choice.message.tool_calls![0]!;
-    expect(call.function.name).toBe("read_file");
-    expect(JSON.parse(call.function.arguments)).toEqual({ path: "notes.txt" });
+    expect(fn(call).name).toBe("read_file");
+    expect(JSON.parse(fn(call).arguments)).toEqual({ path: "notes.txt" });
     expect(final.usage?.completion_tokens).toBeGreaterThan(0);
 
     const answer = client.chat.completions.stream({
@@ -94,7 +97,7 @@ describe("tool calls through the OpenAI client", () => {
       tools,
       tool_choice: { type: "function", function: { name: "read_file" } },
     });
-    expect(named.choices[0]!.message.tool_calls![0]!.function.name).toBe("read_file");
+    expect(fn(named.choices[0]!.message.tool_calls![0]!).name).toBe("read_file");
 
     const none = await client.chat.completions.create({ model: "any", messages: [question], tools, tool_choice: "none" });
     expect(none.choices[0]!.message.tool_calls).toBeUndefined();

@@ -136,6 +136,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ApiSer
     return failWith(res, AppError.from(err));
   }
   const { turns, systemPrompt, tools } = prepared;
+  // A remote server is asked for text only: what it would drop is refused rather than ignored.
+  if (tools && engine.answeredBy.kind !== "local")
+    return fail(res, 400, "invalid_request_error", "tools, stop and response_format need the local engine; chat is answered by a remote server now.");
   if (!endsForAnswer(turns)) return fail(res, 400, "invalid_request_error", "The last message must be the user's or a tool's result.");
   const defaults = options.defaults();
   const generation: ResolvedGenerationOptions = {
