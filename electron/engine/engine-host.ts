@@ -169,6 +169,7 @@ export class EngineHost {
           signal: controller.signal,
           lastWindow: key ? this.windows.get(key) : undefined,
           continuation: params.continuation,
+          tools: params.tools,
           onDelta: (thought, answer, thoughtTokens) => this.send({ kind: "delta", opId: params.opId, thought, answer, thoughtTokens }),
           onNotice,
         },

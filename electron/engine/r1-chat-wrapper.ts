@@ -11,22 +11,58 @@ import {
 import type { ModelFamily } from "../shared/contract/engine.js";
 
 /**
- * DeepSeek's chat format with the response forced to start inside the reasoning (`<think>\n`), as
- * DeepSeek recommends for the original R1 distills. node-llama-cpp's DeepSeek wrapper does not do
- * this; `responsePrefix` would not either (it is plain response text, not a thought). Opening the
- * thought segment on response start puts `<think>\n` into the context and reports what follows as
- * thought. Earlier turns' thoughts are dropped from the context (keepOnlyLastThought).
+ * DeepSeek's own tool-call format (`<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>name`
+ * and the arguments as a JSON block), which R1-0528 was trained on and the distills' templates
+ * spell out. node-llama-cpp's default for DeepSeek is a `<function=…>` workaround; "original" is
+ * the template's. Parallel calls are allowed by the format; a request limits them per response.
+ * Earlier turns' thoughts are dropped from the context (keepOnlyLastThought).
  */
-const DEEPSEEK_OPTIONS = { keepOnlyLastThought: true } as const;
+const DEEPSEEK_OPTIONS = { keepOnlyLastThought: true, functionCallingSyntax: "original", parallelFunctionCalling: true } as const;
 
-export class ForcedThinkingDeepSeekChatWrapper extends DeepSeekChatWrapper {
-  override readonly wrapperName: string = "DeepSeek R1 (forced thinking)";
-  // DeepSeek's own settings with the thought opened on response start (a field initialiser cannot read the base's).
-  override readonly settings: ChatWrapperSettings = withForcedThought(new DeepSeekChatWrapper(DEEPSEEK_OPTIONS).settings);
+/** DeepSeek's wrapper with the tool results closed as the published templates close them. */
+export class ToolCallingDeepSeekChatWrapper extends DeepSeekChatWrapper {
+  override readonly wrapperName: string = "DeepSeek R1";
+  override readonly settings: ChatWrapperSettings = withTemplateToolResults(new DeepSeekChatWrapper(DEEPSEEK_OPTIONS).settings);
 
   constructor() {
     super(DEEPSEEK_OPTIONS);
   }
+
+  /** A client's tool result is text: it goes in as written, not as a JSON string of it. */
+  override generateFunctionCallResult(functionName: string, functionParams: unknown, result: unknown): LlamaText {
+    const text = typeof result === "string" ? result : result === undefined ? "void" : JSON.stringify(result);
+    const { prefix, suffix } = this.settings.functions.result;
+    return LlamaText([LlamaText(prefix), text, LlamaText(suffix)]);
+  }
+}
+
+/**
+ * DeepSeek's templates end the tool outputs with `<｜tool▁outputs▁end｜>` and let the answer follow
+ * at once; node-llama-cpp adds `<｜Assistant｜>` there, which the models never saw.
+ */
+function withTemplateToolResults(settings: ChatWrapperSettings): ChatWrapperSettings {
+  const parallelism = settings.functions.parallelism;
+  if (!parallelism?.result) return settings;
+  return {
+    ...settings,
+    functions: {
+      ...settings.functions,
+      parallelism: { ...parallelism, result: { ...parallelism.result, sectionSuffix: LlamaText(new SpecialTokensText("<｜tool▁outputs▁end｜>")) } },
+    },
+  };
+}
+
+/**
+ * DeepSeek's chat format with the response forced to start inside the reasoning (`<think>\n`), as
+ * DeepSeek recommends for the original R1 distills. node-llama-cpp's DeepSeek wrapper does not do
+ * this; `responsePrefix` would not either (it is plain response text, not a thought). Opening the
+ * thought segment on response start puts `<think>\n` into the context and reports what follows as
+ * thought.
+ */
+export class ForcedThinkingDeepSeekChatWrapper extends ToolCallingDeepSeekChatWrapper {
+  override readonly wrapperName: string = "DeepSeek R1 (forced thinking)";
+  // The tool-calling settings with the thought opened on response start (a field initialiser cannot read the base's).
+  override readonly settings: ChatWrapperSettings = withForcedThought(withTemplateToolResults(new DeepSeekChatWrapper(DEEPSEEK_OPTIONS).settings));
 }
 
 function withForcedThought(settings: ChatWrapperSettings): ChatWrapperSettings {
@@ -78,7 +114,7 @@ export function setUpChat(model: LlamaModel, familyOverride?: ModelFamily): Chat
     return { family, wrapper: new ForcedThinkingDeepSeekChatWrapper(), forcedThinking: true, systemPromptAllowed: false };
   }
   if (family === "r1-0528") {
-    const wrapper = resolved instanceof DeepSeekChatWrapper ? resolved : new DeepSeekChatWrapper({ keepOnlyLastThought: true });
+    const wrapper = new ToolCallingDeepSeekChatWrapper();
     return { family, wrapper, forcedThinking: false, systemPromptAllowed: true };
   }
   return { family, wrapper: resolved, forcedThinking: false, systemPromptAllowed: true };

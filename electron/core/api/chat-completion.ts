@@ -3,7 +3,9 @@ import type { AnsweringModel, GenerationEngine } from "../generation/generation-
 import { AppError } from "../kernel/errors.js";
 import { describeIssues } from "../kernel/zod-issues.js";
 import { httpErrorOf } from "./http-errors.js";
-import { finishReason, toTurns } from "./openai-messages.js";
+import { endsForAnswer, finishReason, toTurns } from "./openai-messages.js";
+import { toolCallChunks, toolCallsMessage } from "./openai-tool-calls.js";
+import { toolOptionsOf } from "./openai-tools.js";
 import { ChatCompletionRequest } from "./openai-schemas.js";
 
 /**
@@ -51,7 +53,8 @@ export interface ChatUsage {
 export interface ChatFinish {
   type: "finish";
   finishReason: string;
-  message: { role: "assistant"; content: string; reasoning_content: string; tool_calls?: unknown[] };
+  /** `content` is null when the response is only tool calls, as OpenAI returns it. */
+  message: { role: "assistant"; content: string | null; reasoning_content: string; tool_calls?: unknown[] };
   usage?: ChatUsage;
 }
 
@@ -85,7 +88,11 @@ export function startChat(
   const model = engine.loadedModel;
   if (!model) throw new ApiFailure(503, "model_not_loaded", "No model is loaded in R1 Local. Load one in the app first.");
   const { turns, systemPrompt } = toTurns(request.messages, model.systemPromptAllowed);
-  if (turns.at(-1)?.role !== "user") throw new ApiFailure(400, "invalid_request_error", "The last message must be the user's.");
+  const tools = toolOptionsOf(request);
+  // A remote server is asked for text only: what it would drop is refused rather than ignored.
+  if (tools && engine.answeredBy.kind !== "local")
+    throw new ApiFailure(400, "invalid_request_error", "tools, stop and response_format need the local engine; chat is answered by a remote server now.");
+  if (!endsForAnswer(turns)) throw new ApiFailure(400, "invalid_request_error", "The last message must be the user's or a tool's result.");
   const generation: ResolvedGenerationOptions = {
     ...defaults,
     temperature: request.temperature ?? defaults.temperature,
@@ -97,7 +104,7 @@ export function startChat(
     systemPrompt,
   };
   // API clients queue for the sequences the app's window does not hold (local-engine/request-queue.ts).
-  return { model, steps: chatSteps(engine, { turns, options: generation, lane: "api" }, signal) };
+  return { model, steps: chatSteps(engine, { turns, options: generation, lane: "api", ...(tools ? { tools } : {}) }, signal) };
 }
 
 async function* chatSteps(
@@ -132,8 +139,16 @@ async function* chatSteps(
               completion_tokens_details: { reasoning_tokens: event.metrics.thoughtTokens },
             }
           : undefined;
-        const message = { role: "assistant" as const, content: event.answer, reasoning_content: event.thought };
-        return void (yield { type: "finish", finishReason: finishReason(event.stopReason), message, usage });
+        const calls = ("toolCalls" in event ? event.toolCalls : undefined) ?? [];
+        // Calls come whole at the end of a response; streamed in OpenAI's delta shape (id and name, then argument pieces).
+        for (const delta of toolCallChunks(calls)) yield { type: "delta", delta: delta as ChatDelta };
+        const message = {
+          role: "assistant" as const,
+          content: event.answer || (calls.length > 0 ? null : ""),
+          reasoning_content: event.thought,
+          ...toolCallsMessage(calls),
+        };
+        return void (yield { type: "finish", finishReason: finishReason(event.stopReason, calls.length), message, usage });
       }
     }
   } finally {

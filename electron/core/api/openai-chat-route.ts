@@ -39,7 +39,9 @@ export function openAiChatRoute(deps: RouteDeps): ApiRoute {
             if (request.stream) return void res.end(`data: ${JSON.stringify({ error: { message: event.message, type: "engine_error" } })}\n\n`);
             throw new ApiFailure(500, "engine_error", event.message);
           } else if (request.stream) {
-            return void res.end(choice({}, event.finishReason) + (event.usage ? chunk({ choices: [], usage: event.usage }) : "") + "data: [DONE]\n\n");
+            // The usage chunk only when asked for, as OpenAI sends it.
+            const usage = event.usage && request.stream_options?.include_usage ? chunk({ choices: [], usage: event.usage }) : "";
+            return void res.end(choice({}, event.finishReason) + usage + "data: [DONE]\n\n");
           } else {
             const choices = [{ index: 0, message: event.message, finish_reason: event.finishReason }];
             return sendJson(res, 200, { id, object: "chat.completion", created, model: model.name, choices, usage: event.usage });

@@ -3,6 +3,7 @@ import type { ResolvedGenerationOptions } from "../../shared/contract/chat.js";
 import type { GenerationEngine } from "../generation/generation-engine.js";
 import { QueueFullError } from "../generation/queue-full.js";
 import { sameSecret } from "../kernel/same-secret.js";
+import { toolSupportOf } from "../../shared/contract/tools.js";
 import { SELF_HEADER } from "../../shared/self-header.js";
 import type { ApiRoute } from "./api-route.js";
 import { anthropicRoute } from "./anthropic-route.js";
@@ -96,7 +97,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, path: string, r
     return route.fail(res, 401, "invalid_api_key", "Missing or wrong API key (Authorization: Bearer <key> or x-api-key: <key>, from R1 Local's settings).");
   if (req.method === "GET" && path === "/v1/models") {
     const model = options.engine.loadedModel;
-    const data = model ? [{ id: model.name, object: "model", created: 0, owned_by: "r1-local" }] : [];
+    // `capabilities.tools`: whether the family was trained on tool calls ("untrained" ones may still try).
+    const data = model ? [{ id: model.name, object: "model", created: 0, owned_by: "r1-local", capabilities: { tools: toolSupportOf(model.family) } }] : [];
     return sendJson(res, 200, { object: "list", data });
   }
   if (req.method !== "POST") return route.fail(res, 404, "not_found", `No route ${req.method} ${path}.`);
@@ -104,6 +106,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, path: string, r
   try {
     body = await readJson(req);
   } catch (err) {
+    if (err instanceof RangeError) {
+      // The rest of an oversized body is read and dropped, so the client sees the answer, not a reset.
+      res.setHeader("connection", "close");
+      req.resume();
+    }
     return route.fail(res, 400, "invalid_request_error", err instanceof RangeError ? err.message : "The body is not valid JSON.");
   }
   await route.handle(path, body, req, res);

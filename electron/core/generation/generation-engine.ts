@@ -1,5 +1,6 @@
 import type { AnsweredBy, ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "../../shared/contract/chat.js";
 import type { EngineState, ModelFamily, RequestLane } from "../../shared/contract/engine.js";
+import type { ToolCall, ToolOptions } from "../../shared/contract/tools.js";
 
 /** What answers a chat needs to know about the model it talks to. */
 export interface AnsweringModel {
@@ -19,11 +20,22 @@ export interface GenerateRequest {
   continuation?: { thought: string; answer: string };
   /** Who asks (the app's window when absent): the local engine gives the window a sequence of its own and queues API clients. */
   lane?: RequestLane;
+  /** Tools, stop strings and answer format; an engine that cannot honour them says so before generating. */
+  tools?: ToolOptions;
 }
 
 /** The end of a response: everything streamed, why it stopped and, when it got that far, its metrics. */
 export type GenerateDone =
-  | { type: "done"; stopReason: StopReason; thought: string; answer: string; metrics: GenerationMetrics; message: string | null }
+  | {
+      type: "done";
+      stopReason: StopReason;
+      thought: string;
+      answer: string;
+      metrics: GenerationMetrics;
+      message: string | null;
+      /** Calls the response ended with (the local engine with `tools`). */
+      toolCalls?: Omit<ToolCall, "result">[];
+    }
   | { type: "done"; stopReason: "crashed" | "error"; thought: string; answer: string; metrics: null; message: string };
 
 /** A delta's `thoughtTokens`: reasoning tokens so far, where the engine counts them (the local one does). */

@@ -183,6 +183,7 @@ export class EngineClient {
         continuation: request.continuation,
         state: request.state,
         lane: request.lane ?? "window",
+        tools: request.tools,
       })
       .then(
         (result) => stream.succeed(result),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { call, JobId, JobStarted } from "./define.js";
 import { BackendKind, KvCacheType } from "./engine.js";
+import { ToolCall } from "./tools.js";
 
 /** The most text one attached file may carry (about a megabyte of code). */
 export const ATTACHMENT_MAX_CHARS = 1_000_000;
@@ -37,6 +38,8 @@ export const ChatTurn = z
     role: z.enum(["user", "assistant"]),
     content: z.string().max(2_000_000),
     attachments: Attachments.optional(),
+    /** An assistant turn's tool calls, each with its result (from the client's `tool` messages). */
+    toolCalls: z.array(ToolCall).max(128).optional(),
   })
   .strict();
 export type ChatTurn = z.infer<typeof ChatTurn>;

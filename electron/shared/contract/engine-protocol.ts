@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ChatTurn, GenerationMetrics, ResolvedGenerationOptions, StopReason } from "./chat.js";
 import { BackendChoice, BackendInfo, GpuLayersChoice, KvCacheType, LoadedModel, MAX_SEQUENCES, ModelFamily, RequestLane } from "./engine.js";
 import { CallError } from "../errors.js";
+import { ToolCall, ToolOptions } from "./tools.js";
 
 /**
  * The messages between the app core and the engine process (node-llama-cpp). Both sides parse what
@@ -66,6 +67,8 @@ export const EngineMethods = {
       state: z.object({ load: z.string().nullable(), save: z.string().nullable() }).optional(),
       /** Who asks: the app's window has a sequence of its own; API clients share the others. */
       lane: RequestLane.default("window"),
+      /** Tools, stop strings and answer format (the local API's requests). */
+      tools: ToolOptions.optional(),
     }),
     result: z.object({
       stopReason: StopReason,
@@ -75,6 +78,8 @@ export const EngineMethods = {
       message: z.string().nullable(),
       /** Tokens of the conversation that came from its saved state instead of being evaluated again. */
       restoredStateTokens: z.number().int().nullable().optional(),
+      /** The tool calls the response ended with (after its reasoning); absent or empty: none. */
+      toolCalls: z.array(ToolCall.omit({ result: true })).optional(),
     }),
   },
   /** llama.cpp's own memory accounting and the process RSS, to verify that unload frees memory. */

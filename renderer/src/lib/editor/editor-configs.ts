@@ -24,7 +24,8 @@ const PROVIDER = "r1-local";
  * Copyable settings for the editor assistants people use with local models. Formats follow each
  * tool's documented configuration: Continue's config.yaml (schema v1, `provider: openai` with
  * `apiBase`), Zed's `language_models.openai_compatible`, and the environment variables the
- * OpenAI SDKs read. The API has no tool calls, so Zed is told not to send tools.
+ * OpenAI SDKs read. The API answers tool calls, so Continue's agent mode (`capabilities: [tool_use]`)
+ * and Zed's agent (`tools: true`) are on; R1 calls one tool at a time, so parallel calls stay off.
  */
 export function editorConfigs(endpoint: ApiEndpoint): EditorConfig[] {
   const { baseUrl, apiKey, model, contextSize } = endpoint;
@@ -38,7 +39,7 @@ export function editorConfigs(endpoint: ApiEndpoint): EditorConfig[] {
               name: model,
               display_name: `${model} (R1 Local)`,
               max_tokens: contextSize,
-              capabilities: { tools: false, images: false, parallel_tool_calls: false },
+              capabilities: { tools: true, images: false, parallel_tool_calls: false },
             },
           ],
         },
@@ -62,6 +63,7 @@ export function editorConfigs(endpoint: ApiEndpoint): EditorConfig[] {
         `    apiBase: ${baseUrl}`,
         `    apiKey: ${apiKey}`,
         "    roles: [chat, edit, apply]",
+        "    capabilities: [tool_use]",
         "",
       ].join("\n"),
     },

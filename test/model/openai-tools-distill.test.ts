@@ -1,0 +1,56 @@
+import { createServer } from "node:net";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppCore } from "../../electron/core/composition/app-core.js";
+import { ensureFixture, TOOL_SCRIPT_ANSWER } from "../fixtures/models.js";
+import { createTempCore } from "../support/core/temp-core.js";
+import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
+
+// The tool-call model with an original distill template (R1-Distill-Qwen's): a family not trained
+// for tool calls, which the app marks so and still lets a client try.
+
+let core: AppCore;
+let dispose: () => Promise<void>;
+let client: OpenAI;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The function call inside a tool call (this API makes function calls only). */
+const fn = (call: OpenAI.Chat.ChatCompletionMessageToolCall) => (call as OpenAI.Chat.ChatCompletionMessageFunctionToolCall).function;
+
+beforeAll(async () => {
+  ({ core, dispose } = await createTempCore());
+  const loaded = waitForEvent(core, "engine.loaded");
+  await callOk(core, "engine.load", { path: await ensureFixture("scripted-r1-distill-tools"), contextSize: 2048, threads: 1 });
+  await loaded;
+  await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
+  const status = await callOk(core, "api.status", {});
+  client = new OpenAI({ baseURL: status.url!, apiKey: status.apiKey, maxRetries: 0 });
+});
+afterAll(() => dispose());
+
+describe("a family not trained for tools", () => {
+  it("is marked untrained in /v1/models, and may still call a tool", async () => {
+    const models = await client.models.list();
+    expect((models.data[0] as unknown as { capabilities: { tools: string } }).capabilities.tools).toBe("untrained");
+    const tools: OpenAI.Chat.ChatCompletionTool[] = [
+      { type: "function", function: { name: "read_file", parameters: { type: "object", properties: { path: { type: "string" } } } } },
+    ];
+    const first = await client.chat.completions.create({ model: "any", messages: [{ role: "user", content: "Read notes.txt" }], tools });
+    const call = first.choices[0]!.message.tool_calls![0]!;
+    expect(JSON.parse(fn(call).arguments)).toEqual({ path: "notes.txt" });
+    const second = await client.chat.completions.create({
+      model: "any",
+      tools,
+      messages: [{ role: "user", content: "Read notes.txt" }, first.choices[0]!.message, { role: "tool", tool_call_id: call.id, content: "7-4-1" }],
+    });
+    expect(second.choices[0]!.message.content).toBe(TOOL_SCRIPT_ANSWER);
+  });
+});
