@@ -163,25 +163,4 @@ describe("the Anthropic Messages API through @anthropic-ai/sdk", () => {
     expect(nowhere).toBeInstanceOf(NotFoundError);
     expect((nowhere as NotFoundError).error).toMatchObject({ type: "error", error: { type: "not_found_error" } });
   });
-
-  it("refuses a tool_result for now with a 400 the SDK raises, not a wrong answer (until the Chat Completions path takes tool messages)", async () => {
-    const result = await client.messages
-      .create({
-        model: "x",
-        max_tokens: 64,
-        tools: [{ name: "read_file", description: "Reads a file", input_schema: { type: "object", properties: { path: { type: "string" } } } }],
-        messages: [
-          { role: "user", content: "What is in a.txt?" },
-          { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "read_file", input: { path: "a.txt" } }] },
-          { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "forty-two" }] },
-        ],
-      })
-      .then(() => "answered")
-      .catch((e: unknown) => e);
-    // Either the path takes tool messages (answered), or it says which message it cannot take.
-    if (result !== "answered") {
-      expect(result).toBeInstanceOf(BadRequestError);
-      expect((result as BadRequestError).message).toMatch(/messages\.2\.role/);
-    }
-  });
 });
