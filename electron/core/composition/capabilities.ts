@@ -21,6 +21,7 @@ import { createStoreModule } from "../store/module.js";
 import { createUpdatesModule } from "../updates/module.js";
 import type { Updater } from "../updates/updater.js";
 import { chatStoreLink } from "./chat-store-link.js";
+import { collectionPassages } from "./collections-chat-link.js";
 import { selectedEngine } from "./engine-selection.js";
 import { localContextLink } from "./larger-context-link.js";
 import { linkModelUsage } from "./model-usage-link.js";
@@ -69,7 +70,7 @@ export async function composeCapabilities(
     const instanceId = randomUUID();
     const remote = add(createRemoteModule(ctx, { catalog: catalog.service, instanceId }));
     // No embedding model is wired yet: collections retrieve lexically, and say so.
-    add(await createCollectionsModule(ctx, { embedder: null }));
+    const collections = add(await createCollectionsModule(ctx, { embedder: null }));
     // Chat and the local API answer from the selected remote server, else from the local engine.
     const answering = selectedEngine(engine.service, remote.service);
     add(
@@ -78,6 +79,7 @@ export async function composeCapabilities(
         settings: settings.service,
         ...chatStoreLink(store.service, answering),
         localContext: localContextLink(engine.service, remote.service, fit.service),
+        passages: collectionPassages(collections.service),
       }),
     );
     add(await createApiModule(ctx, { engine: answering, settings: settings.service, instanceId }));
