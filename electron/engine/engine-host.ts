@@ -1,3 +1,4 @@
+import { EmbeddingModelHost } from "./embedding-model.js";
 import { rm } from "node:fs/promises";
 import { refuseWhileBusy, type BusyActivity } from "../shared/busy.js";
 import type { Llama } from "node-llama-cpp";
@@ -22,6 +23,7 @@ import { loadChatModel, type LoadedChat } from "./model-loader.js";
 /** Everything node-llama-cpp does for the app, one operation of each kind at a time. */
 export class EngineHost {
   private llama: Llama | undefined;
+  private readonly embeddings = new EmbeddingModelHost();
   private llamaChoice: BackendChoice = "auto";
   private threadsOverride: number | undefined;
   private loaded: LoadedChat | undefined;
@@ -53,6 +55,7 @@ export class EngineHost {
       memory: () => this.memory(),
       inspectContext: () => this.inspectContext(),
       countTokens: (p) => this.countTokens(p.texts),
+      embed: async (p) => ({ vectors: await this.embeddings.embed(await this.ensureLlama(), p.modelPath, p.texts) }),
     };
     return (handlers[method] as (params: unknown) => Promise<EngineResult<M>>)(parsed.data);
   }
@@ -234,6 +237,7 @@ export class EngineHost {
   async close(): Promise<void> {
     for (const controller of this.operations.values()) controller.abort(new Error("Engine closing"));
     await this.pendingSave;
+    await this.embeddings.close().catch(() => undefined);
     await this.unload().catch(() => undefined);
     await this.llama?.dispose();
   }
