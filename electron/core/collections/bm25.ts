@@ -28,6 +28,7 @@ export class Bm25Index {
   readonly #lengths = new Map<number, number>();
   readonly #terms = new Map<number, string[]>();
   #totalLength = 0;
+  #maxSlot = -1;
 
   get size(): number {
     return this.#lengths.size;
@@ -45,6 +46,7 @@ export class Bm25Index {
     this.#lengths.set(slot, tokens.length);
     this.#terms.set(slot, [...counts.keys()]);
     this.#totalLength += tokens.length;
+    this.#maxSlot = Math.max(this.#maxSlot, slot);
   }
 
   remove(slot: number): void {
@@ -64,20 +66,28 @@ export class Bm25Index {
     const n = this.#lengths.size;
     if (n === 0) return [];
     const averageLength = this.#totalLength / n || 1;
-    const scores = new Map<number, number>();
+    // Scores in a flat array by slot, and a top list kept small: no map or sort over every match.
+    const scores = new Float64Array(this.#maxSlot + 1);
+    const touched: number[] = [];
     for (const term of new Set(tokenize(query))) {
       const posting = this.#postings.get(term);
       if (!posting) continue;
       const idf = Math.log(1 + (n - posting.size + 0.5) / (posting.size + 0.5));
       for (const [slot, tf] of posting) {
         const length = this.#lengths.get(slot) ?? 0;
-        const score = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / averageLength));
-        scores.set(slot, (scores.get(slot) ?? 0) + score);
+        if (scores[slot] === 0) touched.push(slot);
+        scores[slot]! += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / averageLength));
       }
     }
-    return [...scores]
-      .map(([slot, score]) => ({ slot, score }))
-      .sort((a, b) => b.score - a.score || a.slot - b.slot)
-      .slice(0, limit);
+    const top: ScoredSlot[] = [];
+    for (const slot of touched) {
+      const score = scores[slot]!;
+      if (top.length >= limit && score <= top[top.length - 1]!.score) continue;
+      let at = top.length;
+      while (at > 0 && (top[at - 1]!.score < score || (top[at - 1]!.score === score && top[at - 1]!.slot > slot))) at--;
+      top.splice(at, 0, { slot, score });
+      if (top.length > limit) top.pop();
+    }
+    return top;
   }
 }
