@@ -1,4 +1,5 @@
-import { appendFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { writeFileSync } from "node:fs";
+import { appendFile, mkdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CollectionIndex } from "../../electron/core/collections/collection-index.js";
@@ -145,5 +146,28 @@ describe("collections: indexing a generated tree", { timeout: 180_000 }, () => {
     expect(index.fileCount).toBe(250);
     const resumed = await updateIndex(index, [tree.root]);
     expect(resumed).toMatchObject({ added: 1750, files: 2000 });
+  });
+});
+
+describe("collections: a file that changes while indexing", () => {
+  it("is indexed as read, and read again on the next update, so the index ends with what is on disk", async () => {
+    const folder = join(await tempDir("collections-changing-"), "docs");
+    await mkdir(folder, { recursive: true });
+    for (let i = 0; i < 10; i++) await writeFile(join(folder, `note-${i}.txt`), `Note ${i} about ordinary things.\n`);
+    const changing = join(folder, "note-5.txt");
+    const index = await CollectionIndex.open(join(folder, "..", "index.log"), new HashingEmbedder());
+    const first = await updateIndex(index, [folder], {
+      // The scan has seen the old size and time; the file changes before it is read.
+      onProgress: ({ current }) =>
+        void (current === "note-5.txt" && writeFileSync(changing, "Note 5 now names the quasar ledger, and is longer than before.\n")),
+    });
+    expect(first.files).toBe(10);
+    expect((await index.query("quasar ledger", 1)).passages[0]?.file).toBe(changing);
+    const second = await updateIndex(index, [folder]);
+    expect(second).toMatchObject({ updated: 0, unchanged: 9 });
+    expect(index.manifest().get(changing)).toMatchObject({ size: (await stat(changing)).size, mtimeMs: (await stat(changing)).mtimeMs });
+    const third = await updateIndex(index, [folder]);
+    expect(third).toMatchObject({ updated: 0, added: 0, unchanged: 10 });
+    await index.close();
   });
 });
