@@ -39,6 +39,7 @@ export const CORE_TIERS = {
     app: ["hardware"],
     remote: ["catalog"],
     updates: ["settings"],
+    collections: [],
   },
 };
 

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { EmbeddingModelHost } from "./embedding-model.js";
 import { refuseWhileBusy, type BusyActivity } from "../shared/busy.js";
 import type { Llama } from "node-llama-cpp";
 import type { BackendChoice, BackendInfo, LoadedModel } from "../shared/contract/engine.js";
@@ -24,6 +25,7 @@ import { SequenceSlots, type SequenceSlot } from "./sequence-slots.js";
 /** Everything node-llama-cpp does for the app: one load at a time, one response per sequence at a time. */
 export class EngineHost {
   private llama: Llama | undefined;
+  private readonly embeddings = new EmbeddingModelHost();
   private llamaChoice: BackendChoice = "auto";
   private threadsOverride: number | undefined;
   private loaded: LoadedChat | undefined;
@@ -53,6 +55,7 @@ export class EngineHost {
       memory: () => this.memory(),
       inspectContext: () => this.inspectContext(),
       countTokens: (p) => this.countTokens(p.texts),
+      embed: async (p) => ({ vectors: await this.embeddings.embed(await this.ensureLlama(), p.modelPath, p.texts) }),
     };
     return (handlers[method] as (params: unknown) => Promise<EngineResult<M>>)(parsed.data);
   }
@@ -244,6 +247,7 @@ export class EngineHost {
   async close(): Promise<void> {
     for (const controller of this.operations.values()) controller.abort(new Error("Engine closing"));
     await this.savesWritten();
+    await this.embeddings.close().catch(() => undefined);
     await this.unload().catch(() => undefined);
     await this.llama?.dispose();
   }

@@ -1,4 +1,11 @@
-import { defaultSampling, type ChatDone, type ChatTurn, type LargerContext, type ResolvedGenerationOptions } from "../../shared/contract/chat.js";
+import {
+  defaultSampling,
+  type ChatDone,
+  type Citation,
+  type ChatTurn,
+  type LargerContext,
+  type ResolvedGenerationOptions,
+} from "../../shared/contract/chat.js";
 import { refuseWhileBusy } from "../../shared/busy.js";
 import type { EventSink } from "../kernel/event-bus.js";
 import { AppError } from "../kernel/errors.js";
@@ -7,6 +14,7 @@ import type { JobRegistry } from "../kernel/jobs.js";
 import type { GenerationEngine } from "../generation/generation-engine.js";
 import type { z } from "zod";
 import type { ChatMeasure, ChatMeasureRequest, ChatSendRequest as ChatSendSchema } from "../../shared/contract/chat.js";
+import { passagesForTurn, type PassageSource } from "./collection-passages.js";
 import { largerContextFor, type LocalContext } from "./larger-context.js";
 import { measurePrompt } from "./prompt-measure.js";
 
@@ -32,7 +40,13 @@ export interface StoredIds {
  */
 export interface ChatPersistence {
   /** `resumed`: the response goes on from this text (already kept), no new question was asked. */
-  onStart(info: { conversationId: string; turns: ChatTurn[]; resumed?: { thought: string; answer: string } }): StoredIds | Promise<StoredIds>;
+  onStart(info: {
+    conversationId: string;
+    turns: ChatTurn[];
+    resumed?: { thought: string; answer: string };
+    /** The numbered sources the question carries, kept with the answer. */
+    citations?: Citation[];
+  }): StoredIds | Promise<StoredIds>;
   onStreamSave(messageId: string, piece: { thought: string; answer: string }): void;
   onDone(messageId: string, done: ChatDone): void | Promise<void>;
 }
@@ -56,6 +70,8 @@ export interface ChatServiceDeps {
   persistence?: ChatPersistence;
   /** The local model's room, to offer going on in a larger context after the context filled. */
   localContext?: LocalContext;
+  /** Where passages of the collections a question names are found (the collections capability). */
+  passages?: PassageSource;
 }
 
 export class ChatService {
@@ -120,6 +136,7 @@ export class ChatService {
       let thought = continuation?.thought ?? "";
       let answer = continuation?.answer ?? "";
       let ids: StoredIds | undefined;
+      let citations: Citation[] | undefined;
       const answeredBy = engine.answeredBy;
       const close = (end: Omit<ChatDone, "jobId" | "conversationId" | "userMessageId" | "messageId" | "answeredBy">): ChatDone => ({
         jobId: job.id,
@@ -128,13 +145,16 @@ export class ChatService {
         messageId: ids?.messageId ?? null,
         answeredBy,
         ...end,
+        ...(citations ? { citations } : {}),
       });
       let done: ChatDone | undefined;
       try {
         if (resume) await this.reloadLarger(job.id, resume, job.signal);
         const persistence = this.deps.persistence;
-        if (persistence && conversationId) ids = await persistence.onStart({ conversationId, turns, resumed: continuation });
-        for await (const event of engine.generate({ conversationId, turns, options, continuation }, job.signal)) {
+        const asked = await this.withPassages(request.collections, turns, options, job.id, job.signal);
+        citations = asked.citations;
+        if (persistence && conversationId) ids = await persistence.onStart({ conversationId, turns, resumed: continuation, citations });
+        for await (const event of engine.generate({ conversationId, turns: asked.turns, options, continuation }, job.signal)) {
           if (event.type === "delta") {
             thought += event.thought;
             answer += event.answer;
@@ -162,6 +182,21 @@ export class ChatService {
     });
     this.active = jobId;
     return jobId;
+  }
+
+  /** The turns as the model reads them: with the collections' passages that fit, numbered, in the question. */
+  private async withPassages(
+    collections: string[] | undefined,
+    turns: ChatTurn[],
+    options: ResolvedGenerationOptions,
+    jobId: string,
+    signal: AbortSignal,
+  ): Promise<{ turns: ChatTurn[]; citations?: Citation[] }> {
+    if (!collections?.length) return { turns };
+    if (!this.deps.passages) throw new AppError("unavailable", "Collections cannot be asked here.");
+    const found = await passagesForTurn(this.deps.engine, this.deps.passages, collections, turns, options, signal);
+    for (const message of found.notices) this.deps.emit("chat.notice", { jobId, message });
+    return { turns: found.turns, citations: found.citations };
   }
 
   /** Going on in a larger context: the local model is loaded again with it (the engine reuses nothing across a reload). */

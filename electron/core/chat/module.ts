@@ -3,6 +3,7 @@ import type { CapabilityModule, CoreContext } from "../kernel/context.js";
 import { generationDefaults } from "../settings/generation-defaults.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import { ChatService, type ChatHistorySource, type ChatPersistence } from "./chat-service.js";
+import type { PassageSource } from "./collection-passages.js";
 import type { LocalContext } from "./larger-context.js";
 
 export interface ChatDeps {
@@ -13,6 +14,8 @@ export interface ChatDeps {
   persistence?: ChatPersistence;
   /** The local model's room (engine process and fit estimator), for the larger-context action. */
   localContext?: LocalContext;
+  /** Passages of the collections a question names. */
+  passages?: PassageSource;
 }
 
 /** Responses: chat.send starts a job that streams the engine's output (and keeps it, when wired). */
@@ -26,6 +29,7 @@ export function createChatModule(ctx: CoreContext, deps: ChatDeps): CapabilityMo
     history: deps.history,
     persistence: deps.persistence,
     localContext: deps.localContext,
+    passages: deps.passages,
   });
   return {
     service,

@@ -3,6 +3,7 @@ import { createApiModule } from "../api/module.js";
 import { createAppModule } from "../app/app-module.js";
 import { createCatalogModule } from "../catalog/module.js";
 import { createChatModule } from "../chat/module.js";
+import { createCollectionsModule } from "../collections/module.js";
 import { createDownloadsModule } from "../downloads/module.js";
 import { gpusFromEngineStatus } from "../local-engine/engine-gpus.js";
 import type { ContextPlanner, DraftCandidates, VariantOfFile } from "../local-engine/engine-service.js";
@@ -20,6 +21,7 @@ import { createStoreModule } from "../store/module.js";
 import { createUpdatesModule } from "../updates/module.js";
 import type { Updater } from "../updates/updater.js";
 import { chatStoreLink } from "./chat-store-link.js";
+import { collectionPassages } from "./collections-chat-link.js";
 import { selectedEngine } from "./engine-selection.js";
 import { localContextLink } from "./larger-context-link.js";
 import { linkModelUsage } from "./model-usage-link.js";
@@ -67,6 +69,8 @@ export async function composeCapabilities(
     // Names this running app to its own local API, so a remote endpoint pointing back at it is refused.
     const instanceId = randomUUID();
     const remote = add(createRemoteModule(ctx, { catalog: catalog.service, instanceId }));
+    // No embedding model is wired yet: collections retrieve lexically, and say so.
+    const collections = add(await createCollectionsModule(ctx, { embedder: null }));
     // Chat and the local API answer from the selected remote server, else from the local engine.
     const answering = selectedEngine(engine.service, remote.service);
     add(
@@ -75,6 +79,7 @@ export async function composeCapabilities(
         settings: settings.service,
         ...chatStoreLink(store.service, answering),
         localContext: localContextLink(engine.service, remote.service, fit.service),
+        passages: collectionPassages(collections.service),
       }),
     );
     add(await createApiModule(ctx, { engine: answering, settings: settings.service, instanceId }));

@@ -18,11 +18,11 @@ export function chatStoreLink(
     rewind: (conversationId, fromMessageId) => store.rewind(conversationId, fromMessageId),
   };
   const persistence: ChatPersistence = {
-    onStart: ({ conversationId, turns, resumed }) => {
+    onStart: ({ conversationId, turns, resumed, citations }) => {
       const question = turns.at(-1);
       // Going on with a stopped response: the question is there already; the text kept so far opens the new message.
       const asked = question?.role === "user" && !resumed ? store.appendUserMessage(conversationId, question.content, question.attachments) : null;
-      const messageId = store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null });
+      const messageId = store.beginAssistantMessage(conversationId, { model: engine.loadedModel?.name ?? null, ...(citations?.length ? { citations } : {}) });
       if (resumed) store.appendStream(messageId, resumed);
       return { userMessageId: asked?.id ?? null, messageId };
     },

@@ -158,6 +158,11 @@ export class EngineClient {
     return (await this.callStarted("countTokens", { texts })).counts;
   }
 
+  /** Vectors of each text from the GGUF embedding model at `modelPath` (the chat model need not be loaded). */
+  async embed(modelPath: string, texts: string[]): Promise<number[][]> {
+    return (await this.callStarted("embed", { modelPath, texts })).vectors;
+  }
+
   /**
    * Streams one response: `delta` events (coalesced by the engine, merged further here if the
    * consumer falls behind), `notice`s, then exactly one `done` — also when the engine crashes, with

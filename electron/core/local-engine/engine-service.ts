@@ -244,6 +244,11 @@ export class EngineService implements GenerationEngine {
     return { counts, contextSize: model.contextSize };
   }
 
+  /** Vectors from a GGUF embedding model, in the engine process beside the chat model. */
+  embed(modelPath: string, texts: string[]): Promise<number[][]> {
+    return this.client.embed(modelPath, texts);
+  }
+
   close(): Promise<void> {
     return this.client.close();
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { Attachment } from "../../shared/contract/chat.js";
+import type { Attachment, Citation } from "../../shared/contract/chat.js";
 import type {
   AssistantMessage,
   Conversation,
@@ -206,7 +206,10 @@ export class ConversationStore implements ConversationsService {
     return { ...message };
   }
 
-  beginAssistantMessage(conversationId: string, used: { model?: string | null; variant?: string | null; settings?: GenerationSettings } = {}): string {
+  beginAssistantMessage(
+    conversationId: string,
+    used: { model?: string | null; variant?: string | null; settings?: GenerationSettings; citations?: Citation[] } = {},
+  ): string {
     const stored = this.#state.live(conversationId);
     const at = this.#now();
     const message: AssistantMessage = {
@@ -220,6 +223,7 @@ export class ConversationStore implements ConversationsService {
       interrupted: false,
       createdAt: at,
       finishedAt: null,
+      ...(used.citations?.length ? { citations: used.citations } : {}),
     };
     stored.header = {
       ...stored.header,

@@ -133,6 +133,18 @@ export type AnsweredBy = z.infer<typeof AnsweredBy>;
 export const LargerContext = z.object({ contextSize: z.number().int().min(256).max(1_048_576), kvCacheType: KvCacheType }).strict();
 export type LargerContext = z.infer<typeof LargerContext>;
 
+/** A numbered source an answer may cite: where its passage came from, to open it at the right line. */
+export const Citation = z.object({
+  n: z.number().int().positive(),
+  collectionId: z.string().min(1).max(64),
+  file: z.string(),
+  display: z.string(),
+  startLine: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+  heading: z.string().optional(),
+});
+export type Citation = z.infer<typeof Citation>;
+
 export const ChatSendRequest = z
   .object({
     conversationId: z.string().min(1).max(200).optional(),
@@ -148,6 +160,8 @@ export const ChatSendRequest = z
      */
     rewindFrom: z.string().min(1).max(64).optional(),
     options: GenerationOptions.prefault({}),
+    /** Collections to ask: the passages that fit the room left go into the question as numbered sources. */
+    collections: z.array(z.string().min(1).max(64)).max(16).optional(),
     /**
      * Go on with a response that stopped at the context (the action `largerContext` offers): the
      * model is loaded again with `contextSize` and `kvCacheType`, the prompt evaluated again, and the response goes on
@@ -182,6 +196,8 @@ export const ChatDone = z.object({
    * memory allows, to go on in (chat.send with `resume`); null when none does.
    */
   largerContext: LargerContext.nullable().optional(),
+  /** The numbered sources the question carried (when collections were asked); the answer cites them. */
+  citations: z.array(Citation).optional(),
 });
 export type ChatDone = z.infer<typeof ChatDone>;
 

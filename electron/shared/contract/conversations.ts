@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Attachments } from "./chat.js";
+import { Attachments, Citation } from "./chat.js";
 import { call } from "./define.js";
 
 // Calls and events of the conversations capability. Owned by the conversations work; see index.ts.
@@ -40,6 +40,8 @@ export const AssistantMessage = z.object({
   interrupted: z.boolean(),
   createdAt: Timestamp,
   finishedAt: Timestamp.nullable(),
+  /** The numbered sources from collections the question carried, which the answer cites. */
+  citations: z.array(Citation).optional(),
 });
 export type AssistantMessage = z.infer<typeof AssistantMessage>;
 

@@ -92,6 +92,11 @@ export const EngineMethods = {
     params: z.object({ texts: z.array(z.string()).max(10_000) }),
     result: z.object({ counts: z.array(z.number().int().nonnegative()) }),
   },
+  /** Vectors of each text from a GGUF embedding model (loaded beside the chat model on first use). */
+  embed: {
+    params: z.object({ modelPath: z.string().min(1).max(4096), texts: z.array(z.string()).max(1024) }),
+    result: z.object({ vectors: z.array(z.array(z.number())) }),
+  },
   /** What the model actually evaluated last: the context tokens, detokenized with special tokens. */
   inspectContext: {
     params: z.object({}),

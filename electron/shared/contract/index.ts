@@ -3,6 +3,7 @@ import { apiCalls, apiEvents } from "./api.js";
 import { appCalls, appEvents } from "./app.js";
 import { catalogCalls, catalogEvents } from "./catalog.js";
 import { chatCalls, chatEvents } from "./chat.js";
+import { collectionsCalls, collectionsEvents } from "./collections.js";
 import { conversationsCalls, conversationsEvents } from "./conversations.js";
 import { downloadsCalls, downloadsEvents } from "./downloads.js";
 import { engineCalls, engineEvents } from "./engine.js";
@@ -25,6 +26,7 @@ export const calls = {
   ...apiCalls,
   ...remoteCalls,
   ...updatesCalls,
+  ...collectionsCalls,
 };
 
 export const events = {
@@ -38,6 +40,7 @@ export const events = {
   ...apiEvents,
   ...remoteEvents,
   ...updatesEvents,
+  ...collectionsEvents,
 };
 
 export type Calls = typeof calls;
