@@ -33,6 +33,15 @@ export async function measureFlashAttention(
   return { ...speeds, flashAttention: turnSeconds(speeds.off) < turnSeconds(speeds.on) / 1.03 ? false : true };
 }
 
+/**
+ * Flash attention is offered off only for contexts up to this size. The measurement runs a few
+ * hundred tokens deep; without flash attention a prompt's attention cost grows with the square of
+ * its length, so deep prompts can lose more than generation gains (AMD EPYC Zen 3, 2 cores, bench
+ * models, llama-server with flash attention on: the app with it off generated 1.19× llama-server's
+ * speed at a 2K context, but took 1.31–1.66× its time for a 4K prompt in a 16K context).
+ */
+export const FLASH_ATTENTION_OFF_MAX_CONTEXT = 4096;
+
 /** A turn the choice is made for: R1 reads a question with some context and reasons at length. */
 export const TYPICAL_TURN = { promptTokens: 1500, generatedTokens: 1000 };
 

@@ -8,7 +8,7 @@ import { measureDraftSpeedup } from "./draft-calibration.js";
 import { disposeDraft, draftInfo, loadDraft, type LoadedDraft } from "./draft-model.js";
 import { SwitchedLookupPredictor } from "./prompt-lookup.js";
 import { setUpChat } from "./r1-chat-wrapper.js";
-import { flashAttentionOffFits, measureFlashAttention } from "./attention-calibration.js";
+import { FLASH_ATTENTION_OFF_MAX_CONTEXT, flashAttentionOffFits, measureFlashAttention } from "./attention-calibration.js";
 import { measureBestThreads } from "./thread-calibration.js";
 
 /** One sequence of the context with its chat: one response at a time is written on it. */
@@ -82,7 +82,7 @@ export async function loadChatModel(
     // A context above the training length only costs memory and quality.
     const contextSize = Math.min(params.contextSize, model.trainContextSize || params.contextSize);
     // On the CPU with an F16 cache flash attention may go either way: measured with the threads, kept with them.
-    const attentionChoosable = model.gpuLayers === 0 && layout.keyType === "f16" && layout.flashAttention;
+    const attentionChoosable = model.gpuLayers === 0 && layout.keyType === "f16" && layout.flashAttention && contextSize <= FLASH_ATTENTION_OFF_MAX_CONTEXT;
     if (measurement && attentionChoosable) measurement.flashAttention = await measureFlashAttention(model, { threads, batchThreads }, { signal });
     const offFaster = (measurement?.flashAttention?.flashAttention ?? params.flashAttention) === false;
     if (attentionChoosable && offFaster && (await flashAttentionOffFits(model, contextSize * (params.sequences ?? 1))))

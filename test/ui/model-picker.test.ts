@@ -81,6 +81,8 @@ describe("compact model picker", () => {
     ]);
     expect(await details.locator(".reason").first().isVisible()).toBe(true);
     expect(await details.textContent()).toContain("LiveCodeBench");
+    // The agents' question: an original distill was not trained on tool calls.
+    expect(await details.getByTestId("tool-calls").textContent()).toContain("Not trained for tool calls");
     expect(await rows(page).count()).toBe(4);
     await coder.getByRole("button", { name: "Hide details of R1 Distill Qwen 14B" }).click();
     await expect.poll(() => details.count()).toBe(0);

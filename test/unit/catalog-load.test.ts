@@ -38,6 +38,13 @@ describe("catalog loading", () => {
     expect(q4.files.map((f) => f.path.replace(/.*-(\d{5}-of-\d{5})\.gguf$/, "$1"))).toEqual(Array.from({ length: 9 }, (_, i) => `0000${i + 1}-of-00009`));
   });
 
+  it("says which models were trained for tool calls: R1-0528 and its Qwen3-8B distill, not the original distills or R1", () => {
+    const { models } = loadCatalog({});
+    const trained = models.filter((m) => m.toolCalls === "trained").map((m) => m.id);
+    expect(trained.sort()).toEqual(["deepseek-r1-0528", "r1-0528-qwen3-8b"]);
+    expect(models.find((m) => m.id === "r1-distill-qwen-7b")!.toolCalls).toBe("untrained");
+  });
+
   it("lists the R1-0528 files as published, labels each benchmark with its table, and has R1-Zero with its warning", () => {
     const { models } = loadCatalog({});
     const byId = (id: string) => models.find((m) => m.id === id)!;

@@ -21,6 +21,7 @@ const guessed: CatalogEntry = {
   licenses: ["MIT"],
   benchmarks: {},
   uses: [],
+  toolCalls: "untrained",
   source: "test",
   architecture: {
     type: "dense",

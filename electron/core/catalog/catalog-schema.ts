@@ -115,6 +115,8 @@ export const CatalogModel = z
     /** Shown with the model wherever it can be chosen. */
     warning: z.string().optional(),
     uses: z.array(UseTag).default([]),
+    /** Trained on DeepSeek's tool-call format (R1-0528 and its distill); the API's `capabilities.tools` says the same. */
+    toolCalls: z.enum(["trained", "untrained"]).default("untrained"),
     architecture: Architecture,
     variants: z.array(CatalogVariant).min(1),
   })

@@ -96,6 +96,7 @@ function summarize(model: CatalogEntry): ModelSummary {
     benchmarks: model.benchmarks,
     warning: model.warning,
     uses: model.uses,
+    toolCalls: model.toolCalls,
     architecture: { arch: a.arch, blocks: a.blocks, contextLength: a.contextLength, mixtureOfExperts: a.type === "mla-moe" },
     source: model.source,
     variants: model.variants.map((v) => ({

@@ -38,6 +38,8 @@ export const ModelSummary = z.object({
   /** What a user must know before choosing it (R1-Zero: poor readability, language mixing). */
   warning: z.string().optional(),
   uses: z.array(z.string()),
+  /** Whether the model was trained on tool calls; an untrained one may still try (agents' results vary). */
+  toolCalls: z.enum(["trained", "untrained"]),
   architecture: z.object({ arch: z.string(), blocks: z.number(), contextLength: z.number(), mixtureOfExperts: z.boolean() }),
   /** "builtin" or the extra catalog file it came from. */
   source: z.string(),
