@@ -74,7 +74,12 @@ export async function startLlama(choice: BackendChoice, log: (message: string) =
     return tryBackend("cpu", attempts, log);
   }
   try {
-    return await tryBackend(choice, attempts, log);
+    const llama = await tryBackend(choice, attempts, log);
+    // Without node-llama-cpp's forked binary test (RunAsNode is off), a GPU binary that cannot run
+    // here makes getLlama fall back to the CPU by itself: for a chosen backend that is a failure.
+    // The fallback instance is left alone: disposing it tears down the binding a later CPU start reuses.
+    if (kindOf(llama.gpu) !== choice) throw new Error(`its binary did not run here; llama.cpp fell back to ${backendNames[kindOf(llama.gpu)]}`);
+    return llama;
   } catch (err) {
     if (choice === "cpu") throw err;
     const name = backendNames[choice];

@@ -40,10 +40,16 @@ export class SequenceSlots {
     return this.#slots[0]!;
   }
 
-  /** Takes a free sequence of the lane: the one holding the conversation, else the least recently used; "busy" when none is free. */
+  /**
+   * Takes a free sequence of the lane: the one holding the conversation, else the least recently
+   * used (it holds no conversation worth keeping). A request without a conversation (an API client)
+   * takes the most recently used instead: a client's next request usually extends its last prompt,
+   * which that sequence still holds, so the prompt cache is reused. "busy" when none is free.
+   */
   take(lane: RequestLane, conversationId: string | null): SequenceSlot {
     const free = this.#laneSlots(lane).filter((slot) => !slot.busy);
-    const slot = free.find((s) => conversationId !== null && s.owner === conversationId) ?? free.sort((a, b) => a.lastUsed - b.lastUsed)[0];
+    const byUse = free.sort((a, b) => a.lastUsed - b.lastUsed);
+    const slot = conversationId === null ? byUse.at(-1) : (free.find((s) => s.owner === conversationId) ?? byUse[0]);
     if (!slot) refuseWhileBusy("generate", "generating");
     slot!.busy = true;
     slot!.lastUsed = ++this.#clock;
