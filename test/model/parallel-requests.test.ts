@@ -121,23 +121,19 @@ describe("clients side by side", () => {
   // node-llama-cpp 3.21's batch loop held the context lock while any sequence had work queued, so
   // erasing the freed sequence's old tokens waited until the others paused; patches/ releases it
   // between batches.
-  it(
-    "gives a disconnected client's sequence to the next request in the queue at once",
-    async () => {
-      const busy = [longStream(101), longStream(102), longStream(103)];
-      await Promise.all(busy.map((b) => b.started));
-      // Every API sequence is generating: this one waits in the queue.
-      const queued = short(7);
-      busy[0]!.abort();
-      const answer = await queued;
-      expect(textOf(answer)).toContain("|");
-      // It was answered on the freed sequence while the other two still generate.
-      expect(busy[1]!.ended || busy[2]!.ended).toBe(false);
-      busy[1]!.abort();
-      busy[2]!.abort();
-    },
-    120_000,
-  );
+  it("gives a disconnected client's sequence to the next request in the queue at once", async () => {
+    const busy = [longStream(101), longStream(102), longStream(103)];
+    await Promise.all(busy.map((b) => b.started));
+    // Every API sequence is generating: this one waits in the queue.
+    const queued = short(7);
+    busy[0]!.abort();
+    const answer = await queued;
+    expect(textOf(answer)).toContain("|");
+    // It was answered on the freed sequence while the other two still generate.
+    expect(busy[1]!.ended || busy[2]!.ended).toBe(false);
+    busy[1]!.abort();
+    busy[2]!.abort();
+  }, 120_000);
 
   it("refuses with 429 and Retry-After only once the queue is full, and answers everyone who waited", async () => {
     const busy = [longStream(201), longStream(202), longStream(203)];
