@@ -1,13 +1,9 @@
 import Anthropic, { AuthenticationError, BadRequestError, NotFoundError } from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/composition/app-core.js";
-import { ensureFixture, SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
-import { createTempCore } from "../support/core/temp-core.js";
-import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
-import { freePort } from "../support/llama-server/llama-server.js";
+import { SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
+import { startLocalApi } from "../support/core/local-api.js";
 
 // Anthropic's Messages API on the local API's port, as the official SDK (and Claude Code) use it.
-let core: AppCore;
 let dispose: () => Promise<void>;
 let origin: string;
 let key: string;
@@ -15,16 +11,12 @@ let loadedName: string;
 let client: Anthropic;
 
 beforeAll(async () => {
-  ({ core, dispose } = await createTempCore());
-  const loaded = waitForEvent(core, "engine.loaded");
-  await callOk(core, "engine.load", { path: await ensureFixture("scripted-r1"), contextSize: 2048, threads: 1 });
-  await loaded;
-  await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
-  const status = await callOk(core, "api.status", {});
+  const api = await startLocalApi("scripted-r1");
+  dispose = api.dispose;
   // Anthropic's clients take the origin and add /v1/messages themselves.
-  origin = status.url!.replace(/\/v1$/, "");
-  key = status.apiKey;
-  loadedName = status.model!.id;
+  origin = api.url.replace(/\/v1$/, "");
+  key = api.key;
+  loadedName = api.model;
   client = new Anthropic({ baseURL: origin, apiKey: key, maxRetries: 0 });
 });
 afterAll(() => dispose());

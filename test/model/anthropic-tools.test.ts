@@ -1,15 +1,11 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/composition/app-core.js";
-import { ensureFixture, TOOL_SCRIPT_ANSWER, TOOL_SCRIPT_THOUGHT } from "../fixtures/models.js";
-import { createTempCore } from "../support/core/temp-core.js";
-import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
-import { freePort } from "../support/llama-server/llama-server.js";
+import { TOOL_SCRIPT_ANSWER, TOOL_SCRIPT_THOUGHT } from "../fixtures/models.js";
+import { startLocalApi } from "../support/core/local-api.js";
 
 // A tool_use, then its tool_result, through Anthropic's SDK as Claude Code sends them, on a
 // generated model that answers with a DeepSeek tool call (read_file) and, after the tool's output,
 // from it. The Anthropic route translates to the Chat Completions path and back.
-let core: AppCore;
 let dispose: () => Promise<void>;
 let client: Anthropic;
 
@@ -23,13 +19,9 @@ const tools: Anthropic.Tool[] = [
 const question: Anthropic.MessageParam = { role: "user", content: "What does notes.txt say?" };
 
 beforeAll(async () => {
-  ({ core, dispose } = await createTempCore());
-  const loaded = waitForEvent(core, "engine.loaded");
-  await callOk(core, "engine.load", { path: await ensureFixture("scripted-r1-0528-tools"), contextSize: 2048, threads: 1 });
-  await loaded;
-  await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
-  const status = await callOk(core, "api.status", {});
-  client = new Anthropic({ baseURL: status.url!.replace(/\/v1$/, ""), apiKey: status.apiKey, maxRetries: 0 });
+  const api = await startLocalApi("scripted-r1-0528-tools");
+  dispose = api.dispose;
+  client = new Anthropic({ baseURL: api.url.replace(/\/v1$/, ""), apiKey: api.key, maxRetries: 0 });
 });
 afterAll(() => dispose());
 

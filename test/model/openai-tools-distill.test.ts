@@ -1,38 +1,21 @@
-import { createServer } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/composition/app-core.js";
-import { ensureFixture, TOOL_SCRIPT_ANSWER } from "../fixtures/models.js";
-import { createTempCore } from "../support/core/temp-core.js";
-import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
+import { TOOL_SCRIPT_ANSWER } from "../fixtures/models.js";
+import { startLocalApi } from "../support/core/local-api.js";
 
 // The tool-call model with an original distill template (R1-Distill-Qwen's): a family not trained
 // for tool calls, which the app marks so and still lets a client try.
 
-let core: AppCore;
 let dispose: () => Promise<void>;
 let client: OpenAI;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The function call inside a tool call (this API makes function calls only). */
 const fn = (call: OpenAI.Chat.ChatCompletionMessageToolCall) => (call as OpenAI.Chat.ChatCompletionMessageFunctionToolCall).function;
 
 beforeAll(async () => {
-  ({ core, dispose } = await createTempCore());
-  const loaded = waitForEvent(core, "engine.loaded");
-  await callOk(core, "engine.load", { path: await ensureFixture("scripted-r1-distill-tools"), contextSize: 2048, threads: 1 });
-  await loaded;
-  await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
-  const status = await callOk(core, "api.status", {});
-  client = new OpenAI({ baseURL: status.url!, apiKey: status.apiKey, maxRetries: 0 });
+  const api = await startLocalApi("scripted-r1-distill-tools");
+  dispose = api.dispose;
+  client = new OpenAI({ baseURL: api.url, apiKey: api.key, maxRetries: 0 });
 });
 afterAll(() => dispose());
 

@@ -1,28 +1,15 @@
-import { createServer } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/composition/app-core.js";
-import { ensureFixture, TOOL_SCRIPT_ANSWER } from "../fixtures/models.js";
-import { createTempCore } from "../support/core/temp-core.js";
-import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
+import { TOOL_SCRIPT_ANSWER } from "../fixtures/models.js";
+import { startLocalApi } from "../support/core/local-api.js";
 
 // The official OpenAI client against the app's API, on a generated model that answers with a
 // DeepSeek tool call (read_file) and, after the tool's output, from it.
 
-let core: AppCore;
 let dispose: () => Promise<void>;
 let client: OpenAI;
 let base: string;
 let key: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const tools: OpenAI.Chat.ChatCompletionTool[] = [
   {
@@ -40,14 +27,10 @@ const fn = (call: OpenAI.Chat.ChatCompletionMessageToolCall) => (call as OpenAI.
 const question: OpenAI.Chat.ChatCompletionMessageParam = { role: "user", content: "What does notes.txt say?" };
 
 beforeAll(async () => {
-  ({ core, dispose } = await createTempCore());
-  const loaded = waitForEvent(core, "engine.loaded");
-  await callOk(core, "engine.load", { path: await ensureFixture("scripted-r1-0528-tools"), contextSize: 2048, threads: 1 });
-  await loaded;
-  await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
-  const status = await callOk(core, "api.status", {});
-  base = status.url!;
-  key = status.apiKey;
+  const api = await startLocalApi("scripted-r1-0528-tools");
+  dispose = api.dispose;
+  base = api.url;
+  key = api.key;
   client = new OpenAI({ baseURL: base, apiKey: key, maxRetries: 0 });
 });
 afterAll(() => dispose());

@@ -1,26 +1,18 @@
 import OpenAI, { BadRequestError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppCore } from "../../electron/core/composition/app-core.js";
-import { ensureFixture, SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
-import { createTempCore } from "../support/core/temp-core.js";
-import { callOk, waitForEvent } from "../support/core/wait-for-event.js";
-import { freePort } from "../support/llama-server/llama-server.js";
+import { SCRIPT_ANSWER, SCRIPT_THOUGHT } from "../fixtures/models.js";
+import { startLocalApi } from "../support/core/local-api.js";
 
 // The stateless part of OpenAI's Responses API, as Codex uses it, through the openai client.
-let core: AppCore;
 let dispose: () => Promise<void>;
 let client: OpenAI;
 let loadedName: string;
 
 beforeAll(async () => {
-  ({ core, dispose } = await createTempCore());
-  const loaded = waitForEvent(core, "engine.loaded");
-  await callOk(core, "engine.load", { path: await ensureFixture("scripted-r1"), contextSize: 2048, threads: 1 });
-  await loaded;
-  await callOk(core, "settings.update", { patch: { apiServer: { enabled: true, port: await freePort() } } });
-  const status = await callOk(core, "api.status", {});
-  loadedName = status.model!.id;
-  client = new OpenAI({ baseURL: status.url!, apiKey: status.apiKey, maxRetries: 0 });
+  const api = await startLocalApi("scripted-r1");
+  dispose = api.dispose;
+  loadedName = api.model;
+  client = new OpenAI({ baseURL: api.url, apiKey: api.key, maxRetries: 0 });
 });
 afterAll(() => dispose());
 
